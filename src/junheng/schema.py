@@ -1,0 +1,187 @@
+"""The school data file's fields, contracts.md §1, as data.
+
+Every layer names a column by its key here: the reader maps English or Chinese headers onto these
+keys, the engine computes from them, the writers label them with the Chinese header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import polars as pl
+
+
+class Level(StrEnum):
+    """学段. Only primary and junior are compulsory; senior exists to split shared resources."""
+
+    PRIMARY = "primary"
+    JUNIOR = "junior"
+    SENIOR = "senior"
+
+
+LEVEL_LABELS: dict[str, str] = {"primary": "小学", "junior": "初中", "senior": "高中"}
+COMPULSORY_LEVELS: tuple[str, ...] = ("primary", "junior")
+
+
+class SchoolType(StrEnum):
+    PRIMARY = "primary"
+    JUNIOR = "junior"
+    NINE_YEAR = "nine_year"
+    COMPLETE_MIDDLE = "complete_middle"
+    TWELVE_YEAR = "twelve_year"
+    TEACHING_POINT = "teaching_point"
+    SPECIAL = "special"
+
+
+SCHOOL_TYPE_LABELS: dict[str, str] = {
+    "primary": "小学",
+    "junior": "初中",
+    "nine_year": "九年一贯制学校",
+    "complete_middle": "完全中学",
+    "twelve_year": "十二年一贯制学校",
+    "teaching_point": "教学点",
+    "special": "特殊教育学校",
+}
+
+# Other spellings users write in the 学校类型 column; the canonical labels above are accepted too.
+SCHOOL_TYPE_ALIASES: dict[str, str] = {
+    "小学": "primary",
+    "完全小学": "primary",
+    "初中": "junior",
+    "初级中学": "junior",
+    "九年一贯制": "nine_year",
+    "九年一贯制学校": "nine_year",
+    "完全中学": "complete_middle",
+    "完中": "complete_middle",
+    "十二年一贯制": "twelve_year",
+    "十二年一贯制学校": "twelve_year",
+    "教学点": "teaching_point",
+    "特殊教育学校": "special",
+    "特教学校": "special",
+    "特殊教育": "special",
+}
+
+# The 学段 each school type may enrol. Students of any other 学段 are an input error.
+SCHOOL_TYPE_LEVELS: dict[str, tuple[str, ...]] = {
+    "primary": ("primary",),
+    "junior": ("junior",),
+    "nine_year": ("primary", "junior"),
+    "complete_middle": ("junior", "senior"),
+    "twelve_year": ("primary", "junior", "senior"),
+    "teaching_point": ("primary",),
+    "special": ("primary", "junior", "senior"),
+}
+
+
+class Kind(StrEnum):
+    """How a cell is parsed."""
+
+    INTEGER = "integer"
+    NUMBER = "number"
+    TEXT = "text"
+    SCHOOL_TYPE = "school_type"
+    OWNERSHIP = "ownership"
+    AREA_TYPE = "area_type"
+    YES_NO = "yes_no"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column of the data file."""
+
+    key: str
+    label: str
+    kind: Kind
+    always_required: bool = False
+    unit: str | None = None  # the unit the value is stored in: 元 or ㎡
+    level: str | None = None  # the 学段 a per-level column belongs to
+
+
+def _per_level(stem: str, label_stem: str, kind: Kind, levels: tuple[str, ...], required: bool) -> list[Field]:
+    return [
+        Field(f"{stem}_{lv}", f"{LEVEL_LABELS[lv]}{label_stem}", kind, always_required=required, level=lv)
+        for lv in levels
+    ]
+
+
+_PJ = ("primary", "junior")
+
+FIELDS: tuple[Field, ...] = (
+    Field("year", "年度", Kind.INTEGER, always_required=True),
+    Field("county", "县区", Kind.TEXT, always_required=True),
+    Field("county_code", "县区代码", Kind.TEXT),
+    Field("school_id", "学校标识码", Kind.TEXT, always_required=True),
+    Field("school_name", "学校名称", Kind.TEXT, always_required=True),
+    Field("school_type", "学校类型", Kind.SCHOOL_TYPE, always_required=True),
+    Field("ownership", "办学性质", Kind.OWNERSHIP),
+    Field("area_type", "城乡分类", Kind.AREA_TYPE),
+    Field("boarding", "寄宿制学校", Kind.YES_NO),
+    *_per_level("students", "在校生数", Kind.INTEGER, ("primary", "junior", "senior"), True),
+    *_per_level("classes", "班级数", Kind.INTEGER, _PJ, False),
+    *_per_level("teachers_above_degree", "高于规定学历教师数", Kind.INTEGER, _PJ, False),
+    *_per_level("backbone_teachers", "县级以上骨干教师数", Kind.INTEGER, _PJ, False),
+    *_per_level("pe_art_teachers", "体育艺术专任教师数", Kind.INTEGER, _PJ, False),
+    Field("teaching_aux_area_m2", "教学及辅助用房面积", Kind.NUMBER, unit="㎡"),
+    Field("sports_area_m2", "体育运动场馆面积", Kind.NUMBER, unit="㎡"),
+    Field("equipment_value_yuan", "教学仪器设备值", Kind.NUMBER, unit="元"),
+    Field("multimedia_rooms", "网络多媒体教室数", Kind.INTEGER),
+    Field("music_rooms", "音乐专用教室数", Kind.INTEGER),
+    Field("art_rooms", "美术专用教室数", Kind.INTEGER),
+    Field("music_room_min_area_m2", "最小音乐教室面积", Kind.NUMBER, unit="㎡"),
+    Field("art_room_min_area_m2", "最小美术教室面积", Kind.NUMBER, unit="㎡"),
+    *_per_level("max_class_size", "最大班额", Kind.INTEGER, _PJ, False),
+    *_per_level("full_time_teachers", "专任教师数", Kind.INTEGER, _PJ, False),
+    *_per_level("mid_title_teachers", "中级及以上职称教师数", Kind.INTEGER, _PJ, False),
+    Field("computers", "计算机台数", Kind.INTEGER),
+    Field("books", "图书册数", Kind.INTEGER),
+)
+
+FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+
+NUMERIC_KINDS = frozenset({Kind.INTEGER, Kind.NUMBER})
+
+OWNERSHIP_VALUES: dict[str, str] = {
+    "公办": "public",
+    "民办": "private",
+    "public": "public",
+    "private": "private",
+}
+AREA_TYPE_VALUES: dict[str, str] = {
+    "城区": "urban",
+    "镇区": "town",
+    "乡村": "rural",
+    "urban": "urban",
+    "town": "town",
+    "rural": "rural",
+}
+YES_NO_VALUES: dict[str, bool] = {
+    "是": True,
+    "否": False,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+}
+
+
+def polars_schema() -> dict[str, pl.DataType]:
+    """The dtypes of a validated data-file table, one column per field in FIELDS order."""
+    dtypes: dict[Kind, pl.DataType] = {
+        Kind.INTEGER: pl.Int64(),
+        Kind.NUMBER: pl.Float64(),
+        Kind.YES_NO: pl.Boolean(),
+    }
+    return {f.key: dtypes.get(f.kind, pl.String()) for f in FIELDS}
+
+
+def school_table(records: list[dict[str, object]]) -> pl.DataFrame:
+    """A validated-shape table from records keyed by field key; absent fields are null."""
+    schema = polars_schema()
+    return (
+        pl.DataFrame([{key: rec.get(key) for key in schema} for rec in records], schema=schema, orient="row")
+        if records
+        else pl.DataFrame(schema=schema)
+    )

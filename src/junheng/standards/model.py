@@ -1,0 +1,96 @@
+"""A standard, parsed from its data file: what the engine needs to evaluate a county."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One per-school indicator: resource ÷ students × per_students (standard.md §2, §8)."""
+
+    id: str
+    name: str
+    short: str
+    resource: str
+    per_level_resource: bool
+    per_students: int
+    value_unit: str
+    resource_unit: str
+    integral: bool
+    thresholds: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def resource_column(self, level: str) -> str:
+        """The data-file column holding this indicator's resource for a 学段."""
+        return f"{self.resource}_{level}" if self.per_level_resource else self.resource
+
+    def threshold(self, level: str) -> Decimal | None:
+        return self.thresholds.get(level)
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRule:
+    """standard.md §2: at least `min_met` indicators meet; every other one ≥ floor_ratio × threshold."""
+
+    min_met: int
+    floor_ratio: Decimal
+
+    def floor(self, threshold: Decimal) -> Decimal:
+        """The 85 % floor, computed in decimal so that 4.2 × 0.85 is exactly 3.57."""
+        return threshold * self.floor_ratio
+
+
+@dataclass(frozen=True, slots=True)
+class Composite:
+    """standard.md §8: the mean of the indicators' CVs, each rounded first, against a limit."""
+
+    limits: Mapping[str, Decimal]
+    component_decimals: int
+    report_decimals: int
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    """A standard with its parents merged in."""
+
+    name: str
+    title: str
+    kind: str
+    version: str
+    parent: str | None
+    levels: tuple[str, ...]
+    excluded_school_types: frozenset[str]
+    teaching_point_min_students: int
+    split_weights: Mapping[str, Decimal]
+    shared_columns: tuple[str, ...]
+    split_rooms_as_fractions: bool
+    indicators: tuple[Indicator, ...]
+    cv_limits: Mapping[str, Decimal]
+    report_decimals: int
+    near_limit_margin: Decimal
+    school_rule: SchoolRule | None
+    composite: Composite | None
+    raw: Mapping[str, Any]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    @property
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(ind.id for ind in self.indicators)
+
+    def required_columns(self) -> tuple[str, ...]:
+        """Data-file columns this standard cannot evaluate without (contracts.md §1)."""
+        cols: list[str] = []
+        for ind in self.indicators:
+            if ind.per_level_resource:
+                cols.extend(ind.resource_column(level) for level in self.levels)
+            else:
+                cols.append(ind.resource)
+        return tuple(dict.fromkeys(cols))
