@@ -102,7 +102,7 @@ def evaluate(schools: pl.DataFrame, standard: Standard) -> Evaluation:
     ]
     parts = parts.select(keep)
     levels = _levels(parts, standard)
-    composites = _composites(levels, standard)
+    composites = composite_coefficients(levels, standard)
     verdicts = _verdicts(counties, parts, levels, composites)
     return Evaluation(standard, parts, levels, composites, verdicts, excluded)
 
@@ -125,7 +125,7 @@ def _levels(parts: pl.DataFrame, standard: Standard) -> pl.DataFrame:
     )
 
 
-def _composites(levels: pl.DataFrame, standard: Standard) -> pl.DataFrame | None:
+def composite_coefficients(levels: pl.DataFrame, standard: Standard) -> pl.DataFrame | None:
     """basic-2012's composite: the mean of the CVs, each at 3 decimals, reported at 3 (standard.md §8)."""
     composite = standard.composite
     if composite is None:

@@ -1,0 +1,200 @@
+"""The `junheng` command: a thin layer that parses arguments and calls the rest."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from junheng import __version__
+from junheng.engine import Evaluation, evaluate
+from junheng.io.errors import DataFileError
+from junheng.io.reader import read_school_file
+from junheng.standards import StandardError, builtin_standard_names, load_standard
+
+DEFAULT_STANDARD = "national-2017"
+SAMPLE_NAME = "sample-county.csv"
+EXIT_INVALID = 2
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out; the message is for the user, in Chinese."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="junheng",
+        description="县域义务教育优质均衡发展督导评估：按标准计算学校指标、差异系数与县域结论。",
+    )
+    parser.add_argument("--version", action="version", version=f"junheng {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ev = sub.add_parser("evaluate", help="评估学校数据文件（CSV 或 XLSX）的资源配置", description=_EVALUATE_HELP)
+    ev.add_argument("file", type=Path, help="学校数据文件（contracts.md §1）")
+    _add_output_options(ev)
+
+    sample = sub.add_parser("sample", help="评估内置的示例县数据并输出结论", description=_SAMPLE_HELP)
+    _add_output_options(sample)
+    sample.add_argument("--write", type=Path, metavar="PATH", help="把示例数据文件复制到 PATH，不做评估")
+
+    st = sub.add_parser("standards", help="列出可用的评估标准，或查看一个标准的指标与阈值")
+    st.add_argument("name", nargs="?", help="标准名称或标准文件路径")
+
+    syn = sub.add_parser("synth", help="生成逼真的合成学校数据（县、省或全国规模）", description=_SYNTH_HELP)
+    syn.add_argument("--scope", choices=["county", "province", "national"], default="county", help="规模")
+    syn.add_argument("--counties", type=int, help="县区个数（覆盖 --scope 的默认值）")
+    syn.add_argument("--years", default="2025", help="年度，逗号分隔，如 2023,2024,2025")
+    syn.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
+    syn.add_argument("--headers", choices=["zh", "en"], default="zh", help="表头语言")
+    syn.add_argument("--out", type=Path, required=True, help="输出文件（.csv 或 .xlsx）")
+    return parser
+
+
+_EVALUATE_HELP = (
+    "按所选标准评估文件中每个县区、每个年度的资源配置：每校每学段七项指标、学校达标规则、"
+    "各指标按在校生加权的差异系数与县域结论。输入有误时列出全部问题（文件:行:列: 说明）并以 2 退出。"
+)
+_SAMPLE_HELP = "评估随软件附带的示例县（一个虚构县的 2025 年数据），用于快速上手。"
+_SYNTH_HELP = "生成合成数据用于演示、测试和性能基准；学校类型、规模与资源分布接近真实情况。"
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--standard", default=DEFAULT_STANDARD, help=f"评估标准名称或标准文件路径（默认 {DEFAULT_STANDARD}）"
+    )
+    parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table", help="输出格式")
+    parser.add_argument("--out", type=Path, help="输出文件；xlsx 格式必须指定")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "evaluate":
+            return _evaluate(args.file, args)
+        if args.command == "sample":
+            return _sample(args)
+        if args.command == "standards":
+            return _standards(args.name)
+        return _synth(args)
+    except DataFileError as exc:
+        for issue in exc.issues:
+            print(issue.format(), file=sys.stderr)
+        print(f"共发现 {len(exc.issues)} 个问题，请修改后重新提交。", file=sys.stderr)
+        return EXIT_INVALID
+    except (StandardError, UsageError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _evaluate(path: Path, args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and args.out is None:
+        raise UsageError("xlsx 格式需要用 --out 指定输出文件，例如 --out 评估结果.xlsx")
+    standard = load_standard(args.standard)
+    evaluation = evaluate(read_school_file(path, standard), standard)
+    _emit(evaluation, args.format, args.out)
+    return 0
+
+
+def _emit(evaluation: Evaluation, fmt: str, out: Path | None) -> None:
+    if fmt == "xlsx":
+        from junheng.io.evaluation_xlsx import write_evaluation_xlsx
+
+        assert out is not None
+        write_evaluation_xlsx(evaluation, out)
+        print(f"已写入 {out}", file=sys.stderr)
+        return
+    if fmt == "json":
+        from junheng.io.evaluation_json import dumps
+
+        text = dumps(evaluation)
+    else:
+        from junheng.io.evaluation_table import render_table
+
+        text = render_table(evaluation)
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        print(f"已写入 {out}", file=sys.stderr)
+
+
+def _sample(args: argparse.Namespace) -> int:
+    sample = resources.files("junheng").joinpath("samples", SAMPLE_NAME)
+    with resources.as_file(sample) as path:
+        if args.write is not None:
+            shutil.copyfile(path, args.write)
+            print(f"示例数据已写入 {args.write}", file=sys.stderr)
+            return 0
+        return _evaluate(path, args)
+
+
+def _standards(name: str | None) -> int:
+    if name is None:
+        print(_standards_list())
+    else:
+        print(_standard_detail(name))
+    return 0
+
+
+def _standards_list() -> str:
+    lines = ["可用的评估标准（--standard 名称）："]
+    for std_name in builtin_standard_names():
+        std = load_standard(std_name)
+        parent = f"（基于 {std.parent}）" if std.parent else ""
+        lines.append(f"  {std_name:<16} {std.title}{parent}")
+    lines.append("查看某个标准的指标与阈值：junheng standards 名称")
+    return "\n".join(lines)
+
+
+def _standard_detail(name: str) -> str:
+    from junheng.messages import level_label
+
+    std = load_standard(name)
+    lines = [f"{std.name}：{std.title}", f"版本 {std.version}" + (f"，基于 {std.parent}" if std.parent else "")]
+    lines.append(
+        f"不参与计算：{'、'.join(sorted(std.excluded_school_types)) or '无'}；"
+        f"教学点在校生少于 {std.teaching_point_min_students} 人不参与计算"
+    )
+    weights = "，".join(f"{level_label(lv)} {w}" for lv, w in std.split_weights.items())
+    lines.append(f"跨学段学校共享资源按加权在校生拆分：{weights}")
+    rule = std.school_rule
+    if rule is not None:
+        lines.append(f"学校达标规则：至少 {rule.min_met} 项达标，其余不低于达标值的 {rule.floor_ratio * 100:.0f}%")
+    for lv in std.levels:
+        limit = std.cv_limits.get(lv)
+        head = f"{level_label(lv)}：" + (f"差异系数限值 ≤ {limit}" if limit is not None else "")
+        if std.composite is not None:
+            head += f"综合差异系数限值 ≤ {std.composite.limits[lv]}"
+        lines.append(head)
+        for ind in std.indicators:
+            threshold = ind.threshold(lv)
+            if threshold is None or rule is None:
+                lines.append(f"  {ind.id} {ind.name}")
+            else:
+                lines.append(
+                    f"  {ind.id} {ind.name}：达标值 {threshold} {ind.value_unit}，"
+                    f"基本值（{rule.floor_ratio * 100:.0f}%）{rule.floor(threshold).normalize()} {ind.value_unit}"
+                )
+    return "\n".join(lines)
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from junheng.io.datafile_writer import write_school_file
+    from junheng.synth import SCOPES, synthesize
+
+    try:
+        years = tuple(int(y) for y in args.years.split(","))
+    except ValueError as exc:
+        raise UsageError(f"--years 应为逗号分隔的年度，如 2023,2024,2025；实际为“{args.years}”") from exc
+    if args.out.suffix.lower() not in {".csv", ".xlsx"}:
+        raise UsageError(f"输出文件应以 .csv 或 .xlsx 结尾：{args.out}")
+    preset = SCOPES[args.scope]
+    counties = args.counties if args.counties is not None else preset["counties"]
+    table = synthesize(counties=counties, schools_per_county=preset.get("schools_per_county"), years=years,
+                       seed=args.seed)
+    write_school_file(table, args.out, headers=args.headers)
+    print(f"已生成 {table.height} 行（{counties} 个县区，年度 {args.years}）：{args.out}", file=sys.stderr)
+    return 0
