@@ -56,10 +56,10 @@ def _merged(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
     parent = data.get("parent")
     if parent is None:
         return data
-    if parent in seen or parent == data.get("name"):
-        raise StandardError(source, f"标准的上级（parent）形成循环：{' → '.join((*seen, str(parent)))}")
-    base = _merged(str(parent), (*seen, str(data.get("name", name_or_path))))
-    merged = _deep_merge(base, data)
+    chain = (*seen, name_or_path)
+    if str(parent) in chain:
+        raise StandardError(source, f"标准的上级（parent）形成循环：{' → '.join((*chain, str(parent)))}")
+    merged = _deep_merge(_merged(str(parent), chain), data)
     merged["parent"] = parent
     return merged
 

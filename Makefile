@@ -1,0 +1,13 @@
+.PHONY: demo test bench lint
+
+demo:
+	python3 -m venv .venv && .venv/bin/pip install --quiet . && .venv/bin/junheng sample
+
+test:
+	bash scripts/test.sh
+
+bench:
+	.venv/bin/python benchmarks/run.py
+
+lint:
+	.venv/bin/ruff check src tests benchmarks && .venv/bin/ruff format --check src tests benchmarks && .venv/bin/mypy
