@@ -9,8 +9,20 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "junheng"
 PURE = ["engine", "standards"]
-FORBIDDEN = ("junheng.io", "junheng.cli", "junheng.web", "django", "sqlite3", "psycopg", "openpyxl",
-             "python_calamine", "xlsxwriter", "pandas", "requests", "httpx")
+FORBIDDEN = (
+    "junheng.io",
+    "junheng.cli",
+    "junheng.web",
+    "django",
+    "sqlite3",
+    "psycopg",
+    "openpyxl",
+    "python_calamine",
+    "xlsxwriter",
+    "pandas",
+    "requests",
+    "httpx",
+)
 
 
 def _imports(path: Path) -> list[str]:

@@ -19,9 +19,13 @@ NOT_MET = "未达标"
 PASSED = "通过"
 FAILED = "未通过"
 NOT_APPLICABLE = "—"
+YES = "是"
+NO = "否"
 
 RESOURCE_ALLOCATION = "资源配置"
 INDICATOR = "指标"
+LEVEL = "学段"
+STUDENTS = "在校生数"
 MEAN = "均值"
 CV = "差异系数"
 LIMIT = "限值"
@@ -38,12 +42,12 @@ _AMOUNT_PLACES = 2
 _MAX_VALUE_PLACES = 6
 
 
-def level_name(level: str) -> str:
+def level_label(level: str) -> str:
     """小学 / 初中 for a 学段 key."""
     return LEVEL_LABELS.get(level, level)
 
 
-def school_type_name(school_type: str) -> str:
+def school_type_label(school_type: str) -> str:
     """九年一贯制学校 etc. for a school-type key (contracts.md §1)."""
     return SCHOOL_TYPE_LABELS.get(school_type, school_type)
 
@@ -130,6 +134,14 @@ def floor_shortfall_text(indicator: Indicator, amount: float) -> str:
     return f"达到基本值还差 {_resource_phrase(indicator, amount)}"
 
 
+def shortfall_note(indicator: Indicator, to_threshold: float, to_floor: float, above_floor: bool) -> str:
+    """What a school lacks for one indicator: to the threshold, and to the floor when below it."""
+    texts = [shortfall_text(indicator, to_threshold)]
+    if not above_floor:
+        texts.append(floor_shortfall_text(indicator, to_floor))
+    return "；".join(texts)
+
+
 def near_limit_text(standard: Standard) -> str:
     """The flag on a difference coefficient within the standard's margin of its limit (standard.md §3)."""
     return f"距限值不足 {standard.near_limit_margin}，请复核"
@@ -141,7 +153,7 @@ def cv_text(standard: Standard, level: str, indicator: Indicator, cv: float | No
     “小学 生均体育运动场馆面积 差异系数 0.523，超过限值 0.50”. The unrounded value is compared; an
     undefined coefficient (mean 0) is said to be undefined, never shown as 0.
     """
-    subject = f"{level_name(level)} {indicator.name}"
+    subject = f"{level_label(level)} {indicator.name}"
     if cv is None:
         return f"{subject} {UNDEFINED_CV}"
     text = f"{subject} {CV} {cv_number(cv, standard)}"
@@ -153,7 +165,7 @@ def cv_text(standard: Standard, level: str, indicator: Indicator, cv: float | No
 
 def composite_text(standard: Standard, level: str, composite: float | None) -> str:
     """basic-2012's composite against its limit, standard.md §8: “小学 综合差异系数 0.359，未超过限值 0.65”."""
-    subject = f"{level_name(level)} {COMPOSITE}"
+    subject = f"{level_label(level)} {COMPOSITE}"
     if composite is None:
         return f"{subject}{UNDEFINED}：有指标{UNDEFINED_CV}"
     text = f"{subject} {cv_number(composite, standard)}"
@@ -182,10 +194,7 @@ def indicator_miss_text(
 
 
 def school_rule_text(
-    standard: Standard,
-    level: str,
-    meets: Mapping[str, bool | None],
-    above_floor: Mapping[str, bool | None],
+    standard: Standard, meets: Mapping[str, bool | None], above_floor: Mapping[str, bool | None]
 ) -> str:
     """Why a school part passes or fails the school rule of standard.md §2, from the engine's flags.
 
@@ -207,10 +216,7 @@ def school_rule_text(
         names = "、".join(ind.name for ind in below)
         causes.append(f"{len(below)} 项低于基本值（{THRESHOLD}的 {ratio}%）：{names}")
     if causes:
-        return f"{level_name(level)}{NOT_MET}：" + "；".join(causes)
+        return f"{NOT_MET}：" + "；".join(causes)
     if not missed:
-        return f"{level_name(level)}{MET}：{total} 项指标全部{MET}"
-    return (
-        f"{level_name(level)}{MET}：{total} 项指标中 {met} 项{MET}，"
-        f"其余 {len(missed)} 项不低于基本值（{THRESHOLD}的 {ratio}%）"
-    )
+        return f"{MET}：{total} 项指标全部{MET}"
+    return f"{MET}：{total} 项指标中 {met} 项{MET}，其余 {len(missed)} 项不低于基本值（{THRESHOLD}的 {ratio}%）"

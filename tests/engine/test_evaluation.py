@@ -76,8 +76,13 @@ def test_a_county_with_no_school_in_scope_does_not_pass() -> None:
 
 def _published(cvs: list[float], level: str) -> pl.DataFrame:
     return pl.DataFrame(
-        {"county": ["区"] * 8, "year": [2012] * 8, "level": [level] * 8,
-         "indicator": [f"B{i}" for i in range(1, 9)], "cv": cvs}
+        {
+            "county": ["区"] * 8,
+            "year": [2012] * 8,
+            "level": [level] * 8,
+            "indicator": [f"B{i}" for i in range(1, 9)],
+            "cv": cvs,
+        }
     )
 
 
@@ -107,11 +112,50 @@ def test_the_composite_rounds_each_cv_to_3_decimals_before_averaging() -> None:
 def test_basic_2012_judges_the_county_on_the_composite() -> None:
     def basic(record: dict[str, object]) -> dict[str, object]:
         n = int(record["students_primary"])  # type: ignore[call-overload]
-        return {**record, "computers": n // 10, "books": 30 * n, "full_time_teachers_primary": n // 18,
-                "mid_title_teachers_primary": n // 40}
+        return {
+            **record,
+            "computers": n // 10,
+            "books": 30 * n,
+            "full_time_teachers_primary": n // 18,
+            "mid_title_teachers_primary": n // 40,
+        }
 
     evaluation = evaluate(table(basic(primary_school("a")), basic(primary_school("b", students=400))), BASIC)
     assert evaluation.composites is not None
     assert evaluation.composites["composite"].item() < 0.65
     assert evaluation.schools["pass"].is_null().all()
     assert _county(evaluation.counties)["pass"] is True
+
+
+def test_a_cv_that_floating_point_puts_a_hair_above_its_limit_still_passes() -> None:
+    # 1,600 and 4,800 ㎡ for 300 students each: CV = 0.5 exactly, 0.5000000000000001 in binary arithmetic
+    schools = [
+        primary_school("a", students=300, sports_area_m2=1600.0),
+        primary_school("b", students=300, sports_area_m2=4800.0),
+    ]
+    l5 = evaluate(table(*schools), NATIONAL).levels.filter(pl.col("indicator") == "L5").row(0, named=True)
+    assert l5["cv"] == pytest.approx(0.5, abs=1e-15)
+    assert l5["pass"] is True
+
+
+def test_failing_schools_counts_a_school_once_even_when_both_its_parts_fail() -> None:
+    nine_year = primary_school("n9", students=166, school_type="nine_year", students_junior=210,
+                               teachers_above_degree_junior=12, backbone_teachers_junior=3, pe_art_teachers_junior=2,
+                               teaching_aux_area_m2=10.0)
+    county = _county(evaluate(table(primary_school("a"), nine_year), NATIONAL).counties)
+    assert county["failing_schools"] == 1
+    assert county["schools"] == 2
+    assert county["students"] == 100 + 166 + 210
+
+
+def test_levels_come_in_the_standards_order_primary_first() -> None:
+    levels = evaluate(table(junior_school("j"), primary_school("p")), NATIONAL).levels
+    assert levels["level"].unique(maintain_order=True).to_list() == ["primary", "junior"]
+    assert levels["indicator"].to_list()[:7] == [f"L{i}" for i in range(1, 8)]
+
+
+def test_basic_2012_has_no_shortfalls_but_a_frame_with_the_documented_columns() -> None:
+    shortfalls = evaluate(table(primary_school("a")), BASIC).shortfalls()
+    assert shortfalls.height == 0
+    assert shortfalls.columns[:3] == ["county", "year", "school_id"]
+    assert "to_threshold" in shortfalls.columns

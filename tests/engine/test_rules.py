@@ -50,8 +50,16 @@ def test_exactly_six_met_and_the_seventh_above_its_floor_passes() -> None:
 
 
 def test_a_value_exactly_at_the_floor_is_above_it() -> None:
-    school = _school(primary_school("a", students=10000, teachers_above_degree_primary=357,
-                                    backbone_teachers_primary=100, pe_art_teachers_primary=90, multimedia_rooms=230))
+    school = _school(
+        primary_school(
+            "a",
+            students=10000,
+            teachers_above_degree_primary=357,
+            backbone_teachers_primary=100,
+            pe_art_teachers_primary=90,
+            multimedia_rooms=230,
+        )
+    )
     assert school["v_L1"] == 3.57  # exactly 85 % of 4.2, computed in decimal
     assert school["above_floor_L1"] is True
     assert school["pass"] is True
@@ -88,9 +96,16 @@ def test_shortfalls_are_in_natural_units() -> None:
 
 
 def test_a_shortfall_of_a_split_school_counts_only_the_parts_share() -> None:
-    record = primary_school("n9", students=166, school_type="nine_year", students_junior=210,
-                            teachers_above_degree_junior=12, backbone_teachers_junior=3, pe_art_teachers_junior=2,
-                            teaching_aux_area_m2=0.0)
+    record = primary_school(
+        "n9",
+        students=166,
+        school_type="nine_year",
+        students_junior=210,
+        teachers_above_degree_junior=12,
+        backbone_teachers_junior=3,
+        pe_art_teachers_junior=2,
+        teaching_aux_area_m2=0.0,
+    )
     shortfalls = evaluate(table(record), NATIONAL).shortfalls()
     l4 = shortfalls.filter((pl.col("indicator") == "L4") & (pl.col("level") == "primary")).row(0, named=True)
     # the primary part gets 166 / 397 of every ㎡ built, so 4.5 × 166 ㎡ for it needs 4.5 × 397 ㎡ in all
@@ -108,10 +123,14 @@ def test_engine_school_rule_agrees_with_the_oracle(ratios: list[float]) -> None:
     thresholds = [float(ind.thresholds["primary"]) for ind in NATIONAL.indicators]
     amounts = [r * t for r, t in zip(ratios, thresholds, strict=True)]
     record = primary_school(
-        "a", students=students,
-        teachers_above_degree_primary=round(amounts[0] * 10), backbone_teachers_primary=round(amounts[1] * 10),
-        pe_art_teachers_primary=round(amounts[2] * 10), teaching_aux_area_m2=amounts[3] * students,
-        sports_area_m2=amounts[4] * students, equipment_value_yuan=amounts[5] * students,
+        "a",
+        students=students,
+        teachers_above_degree_primary=round(amounts[0] * 10),
+        backbone_teachers_primary=round(amounts[1] * 10),
+        pe_art_teachers_primary=round(amounts[2] * 10),
+        teaching_aux_area_m2=amounts[3] * students,
+        sports_area_m2=amounts[4] * students,
+        equipment_value_yuan=amounts[5] * students,
         multimedia_rooms=round(amounts[6] * 10),
     )
     school = _school(record)

@@ -31,8 +31,15 @@ def test_a_teaching_point_of_50_students_counts_as_a_primary_school() -> None:
 
 
 def test_a_school_with_no_compulsory_students_is_left_out() -> None:
-    record = primary_school("w", students=0, school_type="complete_middle", students_senior=900,
-                            teachers_above_degree_primary=0, backbone_teachers_primary=0, pe_art_teachers_primary=0)
+    record = primary_school(
+        "w",
+        students=0,
+        school_type="complete_middle",
+        students_senior=900,
+        teachers_above_degree_primary=0,
+        backbone_teachers_primary=0,
+        pe_art_teachers_primary=0,
+    )
     assert _excluded(primary_school("a"), record) == {"w": "无义务教育阶段在校生"}
 
 

@@ -42,8 +42,14 @@ def test_weights_are_scaled_to_integers_so_weighted_enrolment_is_exact() -> None
 
 
 def test_published_nine_year_school_splits_23226_books_into_9711_63_and_13514_37() -> None:
-    school = nine_year(books=23226, computers=0, full_time_teachers_primary=9, full_time_teachers_junior=14,
-                       mid_title_teachers_primary=4, mid_title_teachers_junior=6)
+    school = nine_year(
+        books=23226,
+        computers=0,
+        full_time_teachers_primary=9,
+        full_time_teachers_junior=14,
+        mid_title_teachers_primary=4,
+        mid_title_teachers_junior=6,
+    )
     schools = evaluate(table(school), BASIC).schools
     primary, junior = _part(schools, "n9", "primary"), _part(schools, "n9", "junior")
     assert primary["v_B5"] == pytest.approx(58.50378, abs=5e-6)  # 23226 ÷ (166 + 1.1 × 210)
@@ -68,9 +74,17 @@ def test_teacher_counts_are_per_level_and_not_split() -> None:
 
 def test_a_complete_middle_school_contributes_its_junior_part_and_drops_the_senior_share() -> None:
     school = primary_school(
-        "w1", students=0, school_type="complete_middle", students_junior=500, students_senior=800,
-        teachers_above_degree_primary=0, backbone_teachers_primary=0, pe_art_teachers_primary=0,
-        teachers_above_degree_junior=30, backbone_teachers_junior=6, pe_art_teachers_junior=5,
+        "w1",
+        students=0,
+        school_type="complete_middle",
+        students_junior=500,
+        students_senior=800,
+        teachers_above_degree_primary=0,
+        backbone_teachers_primary=0,
+        pe_art_teachers_primary=0,
+        teachers_above_degree_junior=30,
+        backbone_teachers_junior=6,
+        pe_art_teachers_junior=5,
         teaching_aux_area_m2=10000.0,
     )
     schools = evaluate(table(school), NATIONAL).schools
@@ -107,7 +121,8 @@ def test_rooms_split_whole_by_largest_remainder_when_the_standard_says_so() -> N
 
 
 levels = st.tuples(
-    st.integers(min_value=0, max_value=3000), st.integers(min_value=0, max_value=3000),
+    st.integers(min_value=0, max_value=3000),
+    st.integers(min_value=0, max_value=3000),
     st.integers(min_value=0, max_value=3000),
 ).filter(lambda t: sum(t) > 0)
 
@@ -118,8 +133,13 @@ def test_split_parts_add_up_to_the_whole(
     students: tuple[int, int, int], area: float, rooms: int, fractions: bool
 ) -> None:
     standard = dataclasses.replace(NATIONAL, split_rooms_as_fractions=fractions)
-    record = {"students_primary": students[0], "students_junior": students[1], "students_senior": students[2],
-              "teaching_aux_area_m2": area, "multimedia_rooms": rooms}
+    record = {
+        "students_primary": students[0],
+        "students_junior": students[1],
+        "students_senior": students[2],
+        "teaching_aux_area_m2": area,
+        "multimedia_rooms": rooms,
+    }
     row = split_shared_resources(school_table([record]), standard).row(0, named=True)
     levels_ = ("primary", "junior", "senior")
     assert sum(row[part_column("teaching_aux_area_m2", lv)] for lv in levels_) == pytest.approx(area, abs=1e-6)

@@ -23,10 +23,24 @@ def test_every_shipped_standard_loads(name: str) -> None:
 
 def test_national_2017_has_the_published_thresholds_and_limits() -> None:
     standard = load_standard("national-2017")
-    assert [str(i.thresholds["primary"]) for i in standard.indicators] == ["4.2", "1.0", "0.9", "4.5", "7.5", "2000",
-                                                                           "2.3"]
-    assert [str(i.thresholds["junior"]) for i in standard.indicators] == ["5.3", "1.0", "0.9", "5.8", "10.2", "2500",
-                                                                          "2.4"]
+    assert [str(i.thresholds["primary"]) for i in standard.indicators] == [
+        "4.2",
+        "1.0",
+        "0.9",
+        "4.5",
+        "7.5",
+        "2000",
+        "2.3",
+    ]
+    assert [str(i.thresholds["junior"]) for i in standard.indicators] == [
+        "5.3",
+        "1.0",
+        "0.9",
+        "5.8",
+        "10.2",
+        "2500",
+        "2.4",
+    ]
     assert standard.cv_limits == {"primary": Decimal("0.50"), "junior": Decimal("0.45")}
     assert standard.school_rule is not None and standard.school_rule.min_met == 6
 
@@ -57,8 +71,9 @@ def test_basic_2012_has_eight_indicators_and_a_composite_limit() -> None:
 
 def test_a_bureau_can_load_its_own_variant_file(tmp_path: Path) -> None:
     own = tmp_path / "my-county.toml"
-    own.write_text('name = "my-county"\nparent = "national-2017"\n[difference]\nlimits = { primary = "0.40" }\n',
-                   encoding="utf-8")
+    own.write_text(
+        'name = "my-county"\nparent = "national-2017"\n[difference]\nlimits = { primary = "0.40" }\n', encoding="utf-8"
+    )
     standard = load_standard(own)
     assert standard.cv_limits == {"primary": Decimal("0.40"), "junior": Decimal("0.45")}
     assert standard.parent == "national-2017"
@@ -78,8 +93,10 @@ def test_a_malformed_standard_file_is_reported(tmp_path: Path) -> None:
 
 def test_a_threshold_that_is_not_a_number_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('name = "bad"\nparent = "national-2017"\n[indicators.L1]\nthresholds = { primary = "四点二" }\n',
-                   encoding="utf-8")
+    bad.write_text(
+        'name = "bad"\nparent = "national-2017"\n[indicators.L1]\nthresholds = { primary = "四点二" }\n',
+        encoding="utf-8",
+    )
     with pytest.raises(StandardError, match="应为数值"):
         load_standard(bad)
 
@@ -94,7 +111,18 @@ def test_a_parent_cycle_is_reported(tmp_path: Path) -> None:
 
 def test_a_standard_missing_a_levels_threshold_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('name = "bad"\nparent = "national-2017"\nlevels = ["primary", "junior", "senior"]\n',
-                   encoding="utf-8")
+    bad.write_text(
+        'name = "bad"\nparent = "national-2017"\nlevels = ["primary", "junior", "senior"]\n', encoding="utf-8"
+    )
     with pytest.raises(StandardError, match="缺少学段"):
+        load_standard(bad)
+
+
+def test_a_standard_with_a_limit_for_only_some_levels_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'name = "bad"\nparent = "national-2017"\nlevels = ["primary"]\n[difference]\nlimits = { junior = "0.4" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(StandardError, match="每个学段"):
         load_standard(bad)

@@ -8,12 +8,27 @@ import polars as pl
 
 from junheng.engine.difference import coefficients_by_group
 from junheng.engine.indicators import indicator_values, resource_column, value_column
-from junheng.engine.rules import floors, level_constant, school_rule, shortfall_amount, thresholds
+from junheng.engine.rules import FLOAT_NOISE, floors, level_constant, school_rule, shortfall_amount, thresholds
 from junheng.engine.scope import KEYS, partition_scope
 from junheng.engine.split import school_parts, split_shared_resources
 from junheng.standards import Standard
 
 LEVEL_KEYS = [*KEYS, "level"]
+
+SHORTFALL_SCHEMA: dict[str, pl.DataType] = {
+    "school_id": pl.String(),
+    "school_name": pl.String(),
+    "level": pl.String(),
+    "students": pl.Int64(),
+    "indicator": pl.String(),
+    "value": pl.Float64(),
+    "threshold": pl.Float64(),
+    "floor": pl.Float64(),
+    "above_floor": pl.Boolean(),
+    "school_pass": pl.Boolean(),
+    "to_threshold": pl.Float64(),
+    "to_floor": pl.Float64(),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +40,11 @@ class Evaluation:
       school rule `meets_ID`, `above_floor_ID`, `met_count`; `pass` (null without a school rule).
     - `levels`: one row per county, year, 学段 and indicator: `schools`, `students`, `mean`, `cv`
       (null where the mean is 0), `limit`, `pass`, `near_limit`.
-    - `composites`: basic-2012 only, one row per county, year and 学段: `composite`, `limit`, `pass`.
-    - `counties`: one row per county and year: `pass`, `failing_schools`, `failing_indicators`.
+    - `composites`: basic-2012 only, one row per county, year and 学段: `composite`, `limit`, `pass`,
+      `near_limit`.
+    - `counties`: one row per county and year: `pass`, `schools` (distinct schools in scope), `students`
+      (compulsory students in scope), `failing_schools` (schools with a failing part) and
+      `failing_indicators` (coefficients, or composites, over their limit or undefined).
     - `excluded`: schools left out, with the `reason`.
     """
 
@@ -46,7 +64,7 @@ class Evaluation:
         """
         rule = self.standard.school_rule
         if rule is None:
-            return pl.DataFrame()
+            return pl.DataFrame(schema={k: self.schools.schema[k] for k in KEYS} | SHORTFALL_SCHEMA)
         frames = []
         for ind in self.standard.indicators:
             threshold = level_constant(thresholds(ind))
@@ -109,7 +127,13 @@ def evaluate(schools: pl.DataFrame, standard: Standard) -> Evaluation:
 
 def _levels(parts: pl.DataFrame, standard: Standard) -> pl.DataFrame:
     specs = [(i.id, value_column(i.id), resource_column(i.id), i.per_students) for i in standard.indicators]
-    stats = coefficients_by_group(parts, LEVEL_KEYS, specs)
+    level_order = {lv: i for i, lv in enumerate(standard.levels)}
+    stats = (
+        coefficients_by_group(parts, LEVEL_KEYS, specs)
+        .with_columns(pl.col("level").replace_strict(level_order, return_dtype=pl.Int32).alias("_level"))
+        .sort([*KEYS, "_level"], maintain_order=True)
+        .drop("_level")
+    )
     limits = {lv: float(v) for lv, v in standard.cv_limits.items()}
     margin = float(standard.near_limit_margin)
     if not limits:
@@ -120,7 +144,7 @@ def _levels(parts: pl.DataFrame, standard: Standard) -> pl.DataFrame:
         )
     limit = level_constant(limits)
     return stats.with_columns(limit.alias("limit")).with_columns(
-        (pl.col("cv").is_not_null() & (pl.col("cv") <= pl.col("limit"))).alias("pass"),
+        (pl.col("cv").is_not_null() & (pl.col("cv") <= pl.col("limit") + FLOAT_NOISE)).alias("pass"),
         ((pl.col("cv") - pl.col("limit")).abs() <= margin).fill_null(False).alias("near_limit"),
     )
 
@@ -141,7 +165,12 @@ def composite_coefficients(levels: pl.DataFrame, standard: Standard) -> pl.DataF
             pl.when(pl.col("undefined")).then(None).otherwise(pl.col("composite")).alias("composite"),
             level_constant(limits).alias("limit"),
         )
-        .with_columns((pl.col("composite").is_not_null() & (pl.col("composite") <= pl.col("limit"))).alias("pass"))
+        .with_columns(
+            (pl.col("composite").is_not_null() & (pl.col("composite") <= pl.col("limit") + FLOAT_NOISE)).alias("pass"),
+            ((pl.col("composite") - pl.col("limit")).abs() <= float(standard.near_limit_margin))
+            .fill_null(False)
+            .alias("near_limit"),
+        )
         .drop("undefined")
     )
 
@@ -150,22 +179,22 @@ def _verdicts(
     counties: pl.DataFrame, parts: pl.DataFrame, levels: pl.DataFrame, composites: pl.DataFrame | None
 ) -> pl.DataFrame:
     """A county passes when every school part passes and every difference coefficient (or composite) does."""
-    school_fail = parts.group_by(KEYS).agg(
-        pl.len().alias("school_parts"), (~pl.col("pass")).sum().alias("failing_schools")
+    school_counts = parts.group_by(KEYS).agg(
+        pl.col("school_id").n_unique().alias("schools"),
+        pl.col("students").sum().alias("students"),
+        pl.col("school_id").filter(pl.col("pass").not_()).n_unique().alias("failing_schools"),
     )
     judged = composites if composites is not None else levels
-    cv_fail = judged.group_by(KEYS).agg((~pl.col("pass")).sum().alias("failing_indicators"))
+    cv_fail = judged.group_by(KEYS).agg(pl.col("pass").not_().sum().alias("failing_indicators"))
+    counts = ["schools", "students", "failing_schools", "failing_indicators"]
     return (
-        counties.join(school_fail, on=KEYS, how="left", nulls_equal=True)
+        counties.join(school_counts, on=KEYS, how="left", nulls_equal=True)
         .join(cv_fail, on=KEYS, how="left", nulls_equal=True)
+        .with_columns(pl.col(c).fill_null(0) for c in counts)
         .with_columns(
-            (
-                pl.col("school_parts").fill_null(0).gt(0)
-                & pl.col("failing_schools").fill_null(0).eq(0)
-                & pl.col("failing_indicators").fill_null(0).eq(0)
-            ).alias("pass"),
-            pl.col("failing_schools").fill_null(0),
-            pl.col("failing_indicators").fill_null(0),
+            (pl.col("schools").gt(0) & pl.col("failing_schools").eq(0) & pl.col("failing_indicators").eq(0)).alias(
+                "pass"
+            )
         )
-        .select(*KEYS, "pass", "failing_schools", "failing_indicators")
+        .select(*KEYS, "pass", *counts)
     )

@@ -8,12 +8,23 @@ from junheng.engine.indicators import value_column
 from junheng.standards import Indicator, SchoolRule, Standard
 
 
+# A CV of exactly 0.5 can come out of floating point as 0.5000000000000001, a split school's value at a
+# threshold as 4.199999999999999; differences this small are arithmetic noise, never data, so limits and
+# thresholds are judged with this much (relative) slack.
+FLOAT_NOISE = 1e-12
+
+
 def meets_column(indicator_id: str) -> str:
     return f"meets_{indicator_id}"
 
 
 def floor_column(indicator_id: str) -> str:
     return f"above_floor_{indicator_id}"
+
+
+def at_least(value: pl.Expr, bound: pl.Expr) -> pl.Expr:
+    """value ≥ bound, up to floating-point noise."""
+    return value >= bound - bound.abs() * FLOAT_NOISE
 
 
 def level_constant(values: dict[str, float]) -> pl.Expr:
@@ -36,11 +47,11 @@ def school_rule(parts: pl.DataFrame, standard: Standard) -> pl.DataFrame:
     if rule is None:
         return parts.with_columns(pl.lit(None, dtype=pl.Boolean).alias("pass"))
     meets = [
-        (pl.col(value_column(ind.id)) >= level_constant(thresholds(ind))).alias(meets_column(ind.id))
+        at_least(pl.col(value_column(ind.id)), level_constant(thresholds(ind))).alias(meets_column(ind.id))
         for ind in standard.indicators
     ]
     above = [
-        (pl.col(value_column(ind.id)) >= level_constant(floors(ind, rule))).alias(floor_column(ind.id))
+        at_least(pl.col(value_column(ind.id)), level_constant(floors(ind, rule))).alias(floor_column(ind.id))
         for ind in standard.indicators
     ]
     marked = parts.with_columns(*meets, *above)

@@ -145,6 +145,9 @@ def _build(data: dict[str, Any], source: str) -> Standard:
                 raise StandardError(source, f"指标 {ind.id} 缺少学段 {'、'.join(missing)} 的达标值")
     if school_rule is None and composite is None:
         raise StandardError(source, "标准既无学校达标规则（school_rule）也无综合差异系数（composite）")
+    cv_limits = _decimals(difference.get("limits", {}), "difference.limits", source)
+    if cv_limits and set(cv_limits) != set(levels):
+        raise StandardError(source, f"difference.limits 应为每个学段（{'、'.join(levels)}）各给出一个限值")
     weights = _decimals(_require(split, "weights", "split.", source), "split.weights", source)
     for lv in (*levels, "senior"):
         if lv not in weights:
@@ -162,7 +165,7 @@ def _build(data: dict[str, Any], source: str) -> Standard:
         shared_columns=tuple(str(c) for c in split.get("shared_columns", [])),
         split_rooms_as_fractions=bool(split.get("split_rooms_as_fractions", True)),
         indicators=tuple(indicators),
-        cv_limits=_decimals(difference.get("limits", {}), "difference.limits", source),
+        cv_limits=cv_limits,
         report_decimals=int(difference.get("report_decimals", 3)),
         near_limit_margin=_decimal(difference.get("near_limit_margin", "0"), "near_limit_margin", source),
         school_rule=school_rule,
