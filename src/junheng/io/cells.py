@@ -70,8 +70,13 @@ _NEEDS_STUDENTS: dict[str, str] = {
 }
 
 
+_STUDENT_KEYS = [f"students_{level}" for level in LEVEL_LABELS]
+
+
 @dataclass(frozen=True, slots=True)
 class CellProblem:
+    """What is wrong with one cell; `value` is the cell's text, None when it is empty."""
+
     row: int
     column: Column
     message: str
@@ -81,8 +86,9 @@ class CellProblem:
 def check_cells(cells: pl.DataFrame, columns: Sequence[Column]) -> tuple[pl.DataFrame, list[CellProblem]]:
     """The typed table of contracts.md §1, and every problem in its cells.
 
-    `cells` holds the file's cells as strings, one column per file column named by position (`c0`,
-    `c1`, …), and `row`. A field without a column comes out as nulls: not reported.
+    `cells` holds the file's cells as stripped strings, null where empty ("not reported"), one column
+    per file column named by position (`c0`, `c1`, …), and `row`. A field without a column comes out
+    as nulls.
     """
     by_key = {column.field.key: column for column in columns}
     numeric = [key for key, column in by_key.items() if column.field.kind in (Kind.INTEGER, Kind.NUMBER)]
@@ -91,8 +97,9 @@ def check_cells(cells: pl.DataFrame, columns: Sequence[Column]) -> tuple[pl.Data
     # In stages, each naming the columns of the one before: an expression is then computed once.
     checked = (
         cells.lazy()
-        .select("row", *(_text(column).alias(f"text:{key}") for key, column in by_key.items()))
+        .select("row", *(pl.col(f"c{column.position}").alias(f"text:{key}") for key, column in by_key.items()))
         .with_columns(_number(pl.col(f"text:{key}")).alias(f"number:{key}") for key in numeric)
+        .with_columns(pl.lit(None, pl.Float64).alias(f"number:{key}") for key in _STUDENT_KEYS if key not in by_key)
         .with_columns(_problem(column).alias(f"problem:{key}") for key, column in by_key.items())
         .with_columns(
             (_value(by_key[key]) if key in by_key else pl.lit(None, _dtype(field))).alias(key)
@@ -118,12 +125,6 @@ def _dtype(field: Field) -> pl.DataType:
     return _DTYPES.get(field.kind, pl.String())
 
 
-def _text(column: Column) -> pl.Expr:
-    """The cell stripped, null when empty: an empty cell is "not reported"."""
-    stripped = pl.col(f"c{column.position}").str.strip_chars()
-    return pl.when(stripped != "").then(stripped)
-
-
 def _number(text: pl.Expr) -> pl.Expr:
     """The cell as a float, null if it is not a number; thousands separators (1,234) are allowed."""
     plain = pl.when(text.str.contains(_THOUSANDS)).then(text.str.replace_all(",", "", literal=True)).otherwise(text)
@@ -131,25 +132,38 @@ def _number(text: pl.Expr) -> pl.Expr:
 
 
 def _problem(column: Column) -> pl.Expr:
-    """A code naming what is wrong with the cell, null where it is right."""
+    """A code naming what is wrong with the cell, null where it is right: the first rule that applies."""
     field = column.field
     text = pl.col(f"text:{field.key}")
-    problem = pl.when(text.is_null()).then(pl.lit("required" if column.required else None, pl.String))
-    if field.kind is Kind.TEXT:
-        return problem
+    empty_code: pl.Expr = pl.lit("required" if column.required else None, pl.String)
+    if column.required and _blank_means_zero(field):
+        empty_code = pl.when(_no_students(field)).then(pl.lit(None, pl.String)).otherwise(empty_code)
+    rules: list[tuple[pl.Expr, pl.Expr]] = [(text.is_null(), empty_code)]
     if field.kind in _CHOICES:
-        return problem.when(_choice(field).is_null()).then(pl.lit("bad_choice"))
-    number = pl.col(f"number:{field.key}")
-    not_number = number.is_null() | ~number.is_finite()
-    whole = number == number.floor()
-    if field.key == "year":
-        return problem.when(not_number | ~whole | (number < FIRST_YEAR) | (number > LAST_YEAR)).then(pl.lit("year"))
-    problem = problem.when(not_number).then(pl.lit("not_number"))
-    problem = problem.when(number < 0).then(pl.lit("negative"))
-    if field.kind is Kind.INTEGER:
-        problem = problem.when(~whole).then(pl.lit("not_integer"))
-        problem = problem.when(number >= _LARGEST_COUNT).then(pl.lit("too_large"))
+        rules.append((_choice(field).is_null(), pl.lit("bad_choice")))
+    elif field.kind in (Kind.INTEGER, Kind.NUMBER):
+        number = pl.col(f"number:{field.key}")
+        not_number = number.is_null() | ~number.is_finite()
+        whole = number == number.floor()
+        if field.key == "year":
+            rules.append((not_number | ~whole | (number < FIRST_YEAR) | (number > LAST_YEAR), pl.lit("year")))
+        else:
+            rules += [(not_number, pl.lit("not_number")), (number < 0, pl.lit("negative"))]
+            if field.kind is Kind.INTEGER:
+                rules += [(~whole, pl.lit("not_integer")), (number >= _LARGEST_COUNT, pl.lit("too_large"))]
+    problem = pl.lit(None, pl.String)
+    for condition, code in reversed(rules):
+        problem = pl.when(condition).then(code).otherwise(problem)
     return problem
+
+
+def _blank_means_zero(field: Field) -> bool:
+    """A per-学段 count (teachers, classes) left blank in a 学段 the school has no students in is 0."""
+    return field.level is not None and field.key.removesuffix(f"_{field.level}") in _NEEDS_STUDENTS
+
+
+def _no_students(field: Field) -> pl.Expr:
+    return (pl.col(f"number:students_{field.level}") == 0).fill_null(False)
 
 
 def _value(column: Column) -> pl.Expr:
@@ -163,6 +177,8 @@ def _value(column: Column) -> pl.Expr:
         number = pl.col(f"number:{field.key}")
         # 万元 to 元: rounding drops the float noise of the product (12.34 × 10000 = 123399.99999999999).
         value = number if column.scale == 1 else (number * column.scale).round(4)
+        if column.required and _blank_means_zero(field):
+            value = pl.when(pl.col(f"text:{field.key}").is_null() & _no_students(field)).then(0).otherwise(value)
     return pl.when(pl.col(f"problem:{field.key}").is_null()).then(value).cast(_dtype(field))
 
 

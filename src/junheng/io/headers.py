@@ -33,6 +33,8 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class HeaderProblem:
+    """What is wrong with one header, or a required column that has none."""
+
     position: int  # missing columns sort after the file's own, in schema order
     column: str
     message: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -33,7 +32,7 @@ def read_school_file(path: str | Path, standard: Standard, *, sheet: str | None 
     if grid.height == 0:
         raise DataFileError([_file_issue(file, "文件是空的；第一行应为表头，之后每行填写一所学校")])
     *header_cells, header_line = grid.row(0)
-    headers = [(cell or "").strip() for cell in header_cells]
+    headers = [cell or "" for cell in header_cells]
     required = {f.key for f in FIELDS if f.always_required} | set(standard.required_columns())
     recognised = recognise_headers(headers, required)
     found = [
@@ -42,12 +41,10 @@ def read_school_file(path: str | Path, standard: Standard, *, sheet: str | None 
     ]
     data = grid.slice(1)
     if data.height == 0:
-        issue = _file_issue(file, "只有表头，没有数据；请在表头下每行填写一所学校")
-        raise DataFileError([issue, *(issue for _, _, issue in found)])
+        no_data = _file_issue(file, "只有表头，没有数据；请在表头下每行填写一所学校")
+        raise DataFileError([no_data, *(issue for _, _, issue in found)])
     table, problems = check_cells(data, recognised.columns)
-    found += [
-        (p.row, p.column.position, DataIssue(file, p.row, p.column.header, p.message, p.value)) for p in problems
-    ]
+    found += [(p.row, p.column.position, DataIssue(file, p.row, p.column.header, p.message, p.value)) for p in problems]
     if found:
         raise DataFileError(issue for _, _, issue in sorted(found, key=lambda item: item[:2]))
     return table
@@ -58,8 +55,8 @@ def _file_issue(file: str, message: str) -> DataIssue:
 
 
 def _read_grid(path: Path, file: str, sheet: str | None) -> pl.DataFrame:
-    """The sheet's non-empty rows, every cell a string, in columns named by position (`c0`, `c1`, …),
-    and last `row`, the row number a spreadsheet shows."""
+    """The sheet's non-empty rows, in columns named by position (`c0`, `c1`, …) and last `row`, the row
+    number a spreadsheet shows. A cell is its text stripped, or null when empty."""
     suffix = path.suffix.lower()
     if suffix not in _CSV_SUFFIXES | _WORKBOOK_SUFFIXES:
         named = f"“{path.suffix}”" if path.suffix else "（没有扩展名）"
@@ -88,16 +85,20 @@ def _read_csv(path: Path, file: str) -> pl.DataFrame:
         except UnicodeDecodeError as exc:
             message = "无法识别文件的文字编码；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
             raise DataFileError([_file_issue(file, message)]) from exc
-    if not data.strip():
+    # Polars takes the number of columns from the first line, so blank lines above the header go first.
+    body = data.lstrip(b" \t\r\n")
+    if not body:
         return _EMPTY
     try:
-        frame = pl.read_csv(data, has_header=False, infer_schema=False, truncate_ragged_lines=True)
+        frame = pl.read_csv(body, has_header=False, infer_schema=False, truncate_ragged_lines=True)
     except pl.exceptions.PolarsError as exc:
-        message = f"无法解析 CSV 文件（{exc}）；请检查引号是否成对，或用 Excel 打开后重新另存为 CSV"
+        message = "无法解析 CSV 文件：可能有引号不成对；请检查，或用 Excel 打开后重新另存为 CSV"
         raise DataFileError([_file_issue(file, message)]) from exc
     # A quoted cell may span lines: a record, not a line, is what a spreadsheet numbers as a row.
-    numbered = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)}).with_columns(
-        pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("row")
+    first_row = data.count(b"\n", 0, len(data) - len(body)) + 1
+    numbered = frame.lazy().select(
+        *(pl.col(name).alias(f"c{i}") for i, name in enumerate(frame.columns)),
+        pl.int_range(first_row, first_row + frame.height, dtype=pl.Int64).alias("row"),
     )
     return _without_empty_rows(numbered)
 
@@ -116,35 +117,33 @@ def _read_workbook(path: Path, file: str, sheet: str | None) -> pl.DataFrame:
     except PasswordError as exc:
         raise DataFileError([_file_issue(file, "工作簿设有密码；请取消密码保护后再导入")]) from exc
     except (CalamineError, OSError) as exc:
-        message = f"无法打开 Excel 工作簿（{exc}）；文件可能已损坏，请用 Excel 打开后重新保存为 .xlsx"
+        message = "无法打开 Excel 工作簿：文件可能已损坏或不是 .xlsx 格式；请用 Excel 打开后重新保存为 .xlsx"
         raise DataFileError([_file_issue(file, message)]) from exc
     if start is None or not rows:
         return _EMPTY
     # to_python() leaves out the empty rows above the data; `start` says where it begins (0-based).
-    columns = [
-        pl.Series(f"c{i}", [cell if type(cell) is str else _cell_text(cell) for cell in column], pl.String)
-        for i, column in enumerate(zip(*rows, strict=True))
-    ]
+    columns = [pl.Series(f"c{i}", column, pl.String, strict=False) for i, column in enumerate(zip(*rows, strict=True))]
     first_row = start[0] + 1
     numbers = pl.int_range(first_row, first_row + len(rows), dtype=pl.Int64, eager=True).alias("row")
-    return _without_empty_rows(pl.DataFrame([*columns, numbers]))
+    cells = pl.LazyFrame([*columns, numbers]).with_columns(_as_typed(pl.col(column.name)) for column in columns)
+    return _without_empty_rows(cells)
 
 
-def _cell_text(cell: object) -> str:
-    """A workbook cell as the text a person sees: Excel keeps every number as a float, 12 as 12.0."""
-    if isinstance(cell, bool):
-        return "TRUE" if cell else "FALSE"
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    if isinstance(cell, dt.datetime):
-        return cell.isoformat(sep=" ")
-    if isinstance(cell, dt.date | dt.time):
-        return cell.isoformat()
-    return str(cell)
+def _as_typed(cell: pl.Expr) -> pl.Expr:
+    """A workbook cell as the text a person typed. Polars writes a date as 2025-09-01, TRUE as true and a
+    number as Python does; Excel keeps every number as a float, so 12 arrives as 12.0. A text cell
+    holding "12.0" becomes "12" too: the same number, and no identifier is written that way."""
+    number = cell.cast(pl.Float64, strict=False)
+    return pl.when(cell.str.ends_with(".0") & (number == number.floor())).then(cell.str.head(-2)).otherwise(cell)
 
 
-def _without_empty_rows(cells: pl.DataFrame) -> pl.DataFrame:
-    """Drop the rows whose every cell is empty or blank, keeping every other row's number."""
-    names = [name for name in cells.columns if name != "row"]
-    blank = pl.all_horizontal(pl.col(name).str.strip_chars().fill_null("") == "" for name in names)
-    return cells.filter(~blank)
+def _without_empty_rows(cells: pl.LazyFrame) -> pl.DataFrame:
+    """Every cell stripped, a blank one null; rows left with no cell at all are dropped, keeping the
+    other rows' numbers."""
+    names = [name for name in cells.collect_schema().names() if name != "row"]
+    return (
+        cells.with_columns(pl.col(name).str.strip_chars() for name in names)
+        .with_columns(pl.when(pl.col(name) != "").then(pl.col(name)).alias(name) for name in names)
+        .filter(~pl.all_horizontal(pl.col(name).is_null() for name in names))
+        .collect()
+    )
