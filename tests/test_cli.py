@@ -124,3 +124,10 @@ def test_the_installed_command_prints_no_traceback_for_a_missing_file(tmp_path: 
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "none.csv" in done.stderr
+
+
+def test_a_wrong_command_line_is_explained_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["evaluate", "x.csv", "--format", "pdf"])
+    assert stopped.value.code == 2
+    assert "错误：参数 --format 的值“pdf”无效" in capsys.readouterr().err

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any, NoReturn
 
 from junheng import __version__
 from junheng.engine import Evaluation, evaluate
@@ -20,30 +22,72 @@ SAMPLE_NAME = "sample-county.csv"
 EXIT_INVALID = 2
 
 
+class _ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with its complaints in Chinese; exits 2 like every invalid input."""
+
+    _PATTERNS = (
+        (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
+        (
+            re.compile(r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)"),
+            "参数 {0} 的值“{1}”无效，应为：{2}",
+        ),
+        (re.compile(r"argument (\S+): invalid (\w+) value: '(.*)'"), "参数 {0} 的值“{2}”格式不对"),
+        (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 需要一个值"),
+        (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    )
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in self._PATTERNS:
+            match = pattern.search(message)
+            if match:
+                message = chinese.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, f"错误：{message}\n")
+
+
+class _ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+def _parser(parent: Any, name: str | None = None, **kwargs: Any) -> argparse.ArgumentParser:
+    """A (sub)parser whose own words are Chinese too: usage, headings and -h."""
+    kwargs.setdefault("formatter_class", _ChineseHelpFormatter)
+    parser: argparse.ArgumentParser = (
+        _ChineseArgumentParser(add_help=False, **kwargs)
+        if name is None
+        else parent.add_parser(name, add_help=False, **kwargs)
+    )
+    parser._positionals.title = "参数"
+    parser._optionals.title = "选项"
+    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    return parser
+
+
 class UsageError(Exception):
     """A command line that cannot be carried out; the message is for the user, in Chinese."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="junheng",
-        description="县域义务教育优质均衡发展督导评估：按标准计算学校指标、差异系数与县域结论。",
+    parser = _parser(
+        None, prog="junheng", description="县域义务教育优质均衡发展督导评估：按标准计算学校指标、差异系数与县域结论。"
     )
-    parser.add_argument("--version", action="version", version=f"junheng {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"junheng {__version__}", help="显示版本并退出")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=_ChineseArgumentParser)
 
-    ev = sub.add_parser("evaluate", help="评估学校数据文件（CSV 或 XLSX）的资源配置", description=_EVALUATE_HELP)
-    ev.add_argument("file", type=Path, help="学校数据文件（contracts.md §1）")
+    ev = _parser(sub, "evaluate", help="评估学校数据文件（CSV 或 XLSX）的资源配置", description=_EVALUATE_HELP)
+    ev.add_argument("file", type=Path, help="学校数据文件（CSV 或 XLSX，每校每年度一行）")
     _add_output_options(ev)
 
-    sample = sub.add_parser("sample", help="评估内置的示例县数据并输出结论", description=_SAMPLE_HELP)
+    sample = _parser(sub, "sample", help="评估内置的示例县数据并输出结论", description=_SAMPLE_HELP)
     _add_output_options(sample)
     sample.add_argument("--write", type=Path, metavar="PATH", help="把示例数据文件复制到 PATH，不做评估")
 
-    st = sub.add_parser("standards", help="列出可用的评估标准，或查看一个标准的指标与阈值")
+    st = _parser(sub, "standards", help="列出可用的评估标准，或查看一个标准的指标与阈值")
     st.add_argument("name", nargs="?", help="标准名称或标准文件路径")
 
-    syn = sub.add_parser("synth", help="生成逼真的合成学校数据（县、省或全国规模）", description=_SYNTH_HELP)
+    syn = _parser(sub, "synth", help="生成逼真的合成学校数据（县、省或全国规模）", description=_SYNTH_HELP)
     syn.add_argument("--scope", choices=["county", "province", "national"], default="county", help="规模")
     syn.add_argument("--counties", type=int, help="县区个数（覆盖 --scope 的默认值）")
     syn.add_argument("--years", default="2025", help="年度，逗号分隔，如 2023,2024,2025")
@@ -192,9 +236,11 @@ def _synth(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() not in {".csv", ".xlsx"}:
         raise UsageError(f"输出文件应以 .csv 或 .xlsx 结尾：{args.out}")
     preset = SCOPES[args.scope]
-    counties = args.counties if args.counties is not None else preset["counties"]
-    table = synthesize(counties=counties, schools_per_county=preset.get("schools_per_county"), years=years,
-                       seed=args.seed)
+    counties = args.counties if args.counties is not None else preset.counties
+    try:
+        table = synthesize(counties=counties, schools_per_county=preset.schools_per_county, years=years, seed=args.seed)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     write_school_file(table, args.out, headers=args.headers)
     print(f"已生成 {table.height} 行（{counties} 个县区，年度 {args.years}）：{args.out}", file=sys.stderr)
     return 0

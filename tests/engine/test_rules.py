@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -9,16 +11,15 @@ from hypothesis import strategies as st
 
 from junheng.engine import evaluate
 from junheng.engine.rules import floors
-from junheng.standards import load_standard
+from junheng.standards import SchoolRule, load_standard
 from tests import oracle
 from tests.builders import junior_school, primary_school, table
 
 NATIONAL = load_standard("national-2017")
-RULE = NATIONAL.school_rule
-assert RULE is not None
+RULE: SchoolRule = NATIONAL.school_rule  # type: ignore[assignment]  # national-2017 has a school rule
 
 
-def _school(record: dict[str, object]) -> dict[str, object]:
+def _school(record: dict[str, object]) -> dict[str, Any]:
     return evaluate(table(record), NATIONAL).schools.row(0, named=True)
 
 

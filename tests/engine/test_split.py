@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import polars as pl
 import pytest
@@ -19,7 +20,7 @@ NATIONAL = load_standard("national-2017")
 BASIC = load_standard("basic-2012")
 
 
-def _part(frame: pl.DataFrame, school_id: str, level: str) -> dict[str, object]:
+def _part(frame: pl.DataFrame, school_id: str, level: str) -> dict[str, Any]:
     return frame.filter((pl.col("school_id") == school_id) & (pl.col("level") == level)).row(0, named=True)
 
 
@@ -133,7 +134,7 @@ def test_split_parts_add_up_to_the_whole(
     students: tuple[int, int, int], area: float, rooms: int, fractions: bool
 ) -> None:
     standard = dataclasses.replace(NATIONAL, split_rooms_as_fractions=fractions)
-    record = {
+    record: dict[str, object] = {
         "students_primary": students[0],
         "students_junior": students[1],
         "students_senior": students[2],

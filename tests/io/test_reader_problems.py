@@ -259,7 +259,9 @@ def test_a_valid_file_raises_nothing(tmp_path: Path, national: Standard) -> None
 
 
 def test_a_blank_teacher_count_in_a_level_without_students_reads_as_zero(tmp_path: Path, national: Standard) -> None:
-    path = write_schools(tmp_path, {"初中高于规定学历教师数": "", "初中县级以上骨干教师数": "", "初中体育艺术专任教师数": ""})
+    path = write_schools(
+        tmp_path, {"初中高于规定学历教师数": "", "初中县级以上骨干教师数": "", "初中体育艺术专任教师数": ""}
+    )
 
     table = read_school_file(path, national)
 

@@ -7,7 +7,6 @@ import polars as pl
 from junheng.engine.indicators import value_column
 from junheng.standards import Indicator, SchoolRule, Standard
 
-
 # A CV of exactly 0.5 can come out of floating point as 0.5000000000000001, a split school's value at a
 # threshold as 4.199999999999999; differences this small are arithmetic noise, never data, so limits and
 # thresholds are judged with this much (relative) slack.
