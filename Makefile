@@ -10,4 +10,4 @@ bench:
 	.venv/bin/python benchmarks/run.py
 
 lint:
-	.venv/bin/ruff check src tests benchmarks && .venv/bin/ruff format --check src tests benchmarks && .venv/bin/mypy
+	.venv/bin/ruff check src tests benchmarks scripts && .venv/bin/ruff format --check src tests benchmarks scripts && .venv/bin/mypy

@@ -194,12 +194,12 @@ def _standards_list() -> str:
 
 
 def _standard_detail(name: str) -> str:
-    from junheng.messages import level_label
+    from junheng.messages import level_label, school_type_label
 
     std = load_standard(name)
     lines = [f"{std.name}：{std.title}", f"版本 {std.version}" + (f"，基于 {std.parent}" if std.parent else "")]
     lines.append(
-        f"不参与计算：{'、'.join(sorted(std.excluded_school_types)) or '无'}；"
+        f"不参与计算：{'、'.join(school_type_label(t) for t in sorted(std.excluded_school_types)) or '无'}；"
         f"教学点在校生少于 {std.teaching_point_min_students} 人不参与计算"
     )
     weights = "，".join(f"{level_label(lv)} {w}" for lv, w in std.split_weights.items())
@@ -220,7 +220,7 @@ def _standard_detail(name: str) -> str:
             else:
                 lines.append(
                     f"  {ind.id} {ind.name}：达标值 {threshold} {ind.value_unit}，"
-                    f"基本值（{rule.floor_ratio * 100:.0f}%）{rule.floor(threshold).normalize()} {ind.value_unit}"
+                    f"基本值（{rule.floor_ratio * 100:.0f}%）{rule.floor(threshold).normalize():f} {ind.value_unit}"
                 )
     return "\n".join(lines)
 
