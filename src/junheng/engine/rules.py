@@ -27,8 +27,14 @@ def at_least(value: pl.Expr, bound: pl.Expr) -> pl.Expr:
 
 
 def level_constant(values: dict[str, float]) -> pl.Expr:
-    """A per-学段 constant (a threshold, a floor, a limit) as an expression over a `level` column."""
-    return pl.col("level").replace_strict(values, default=None, return_dtype=pl.Float64)
+    """A per-学段 constant (a threshold, a floor, a limit) as an expression over a `level` column.
+
+    A chain of comparisons: on a national table it is several times faster than a mapping lookup.
+    """
+    expr = pl.lit(None, dtype=pl.Float64)
+    for level, value in values.items():
+        expr = pl.when(pl.col("level") == level).then(pl.lit(value, dtype=pl.Float64)).otherwise(expr)
+    return expr
 
 
 def thresholds(indicator: Indicator) -> dict[str, float]:
