@@ -113,7 +113,10 @@ def test_a_value_just_below_its_threshold_does_not_read_as_equal_to_it() -> None
 
 def test_school_fails_because_too_few_indicators_meet() -> None:
     meets, above = flags({"L4": True, "L6": True})
-    assert msg.school_rule_text(NATIONAL, meets, above) == "未达标：7 项指标中仅 5 项达标，少于 6 项"
+    assert (
+        msg.school_rule_text(NATIONAL, meets, above)
+        == "未达标：7 项指标中仅 5 项达标，少于 6 项（再有 1 项达标即满足项数要求）"
+    )
 
 
 def test_school_fails_because_one_indicator_is_below_its_floor() -> None:
@@ -127,7 +130,7 @@ def test_school_fails_for_both_causes() -> None:
     meets, above = flags({"L1": False, "L2": False, "L5": False, "L6": True})
     text = msg.school_rule_text(NATIONAL, meets, above)
     assert text == (
-        "未达标：7 项指标中仅 3 项达标，少于 6 项；"
+        "未达标：7 项指标中仅 3 项达标，少于 6 项（再有 3 项达标即满足项数要求）；"
         "3 项低于基本值（达标值的 85%）：每百名学生拥有高于规定学历教师数、每百名学生拥有县级以上骨干教师数、"
         "生均体育运动场馆面积"
     )

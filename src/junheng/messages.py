@@ -211,7 +211,8 @@ def school_rule_text(
     ratio = decimal_text(rule.floor_ratio * 100)
     causes: list[str] = []
     if met < rule.min_met:
-        causes.append(f"{total} 项指标中仅 {met} 项{MET}，少于 {rule.min_met} 项")
+        more = rule.min_met - met
+        causes.append(f"{total} 项指标中仅 {met} 项{MET}，少于 {rule.min_met} 项（再有 {more} 项{MET}即满足项数要求）")
     if below:
         names = "、".join(ind.name for ind in below)
         causes.append(f"{len(below)} 项低于基本值（{THRESHOLD}的 {ratio}%）：{names}")

@@ -58,19 +58,23 @@ class Evaluation:
     def shortfalls(self) -> pl.DataFrame:
         """Every indicator below its threshold at a school part, with the amounts missing.
 
-        Columns: keys, `school_id`, `school_name`, `level`, `students`, `indicator`, `value`,
-        `threshold`, `floor`, `above_floor`, `school_pass`, `to_threshold` and `to_floor` (resource
-        the whole school must add, in the indicator's resource unit).
+        One row per school part and indicator, in the order of `schools`. Columns: keys, `school_id`,
+        `school_name`, `level`, `students`, `indicator`, `value`, `threshold`, `floor`, `above_floor`,
+        `school_pass`, `to_threshold` and `to_floor` (resource the whole school must add, in the
+        indicator's resource unit).
         """
         rule = self.standard.school_rule
         if rule is None:
             return pl.DataFrame(schema={k: self.schools.schema[k] for k in KEYS} | SHORTFALL_SCHEMA)
+        parts = self.schools.with_row_index("_part")
         frames = []
-        for ind in self.standard.indicators:
+        for position, ind in enumerate(self.standard.indicators):
             threshold = level_constant(thresholds(ind))
             floor = level_constant(floors(ind, rule))
             frames.append(
-                self.schools.filter(~pl.col(f"meets_{ind.id}")).select(
+                parts.filter(~pl.col(f"meets_{ind.id}")).select(
+                    "_part",
+                    pl.lit(position).alias("_indicator"),
                     *KEYS,
                     "school_id",
                     "school_name",
@@ -86,23 +90,18 @@ class Evaluation:
                     shortfall_amount(ind, floor).alias("to_floor"),
                 )
             )
-        order = {ind_id: i for i, ind_id in enumerate(self.standard.indicator_ids)}
-        return (
-            pl.concat(frames)
-            .with_columns(pl.col("indicator").replace_strict(order, return_dtype=pl.Int32).alias("_order"))
-            .sort([*KEYS, "school_id", "level", "_order"], maintain_order=True)
-            .drop("_order")
-        )
+        # in the order of the school parts, each part's indicators in the standard's order
+        return pl.concat(frames).sort("_part", "_indicator").drop("_part", "_indicator")
 
 
 def evaluate(schools: pl.DataFrame, standard: Standard) -> Evaluation:
     """Evaluate resource allocation for every county and year in `schools` (validated data-file rows)."""
     counties = schools.select(KEYS).unique(maintain_order=True)
-    included, excluded = partition_scope(schools, standard)
+    included, excluded = partition_scope(schools.with_row_index("_order"), standard)
     parts = school_rule(
         indicator_values(school_parts(split_shared_resources(included, standard), standard), standard),
         standard,
-    )
+    ).sort("_order", maintain_order=True)  # a school's parts together, in the file's order
     keep = [
         *KEYS,
         "school_id",
