@@ -218,7 +218,7 @@ def _summary(evaluation: Evaluation, formats: _Formats) -> _Sheet:
     counties = counties.with_columns(
         pl.Series(
             "failing_indicators",
-            [failing_texts.get((c, y), "") for c, y in counties.select(KEYS).iter_rows()],
+            [failing_texts.get((c, y), "无") for c, y in counties.select(KEYS).iter_rows()],
             dtype=pl.String,
         )
     )
