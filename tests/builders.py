@@ -63,3 +63,22 @@ def junior_school(school_id: str, students: int = 100, **overrides: Any) -> dict
 
 def table(*records: dict[str, Any]) -> pl.DataFrame:
     return school_table(list(records))
+
+
+def nine_year_school(school_id: str = "n9", **overrides: Any) -> dict[str, Any]:
+    """A 九年一贯制 school of 166 primary + 210 junior students (the published example of standard.md §4).
+
+    Its teacher counts meet both 学段's thresholds; the shared resources are the primary builder's
+    for 166 students, split by weighted enrolment.
+    """
+    record = primary_school(
+        school_id,
+        students=166,
+        school_type="nine_year",
+        students_junior=210,
+        teachers_above_degree_junior=12,  # 5.71 per 100 ≥ 5.3
+        backbone_teachers_junior=3,
+        pe_art_teachers_junior=2,
+    )
+    record.update(overrides)
+    return record

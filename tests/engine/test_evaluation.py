@@ -8,7 +8,7 @@ import pytest
 from junheng.engine import evaluate
 from junheng.engine.evaluation import composite_coefficients
 from junheng.standards import load_standard
-from tests.builders import junior_school, primary_school, table
+from tests.builders import junior_school, nine_year_school, primary_school, table
 
 NATIONAL = load_standard("national-2017")
 BASIC = load_standard("basic-2012")
@@ -139,17 +139,9 @@ def test_a_cv_that_floating_point_puts_a_hair_above_its_limit_still_passes() -> 
 
 
 def test_failing_schools_counts_a_school_once_even_when_both_its_parts_fail() -> None:
-    nine_year = primary_school(
-        "n9",
-        students=166,
-        school_type="nine_year",
-        students_junior=210,
-        teachers_above_degree_junior=12,
-        backbone_teachers_junior=3,
-        pe_art_teachers_junior=2,
-        teaching_aux_area_m2=10.0,
+    county = _county(
+        evaluate(table(primary_school("a"), nine_year_school(teaching_aux_area_m2=10.0)), NATIONAL).counties
     )
-    county = _county(evaluate(table(primary_school("a"), nine_year), NATIONAL).counties)
     assert county["failing_schools"] == 1
     assert county["schools"] == 2
     assert county["students"] == 100 + 166 + 210

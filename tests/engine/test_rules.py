@@ -13,7 +13,7 @@ from junheng.engine import evaluate
 from junheng.engine.rules import floors
 from junheng.standards import SchoolRule, load_standard
 from tests import oracle
-from tests.builders import junior_school, primary_school, table
+from tests.builders import junior_school, nine_year_school, primary_school, table
 
 NATIONAL = load_standard("national-2017")
 RULE: SchoolRule = NATIONAL.school_rule  # type: ignore[assignment]  # national-2017 has a school rule
@@ -97,16 +97,7 @@ def test_shortfalls_are_in_natural_units() -> None:
 
 
 def test_a_shortfall_of_a_split_school_counts_only_the_parts_share() -> None:
-    record = primary_school(
-        "n9",
-        students=166,
-        school_type="nine_year",
-        students_junior=210,
-        teachers_above_degree_junior=12,
-        backbone_teachers_junior=3,
-        pe_art_teachers_junior=2,
-        teaching_aux_area_m2=0.0,
-    )
+    record = nine_year_school(teaching_aux_area_m2=0.0)
     shortfalls = evaluate(table(record), NATIONAL).shortfalls()
     l4 = shortfalls.filter((pl.col("indicator") == "L4") & (pl.col("level") == "primary")).row(0, named=True)
     # the primary part gets 166 / 397 of every ㎡ built, so 4.5 × 166 ㎡ for it needs 4.5 × 397 ㎡ in all

@@ -14,7 +14,7 @@ from junheng.engine import evaluate
 from junheng.engine.split import integer_weights, part_column, split_shared_resources
 from junheng.schema import school_table
 from junheng.standards import load_standard
-from tests.builders import primary_school, table
+from tests.builders import nine_year_school, primary_school, table
 
 NATIONAL = load_standard("national-2017")
 BASIC = load_standard("basic-2012")
@@ -24,26 +24,12 @@ def _part(frame: pl.DataFrame, school_id: str, level: str) -> dict[str, Any]:
     return frame.filter((pl.col("school_id") == school_id) & (pl.col("level") == level)).row(0, named=True)
 
 
-def nine_year(**overrides: object) -> dict[str, object]:
-    record = primary_school(
-        "n9",
-        students=166,
-        school_type="nine_year",
-        students_junior=210,
-        teachers_above_degree_junior=12,
-        backbone_teachers_junior=3,
-        pe_art_teachers_junior=2,
-    )
-    record.update(overrides)
-    return record
-
-
 def test_weights_are_scaled_to_integers_so_weighted_enrolment_is_exact() -> None:
     assert integer_weights(NATIONAL) == {"primary": 100, "junior": 110, "senior": 132}
 
 
 def test_published_nine_year_school_splits_23226_books_into_9711_63_and_13514_37() -> None:
-    school = nine_year(
+    school = nine_year_school(
         books=23226,
         computers=0,
         full_time_teachers_primary=9,
@@ -60,14 +46,14 @@ def test_published_nine_year_school_splits_23226_books_into_9711_63_and_13514_37
 
 
 def test_a_nine_year_school_is_one_primary_and_one_junior_school() -> None:
-    schools = evaluate(table(nine_year()), NATIONAL).schools
+    schools = evaluate(table(nine_year_school()), NATIONAL).schools
     assert sorted(schools["level"].to_list()) == ["junior", "primary"]
     assert _part(schools, "n9", "primary")["students"] == 166
     assert _part(schools, "n9", "junior")["students"] == 210
 
 
 def test_teacher_counts_are_per_level_and_not_split() -> None:
-    schools = evaluate(table(nine_year()), NATIONAL).schools
+    schools = evaluate(table(nine_year_school()), NATIONAL).schools
     assert _part(schools, "n9", "primary")["r_L1"] == 9  # teachers_above_degree_primary: ceil(5 × 1.66)
     assert _part(schools, "n9", "junior")["r_L1"] == 12
     assert _part(schools, "n9", "junior")["v_L1"] == pytest.approx(12 * 100 / 210)
@@ -96,7 +82,7 @@ def test_a_complete_middle_school_contributes_its_junior_part_and_drops_the_seni
 
 
 def test_a_twelve_year_school_contributes_primary_and_junior_parts() -> None:
-    school = nine_year(school_id="t12", school_type="twelve_year", students_senior=300, teaching_aux_area_m2=9000.0)
+    school = nine_year_school("t12", school_type="twelve_year", students_senior=300, teaching_aux_area_m2=9000.0)
     schools = evaluate(table(school), NATIONAL).schools
     assert sorted(schools["level"].to_list()) == ["junior", "primary"]
     total = 166 + 1.1 * 210 + 1.32 * 300
@@ -105,7 +91,7 @@ def test_a_twelve_year_school_contributes_primary_and_junior_parts() -> None:
 
 
 def test_rooms_split_as_fractions_by_default() -> None:
-    schools = evaluate(table(nine_year(multimedia_rooms=5)), NATIONAL).schools
+    schools = evaluate(table(nine_year_school(multimedia_rooms=5)), NATIONAL).schools
     primary = _part(schools, "n9", "primary")["r_L7"]
     assert primary == pytest.approx(5 * 16600 / 39700)
     assert primary != int(primary)
@@ -113,7 +99,7 @@ def test_rooms_split_as_fractions_by_default() -> None:
 
 def test_rooms_split_whole_by_largest_remainder_when_the_standard_says_so() -> None:
     whole_rooms = dataclasses.replace(NATIONAL, split_rooms_as_fractions=False)
-    schools = evaluate(table(nine_year(multimedia_rooms=5)), whole_rooms).schools
+    schools = evaluate(table(nine_year_school(multimedia_rooms=5)), whole_rooms).schools
     # exact shares 2.09 (primary) and 2.91 (junior): floors 2 and 2, the one left over to junior
     assert _part(schools, "n9", "primary")["r_L7"] == 2
     assert _part(schools, "n9", "junior")["r_L7"] == 3

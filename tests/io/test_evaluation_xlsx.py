@@ -13,6 +13,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.io import evaluation_xlsx
 from junheng.io.evaluation_xlsx import write_evaluation_xlsx
 from junheng.standards import load_standard
+from tests import builders
 from tests.builders import junior_school, primary_school, table
 
 NATIONAL = load_standard("national-2017")
@@ -25,23 +26,16 @@ SAME = 1e-15
 
 def nine_year_school(school_id: str, **overrides: Any) -> dict[str, Any]:
     """A 九年一贯制 school of 166 + 210 students whose junior part misses L4 and L6 (5 of 7 meet)."""
-    record: dict[str, Any] = {
-        **primary_school(school_id, 166),
-        "school_type": "nine_year",
-        "students_junior": 210,
+    changes: dict[str, Any] = {
         "teachers_above_degree_primary": 8,
-        "teachers_above_degree_junior": 12,
         "backbone_teachers_primary": 2,
-        "backbone_teachers_junior": 3,
         "pe_art_teachers_primary": 2,
-        "pe_art_teachers_junior": 2,
         "teaching_aux_area_m2": 2000.0,
         "sports_area_m2": 4000.0,
         "equipment_value_yuan": 900000.0,
         "multimedia_rooms": 9,
     }
-    record.update(overrides)
-    return record
+    return builders.nine_year_school(school_id, **(changes | overrides))
 
 
 def records() -> list[dict[str, Any]]:
