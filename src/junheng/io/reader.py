@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -28,7 +29,27 @@ def read_school_file(path: str | Path, standard: Standard, *, sheet: str | None 
     order, and `row`, the spreadsheet row number, last. Raises DataFileError with every problem found.
     """
     file = str(path)
-    grid = _read_grid(Path(path), file, sheet)
+    return check_grid(_read_grid(Path(path), file, sheet), standard, file)
+
+
+def check_records(records: Sequence[Mapping[str, object]], standard: Standard, *, source: str) -> pl.DataFrame:
+    """Records keyed by field key (a form, an API body) through the very checks a file goes through.
+
+    Raises DataFileError whose issues name `source` and the field's key as the column; row 2 is the
+    first record, as if it were a file under a header row.
+    """
+    keys = list(dict.fromkeys(key for record in records for key in record))
+    text = [[None if record.get(k) is None else str(record.get(k)) for k in keys] for record in records]
+    grid = pl.DataFrame(
+        [[*keys, 1], *([*row, number] for number, row in enumerate(text, start=2))],
+        schema=[*(f"c{i}" for i in range(len(keys))), "row"],
+        orient="row",
+    )
+    return check_grid(_without_empty_rows(grid.lazy().with_columns(pl.col("row").cast(pl.Int64))), standard, source)
+
+
+def check_grid(grid: pl.DataFrame, standard: Standard, file: str) -> pl.DataFrame:
+    """A grid of text cells (`c0`, `c1`, …, `row`; the header first) as the typed table, or DataFileError."""
     if grid.height == 0:
         raise DataFileError([_file_issue(file, "文件是空的；第一行应为表头，之后每行填写一所学校")])
     *header_cells, header_line = grid.row(0)

@@ -1,0 +1,119 @@
+"""The yearly collection round (填报任务), each school's record of that year, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from junheng.schema import FIELDS, Field, Kind
+from junheng.web.orgs.models import Organisation
+
+# Fields the organisation tree already holds: the county, its code, the school's id and name.
+IDENTITY_KEYS = frozenset({"year", "county", "county_code", "school_id", "school_name"})
+RECORD_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.key not in IDENTITY_KEYS)
+
+
+class Round(models.Model):
+    """A county's collection of one year's figures from all its schools."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "填报中"
+        CLOSED = "closed", "已结束"
+
+    county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rounds", verbose_name="县区")
+    year = models.PositiveSmallIntegerField("年度")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    deadline = models.DateField("截止日期", null=True, blank=True)
+    opened_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "填报任务"
+        verbose_name_plural = "填报任务"
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="one_round_per_county_year")]
+        ordering = ["county", "-year"]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year} 年度填报"
+
+
+class SchoolRecord(models.Model):
+    """One school's figures for one year (a row of contracts.md §1), and where it is in review."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "填报中"
+        SUBMITTED = "submitted", "已提交待审核"
+        RETURNED = "returned", "已退回修改"
+        APPROVED = "approved", "已审核锁定"
+
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="records", verbose_name="学校")
+    year = models.PositiveSmallIntegerField("年度")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    review_comment = models.TextField("审核意见", blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "学校年度数据"
+        verbose_name_plural = "学校年度数据"
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="one_record_per_school_year")]
+        indexes = [models.Index(fields=["year", "status"])]
+        ordering = ["school__path", "year"]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def values(self) -> dict[str, Any]:
+        """The record's figures keyed by data-file field."""
+        return {f.key: getattr(self, f.key) for f in RECORD_FIELDS}
+
+
+def _model_field(field: Field) -> models.Field[Any, Any]:
+    if field.kind is Kind.INTEGER:
+        return models.PositiveBigIntegerField(field.label, null=True, blank=True)
+    if field.kind is Kind.NUMBER:
+        return models.FloatField(field.label, null=True, blank=True)
+    if field.kind is Kind.YES_NO:
+        return models.BooleanField(field.label, null=True, blank=True)
+    return models.CharField(field.label, max_length=32, null=True, blank=True)
+
+
+# The data fields come from schema.FIELDS, so a field added to the contract is one migration away.
+for _field in RECORD_FIELDS:
+    SchoolRecord.add_to_class(_field.key, _model_field(_field))
+
+
+class Change(models.Model):
+    """The audit trail: who changed which figure when, from what to what, and why."""
+
+    class Action(models.TextChoices):
+        EDIT = "edit", "修改"
+        IMPORT = "import", "导入"
+        SUBMIT = "submit", "提交"
+        APPROVE = "approve", "审核通过"
+        RETURN = "return", "退回"
+        API = "api", "接口修改"
+
+    record = models.ForeignKey(SchoolRecord, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    field = models.CharField("字段", max_length=64, blank=True)
+    old = models.TextField("原值", blank=True)
+    new = models.TextField("新值", blank=True)
+    reason = models.TextField("原因", blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "修改记录"
+        verbose_name_plural = "修改记录"
+        indexes = [models.Index(fields=["record", "field"])]
+        ordering = ["-at", "-id"]

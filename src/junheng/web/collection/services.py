@@ -1,0 +1,282 @@
+"""One service function per thing a user does with the yearly data; authorisation is checked inside each.
+
+The views, the API and the commands all call these, so a rule lives in one place (STYLE.md). They
+raise `PermissionDenied` (the web answers 403, or 404 where the object is not visible), `Http404`,
+`InvalidData` carrying the importer's own issues, or `WorkflowError` for a step the record's state
+forbids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from junheng.engine import Evaluation, evaluate
+from junheng.io.errors import DataFileError, DataIssue
+from junheng.io.reader import check_records, read_school_file
+from junheng.schema import FIELDS_BY_KEY, school_table
+from junheng.standards import Standard, load_standard
+from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.scope import User
+
+
+class InvalidData(Exception):
+    """Figures that fail the importer's checks; nothing was stored."""
+
+    def __init__(self, issues: Sequence[DataIssue]) -> None:
+        super().__init__("\n".join(issue.format() for issue in issues))
+        self.issues = tuple(issues)
+
+
+class WorkflowError(Exception):
+    """A step the record's or round's state does not allow (editing a locked record, say)."""
+
+
+def standard_for(organisation: Organisation) -> Standard:
+    return load_standard(organisation.standard_name())
+
+
+def identity(record: SchoolRecord, county: Organisation) -> dict[str, Any]:
+    """The data-file fields the organisation tree holds for a record."""
+    return {
+        "year": record.year,
+        "county": county.name,
+        "county_code": county.code,
+        "school_id": record.school.code,
+        "school_name": record.school.name,
+    }
+
+
+def county_records(county: Organisation, year: int) -> list[SchoolRecord]:
+    """The county's records of a year, with their schools, in one query."""
+    return list(
+        SchoolRecord.objects.filter(
+            school__path__startswith=county.path, school__kind=Organisation.Kind.SCHOOL, year=year
+        ).select_related("school")
+    )
+
+
+def county_table(county: Organisation, year: int) -> pl.DataFrame:
+    """The county's stored figures of a year as a validated data-file table (contracts.md §1)."""
+    rows = [identity(r, county) | r.values() for r in county_records(county, year)]
+    return school_table(rows)
+
+
+def evaluate_county(*, user: User, county_id: int, year: int) -> Evaluation:
+    """The resource-allocation evaluation of a county's stored data for a year."""
+    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    return evaluate(county_table(county, year), standard_for(county))
+
+
+def validate_values(
+    values: Mapping[str, object], *, county: Organisation, school: Organisation, year: int, source: str = "表单"
+) -> dict[str, Any]:
+    """A record's figures checked with the importer's rules; the typed values, or InvalidData."""
+    row = {"year": year, "county": county.name, "school_id": school.code, "school_name": school.name, **values}
+    try:
+        table = check_records([row], standard_for(county), source=source)
+    except DataFileError as exc:
+        raise InvalidData(exc.issues) from exc
+    typed = table.row(0, named=True)
+    return {f.key: typed[f.key] for f in RECORD_FIELDS}
+
+
+def record_for(*, user: User, school_id: int, year: int) -> SchoolRecord:
+    """A school's record of a year (made empty if the county's round is open and none exists yet)."""
+    school = scope.get_visible(user, pk=school_id, kind=Organisation.Kind.SCHOOL)
+    record = SchoolRecord.objects.filter(school=school, year=year).select_related("school").first()
+    if record is not None:
+        return record
+    county = school.ancestor(Organisation.Kind.COUNTY)
+    if county is None or not Round.objects.filter(county=county, year=year, status=Round.Status.OPEN).exists():
+        raise WorkflowError(f"{year} 年度的填报任务尚未发布，暂不能填报")
+    return SchoolRecord.objects.create(school=school, year=year)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def update_record(
+    *,
+    user: User,
+    record: SchoolRecord,
+    values: Mapping[str, object],
+    reason: str = "",
+    action: str = Change.Action.EDIT,
+) -> SchoolRecord:
+    """Change some of a record's figures after checking the whole record; every change is audited."""
+    if not scope.can_edit(user, record.school):
+        raise PermissionDenied("您无权修改该学校的数据")
+    record = _locked(record)
+    if record.locked:
+        raise WorkflowError("该记录已审核锁定，不能修改")
+    if record.status == SchoolRecord.Status.SUBMITTED and scope.role_at(user, record.school) == "clerk":
+        raise WorkflowError("该记录已提交待审核；如需修改，请联系县级督导室退回")
+    unknown = sorted(set(values) - set(FIELDS_BY_KEY))
+    if unknown:
+        raise InvalidData([DataIssue("表单", None, key, f"未知字段“{key}”") for key in unknown])
+    county = record.school.ancestor(Organisation.Kind.COUNTY)
+    assert county is not None
+    merged = record.values() | dict(values)
+    typed = validate_values(merged, county=county, school=record.school, year=record.year)
+    changes = []
+    for key, new in typed.items():
+        old = getattr(record, key)
+        if old != new:
+            setattr(record, key, new)
+            changes.append(
+                Change(
+                    record=record,
+                    action=action,
+                    field=key,
+                    old=_text(old),
+                    new=_text(new),
+                    reason=reason,
+                    user=_user(user),
+                )
+            )
+    record.save()
+    Change.objects.bulk_create(changes)
+    return record
+
+
+def _user(user: User) -> Any:
+    return user if user.is_authenticated else None
+
+
+def _locked(record: SchoolRecord) -> SchoolRecord:
+    """The record as stored now, its row locked until the transaction ends."""
+    return SchoolRecord.objects.select_for_update().select_related("school").get(pk=record.pk)
+
+
+def _transition(
+    user: User, record: SchoolRecord, allowed_from: set[SchoolRecord.Status], to: str, action: str, comment: str = ""
+) -> SchoolRecord:
+    if record.status not in allowed_from:
+        raise WorkflowError(f"当前状态为“{record.get_status_display()}”，不能{Change.Action(action).label}")
+    old = record.status
+    record.status = to
+    now = timezone.now()
+    if action == Change.Action.SUBMIT:
+        record.submitted_at = now
+    else:
+        record.reviewed_at, record.reviewed_by = now, _user(user)
+        record.review_comment = comment
+    record.save()
+    Change.objects.create(
+        record=record, action=action, field="status", old=old, new=to, reason=comment, user=_user(user)
+    )
+    return record
+
+
+@transaction.atomic
+def submit(*, user: User, record: SchoolRecord) -> SchoolRecord:
+    """The school hands its figures to the county for review; they must pass every check first."""
+    if not scope.can_edit(user, record.school):
+        raise PermissionDenied("您无权提交该学校的数据")
+    record = _locked(record)
+    county = record.school.ancestor(Organisation.Kind.COUNTY)
+    assert county is not None
+    validate_values(record.values(), county=county, school=record.school, year=record.year)
+    allowed = {SchoolRecord.Status.DRAFT, SchoolRecord.Status.RETURNED}
+    return _transition(user, record, allowed, SchoolRecord.Status.SUBMITTED, Change.Action.SUBMIT)
+
+
+@transaction.atomic
+def approve(*, user: User, record: SchoolRecord) -> SchoolRecord:
+    """The county accepts a submitted record; it is locked from then on."""
+    if not scope.can_review(user, record.school):
+        raise PermissionDenied("您无权审核该学校的数据")
+    allowed = {SchoolRecord.Status.SUBMITTED}
+    return _transition(user, _locked(record), allowed, SchoolRecord.Status.APPROVED, Change.Action.APPROVE)
+
+
+@transaction.atomic
+def return_record(*, user: User, record: SchoolRecord, comment: str) -> SchoolRecord:
+    """The county sends a submitted record back to the school with a comment."""
+    if not scope.can_review(user, record.school):
+        raise PermissionDenied("您无权审核该学校的数据")
+    if not comment.strip():
+        raise WorkflowError("退回时请填写退回意见，说明需要修改什么")
+    allowed = {SchoolRecord.Status.SUBMITTED}
+    return _transition(
+        user, _locked(record), allowed, SchoolRecord.Status.RETURNED, Change.Action.RETURN, comment.strip()
+    )
+
+
+@transaction.atomic
+def open_round(*, user: User, county_id: int, year: int) -> Round:
+    """The county opens the year's collection: every school gets an empty record to fill."""
+    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    if not scope.can_manage(user, county):
+        raise PermissionDenied("只有县级督导室可以发布填报任务")
+    round_, _ = Round.objects.get_or_create(county=county, year=year)
+    schools = county.subtree().filter(kind=Organisation.Kind.SCHOOL)
+    existing = set(SchoolRecord.objects.filter(school__in=schools, year=year).values_list("school_id", flat=True))
+    SchoolRecord.objects.bulk_create(SchoolRecord(school=s, year=year) for s in schools if s.pk not in existing)
+    return round_
+
+
+@transaction.atomic
+def import_workbook(*, user: User, county_id: int, year: int, path: Path, name: str) -> int:
+    """Store a whole county's workbook in one transaction, or nothing: every problem is reported first.
+
+    Every row must belong to this county and year and name a school of it; approved (locked)
+    records are not overwritten. Returns the number of records stored.
+    """
+    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    if not scope.can_manage(user, county):
+        raise PermissionDenied("只有县级督导室可以导入全县数据")
+    try:
+        table = read_school_file(path, standard_for(county))
+    except DataFileError as exc:
+        raise InvalidData([_renamed(issue, name) for issue in exc.issues]) from exc
+    schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}
+    records = {
+        r.school.code: r
+        for r in SchoolRecord.objects.filter(school__in=schools.values(), year=year).select_related("school")
+    }
+    issues: list[DataIssue] = []
+    for row in table.iter_rows(named=True):
+        where = (name, row["row"])
+        if row["year"] != year:
+            issues.append(DataIssue(*where, "年度", f"年度为 {row['year']}，本次导入的是 {year} 年度的数据"))
+        if row["school_id"] not in schools:
+            issues.append(
+                DataIssue(
+                    *where,
+                    "学校标识码",
+                    f"学校标识码“{row['school_id']}”不是{county.name}的学校；请核对，或先在系统中添加该学校",
+                )
+            )
+        elif row["school_id"] in records and records[row["school_id"]].locked:
+            issues.append(
+                DataIssue(
+                    *where, "学校标识码", f"{schools[row['school_id']].name}的 {year} 年度数据已审核锁定，不能覆盖"
+                )
+            )
+    if issues:
+        raise InvalidData(issues)
+    stored = 0
+    for row in table.iter_rows(named=True):
+        record = records.get(row["school_id"]) or SchoolRecord.objects.create(
+            school=schools[row["school_id"]], year=year
+        )
+        values = {f.key: row[f.key] for f in RECORD_FIELDS}
+        update_record(user=user, record=record, values=values, reason=f"导入 {name}", action=Change.Action.IMPORT)
+        stored += 1
+    return stored
+
+
+def _renamed(issue: DataIssue, name: str) -> DataIssue:
+    return DataIssue(name, issue.row, issue.column, issue.message, issue.value)

@@ -1,0 +1,3 @@
+app_name = "collection"
+
+urlpatterns: list[object] = []

@@ -1,0 +1,1 @@
+"""Views of the yearly collection: thin, calling services.py for every action."""

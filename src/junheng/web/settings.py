@@ -1,0 +1,92 @@
+"""Django settings for the junheng platform, built from the environment by `build_settings`.
+
+Production (`junheng serve`) reads JUNHENG_DATABASE_URL (sqlite:/// or postgresql://),
+JUNHENG_SECRET_KEY and JUNHENG_ALLOWED_HOSTS; the demo and the tests fall back to an SQLite
+database under JUNHENG_DATA_DIR and a development key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import django_stubs_ext
+
+WEB_DIR = Path(__file__).resolve().parent
+DEVELOPMENT_SECRET = "junheng-development-only-not-secret"
+
+
+def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Every Django setting, from environment variables (no other import-time state)."""
+    data_dir = Path(environ.get("JUNHENG_DATA_DIR", "junheng-demo"))
+    database_url = environ.get("JUNHENG_DATABASE_URL") or f"sqlite:///{(data_dir / 'junheng.sqlite3').resolve()}"
+    database = dj_database_url.parse(database_url, conn_max_age=60)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+        database["CONN_MAX_AGE"] = 0
+    debug = environ.get("JUNHENG_DEBUG", "") == "1"
+    return {
+        "BASE_DIR": WEB_DIR,
+        "SECRET_KEY": environ.get("JUNHENG_SECRET_KEY", DEVELOPMENT_SECRET),
+        "DEBUG": debug,
+        "ALLOWED_HOSTS": [
+            h for h in environ.get("JUNHENG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+        ],
+        "INSTALLED_APPS": [
+            "django.contrib.admin",
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "django.contrib.staticfiles",
+            "junheng.web.orgs",
+            "junheng.web.collection",
+        ],
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.locale.LocaleMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
+        "ROOT_URLCONF": "junheng.web.urls",
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [WEB_DIR / "templates"],
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+        "WSGI_APPLICATION": "junheng.web.wsgi.application",
+        "DATABASES": {"default": database},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "LANGUAGE_CODE": "zh-hans",
+        "TIME_ZONE": "Asia/Shanghai",
+        "USE_I18N": True,
+        "USE_TZ": True,
+        "STATIC_URL": "/static/",
+        "STATIC_ROOT": data_dir / "static",
+        "LOGIN_URL": "login",
+        "LOGIN_REDIRECT_URL": "home",
+        "LOGOUT_REDIRECT_URL": "login",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_HTTPONLY": False,
+        "X_FRAME_OPTIONS": "DENY",
+    }
+
+
+django_stubs_ext.monkeypatch()  # generic classes such as ModelAdmin[Organisation] at run time
+globals().update(build_settings(os.environ))
