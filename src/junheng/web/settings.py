@@ -44,6 +44,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "django.contrib.staticfiles",
             "junheng.web.orgs",
             "junheng.web.collection",
+            "junheng.web.dashboards",
+            "junheng.web.api",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",

@@ -12,5 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("collection/", include("junheng.web.collection.urls")),
+    path("dashboards/", include("junheng.web.dashboards.urls")),
+    path("api/", include("junheng.web.api.urls")),
     path("admin/", admin.site.urls),
 ]
