@@ -1,7 +1,21 @@
 #!/usr/bin/env bash
-# Install junheng with its test tools into .venv, then run the linters and the whole test suite.
+# Everything the whole test suite needs, installed, then the suite: linters, every test on SQLite,
+# the platform's tests again on PostgreSQL, and the browser tests in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# System packages (Debian): PostgreSQL, Chromium for the browser tests, Noto CJK fonts for Chinese PDFs.
+missing=()
+command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "$(id -u)" = 0 ]; then bash scripts/postgres.sh; else sudo bash scripts/postgres.sh; fi
+
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
@@ -10,5 +24,11 @@ echo "== ruff"
 .venv/bin/ruff format --check src tests benchmarks scripts
 echo "== mypy"
 .venv/bin/mypy
-echo "== pytest"
+echo "== migrations match the models"
+JUNHENG_DATA_DIR="$(mktemp -d)" DJANGO_SETTINGS_MODULE=junheng.web.settings \
+  .venv/bin/python -m django makemigrations --check --dry-run >/dev/null
+echo "== pytest on SQLite (every test)"
 .venv/bin/python -m pytest "$@"
+echo "== pytest on PostgreSQL (the platform's tests)"
+JUNHENG_DATABASE_URL=postgresql://junheng:junheng@127.0.0.1:5432/junheng \
+  .venv/bin/python -m pytest tests/web -q "$@"

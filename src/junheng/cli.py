@@ -87,6 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
     st = _parser(sub, "standards", help="列出可用的评估标准，或查看一个标准的指标与阈值")
     st.add_argument("name", nargs="?", help="标准名称或标准文件路径")
 
+    demo = _parser(sub, "demo", help="启动演示平台：示范市数据、各角色演示账号，浏览器访问", description=_DEMO_HELP)
+    demo.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    demo.add_argument(
+        "--dir", type=Path, default=Path("junheng-demo"), help="演示数据库所在文件夹（默认 ./junheng-demo）"
+    )
+
+    serve = _parser(sub, "serve", help="以生产方式启动平台（设置取自环境变量）", description=_SERVE_HELP)
+    serve.add_argument("--host", default="0.0.0.0", help="监听地址（默认 0.0.0.0）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--workers", type=int, default=2, help="工作进程数（默认 2）")
+
+    token = _parser(sub, "token", help="为用户生成新的接口令牌（API token）")
+    token.add_argument("username", help="用户名")
+
     syn = _parser(sub, "synth", help="生成逼真的合成学校数据（县、省或全国规模）", description=_SYNTH_HELP)
     syn.add_argument("--scope", choices=["county", "province", "national"], default="county", help="规模")
     syn.add_argument("--counties", type=int, help="县区个数（覆盖 --scope 的默认值）")
@@ -102,6 +116,14 @@ _EVALUATE_HELP = (
     "各指标按在校生加权的差异系数与县域结论。输入有误时列出全部问题（文件:行:列: 说明）并以 2 退出。"
 )
 _SAMPLE_HELP = "评估随软件附带的示例县（一个虚构县的 2025 年数据），用于快速上手。"
+_DEMO_HELP = (
+    "在 --dir 下建立（或沿用）SQLite 数据库并迁移，载入示范市（若干县区、三个年度的合成数据）和每个角色的"
+    "演示账号（密码均为 junheng-demo，仅用于演示），在 127.0.0.1 上启动并打印登录信息。"
+)
+_SERVE_HELP = (
+    "生产部署：数据库 JUNHENG_DATABASE_URL（sqlite:/// 或 postgresql://）、密钥 JUNHENG_SECRET_KEY、"
+    "域名 JUNHENG_ALLOWED_HOSTS 取自环境变量；缺少密钥或使用默认密钥时拒绝启动。启动前自动执行数据库迁移。"
+)
 _SYNTH_HELP = "生成合成数据用于演示、测试和性能基准；学校类型、规模与资源分布接近真实情况。"
 
 
@@ -122,6 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sample(args)
         if args.command == "standards":
             return _standards(args.name)
+        if args.command == "demo":
+            return _demo(args.port, args.dir)
+        if args.command == "serve":
+            return _serve(args.host, args.port, args.workers)
+        if args.command == "token":
+            return _token(args.username)
         return _synth(args)
     except DataFileError as exc:
         for issue in exc.issues:
@@ -223,6 +251,49 @@ def _standard_detail(name: str) -> str:
                     f"基本值（{rule.floor_ratio * 100:.0f}%）{rule.floor(threshold).normalize():f} {ind.value_unit}"
                 )
     return "\n".join(lines)
+
+
+def _demo(port: int, data_dir: Path) -> int:
+    from junheng.web import server
+
+    server.setup(demo_dir=data_dir)
+    server.migrate()
+    from junheng.web.demo import DEMO_PASSWORD, demo_logins, load_demo
+
+    loaded = load_demo()
+    print(f"{'已载入' if loaded else '沿用'}演示数据：{data_dir.resolve()}", file=sys.stderr)
+    print(f"演示平台：http://127.0.0.1:{port}/  （所有演示账号的密码：{DEMO_PASSWORD}，仅用于演示）")
+    for login in demo_logins():
+        print(f"  {login.username:<16} {login.role}：{login.organisation}")
+    sys.stdout.flush()
+    server.serve(host="127.0.0.1", port=port, workers=1)
+    return 0
+
+
+def _serve(host: str, port: int, workers: int) -> int:
+    from junheng.web import server
+
+    server.setup()
+    try:
+        server.check_production()
+    except server.ConfigurationError as exc:
+        raise UsageError(str(exc)) from exc
+    server.migrate()
+    server.serve(host=host, port=port, workers=workers)
+    return 0
+
+
+def _token(username: str) -> int:
+    from junheng.web import server
+
+    server.setup()
+    from junheng.web.api.tokens import TokenError, issue_token
+
+    try:
+        print(issue_token(username=username))
+    except TokenError as exc:
+        raise UsageError(str(exc)) from exc
+    return 0
 
 
 def _synth(args: argparse.Namespace) -> int:

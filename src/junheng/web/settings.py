@@ -49,6 +49,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
+            "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.locale.LocaleMiddleware",
             "django.middleware.common.CommonMiddleware",
@@ -81,6 +82,9 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "USE_TZ": True,
         "STATIC_URL": "/static/",
         "STATIC_ROOT": data_dir / "static",
+        # Static files (ECharts among them) are served by the application itself from the installed
+        # package: no CDN, no collectstatic step for a county server.
+        "WHITENOISE_USE_FINDERS": True,
         "LOGIN_URL": "login",
         "LOGIN_REDIRECT_URL": "home",
         "LOGOUT_REDIRECT_URL": "login",

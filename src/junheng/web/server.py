@@ -1,0 +1,75 @@
+"""Starting the platform: Django set up from the environment, migrations, and a real HTTP server (gunicorn)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULT_WORKERS = 2
+
+
+class ConfigurationError(Exception):
+    """A setting that makes starting unsafe or impossible; the message is for the operator, in Chinese."""
+
+
+def setup(*, demo_dir: Path | None = None) -> None:
+    """Configure Django for this process (before any model import).
+
+    The demo passes its folder and always gets the SQLite database in it, whatever the environment says.
+    """
+    if demo_dir is not None:
+        demo_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["JUNHENG_DATA_DIR"] = str(demo_dir)
+        os.environ["JUNHENG_DATABASE_URL"] = f"sqlite:///{(demo_dir / 'junheng.sqlite3').resolve()}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "junheng.web.settings")
+    import django
+
+    django.setup()
+
+
+def check_production() -> None:
+    """Refuse to serve with a missing or development secret key, or without allowed hosts (contracts.md §4)."""
+    from django.conf import settings
+
+    from junheng.web.settings import DEVELOPMENT_SECRET
+
+    if not os.environ.get("JUNHENG_SECRET_KEY") or settings.SECRET_KEY == DEVELOPMENT_SECRET:
+        raise ConfigurationError(
+            "请设置环境变量 JUNHENG_SECRET_KEY（一个足够长的随机字符串）后再启动；不能使用默认密钥"
+        )
+    if len(settings.SECRET_KEY) < 32:
+        raise ConfigurationError("JUNHENG_SECRET_KEY 太短：至少需要 32 个字符")
+    if not os.environ.get("JUNHENG_ALLOWED_HOSTS"):
+        raise ConfigurationError("请设置环境变量 JUNHENG_ALLOWED_HOSTS（逗号分隔的域名或 IP），例如 jy.example.gov.cn")
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def serve(*, host: str, port: int, workers: int = DEFAULT_WORKERS) -> None:
+    """Serve the platform with gunicorn (threads per worker) until interrupted."""
+    from gunicorn.app.base import BaseApplication
+
+    from junheng.web.wsgi import application
+
+    class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": 4,
+                "accesslog": "-",
+                "errorlog": "-",
+                "timeout": 120,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    _Server().run()

@@ -1,0 +1,125 @@
+"""The demo city and the production guard of `junheng serve` (contracts.md §4)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+
+from junheng.web.collection.models import Round, SchoolRecord
+from junheng.web.demo import DEMO_PASSWORD, demo_logins, load_demo
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+from junheng.web.server import ConfigurationError, check_production
+
+DEMO_USERS = {"demo-province", "demo-city", "demo-county-1", "demo-county-2", "demo-school-1", "demo-observer"}
+
+
+@pytest.mark.django_db
+def test_the_demo_city_has_several_counties_three_years_and_one_user_per_role() -> None:
+    assert load_demo(counties=3, schools_per_county=12) is True
+    assert Organisation.objects.filter(kind="county").count() == 3
+    assert sorted(SchoolRecord.objects.order_by().values_list("year", flat=True).distinct()) == [2023, 2024, 2025]
+    assert {login.username for login in demo_logins()} == DEMO_USERS
+    assert Round.objects.filter(status=Round.Status.OPEN).count() == 3
+    for username in DEMO_USERS:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+
+
+@pytest.mark.django_db
+def test_the_demo_is_loaded_once() -> None:
+    assert load_demo(counties=2, schools_per_county=10) is True
+    assert load_demo(counties=2, schools_per_county=10) is False
+    assert Organisation.objects.filter(kind="county").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_clerk_sees_only_their_draft_school() -> None:
+    load_demo(counties=2, schools_per_county=10)
+    from django.contrib.auth.models import User
+
+    clerk = User.objects.get(username="demo-school-1")
+    [school] = scope.visible(clerk)
+    assert school.kind == "school"
+    assert SchoolRecord.objects.get(school=school, year=2025).status == SchoolRecord.Status.DRAFT
+    assert all(org.path.startswith(school.path) for org in scope.visible(clerk))
+
+
+def test_schools_have_paths_under_their_county(db: None) -> None:
+    load_demo(counties=2, schools_per_county=10)
+    for school in Organisation.objects.filter(kind="school").select_related("parent"):
+        assert school.parent is not None
+        assert school.path == f"{school.parent.path}{school.pk}/"
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({}, "JUNHENG_SECRET_KEY"),
+        ({"JUNHENG_SECRET_KEY": "short", "JUNHENG_ALLOWED_HOSTS": "x"}, "太短"),
+        ({"JUNHENG_SECRET_KEY": "k" * 40}, "JUNHENG_ALLOWED_HOSTS"),
+    ],
+)
+def test_serve_refuses_an_unsafe_configuration(
+    monkeypatch: pytest.MonkeyPatch, settings: object, environ: dict[str, str], message: str
+) -> None:
+    for key in ("JUNHENG_SECRET_KEY", "JUNHENG_ALLOWED_HOSTS"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    settings.SECRET_KEY = environ.get("JUNHENG_SECRET_KEY", "junheng-development-only-not-secret")  # type: ignore[attr-defined]
+    with pytest.raises(ConfigurationError, match=message):
+        check_production()
+
+
+def test_serve_without_a_secret_exits_2_with_a_chinese_message(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("JUNHENG_")}
+    environ["JUNHENG_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "junheng", "serve"], capture_output=True, text=True, env=environ, check=False, timeout=60
+    )
+    assert done.returncode == 2
+    assert "JUNHENG_SECRET_KEY" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_junheng_demo_serves_and_prints_the_logins(tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "junheng", "demo", "--port", str(port), "--dir", str(tmp_path / "demo")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                assert time.monotonic() < deadline, "the demo did not answer within 120 s"
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as answer:
+            assert "登录" in answer.read().decode("utf-8")
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=30)
+    assert "demo-school-1" in out
+    assert "junheng-demo" in out
