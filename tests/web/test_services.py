@@ -88,3 +88,26 @@ def test_the_stored_data_evaluates_like_a_file(tree: Tree, users: dict[str, User
     evaluation = services.evaluate_county(user=users[Role.SUPERVISOR], county_id=tree.county.pk, year=2025)
     assert evaluation.schools["school_id"].to_list() == ["4521010001"]
     assert evaluation.schools["v_L1"].item() == 5.0
+
+
+def test_a_clerk_cannot_change_figures_once_the_round_is_closed(
+    tree: Tree, users: dict[str, User], record: SchoolRecord
+) -> None:
+    services.update_record(user=users[Role.CLERK], record=record, values=FIGURES)
+    services.close_round(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk, year=2025)
+    with pytest.raises(services.WorkflowError, match="已结束"):
+        services.update_record(user=users[Role.CLERK], record=record, values={"students_primary": 501})
+    services.update_record(user=users[Role.COUNTY_OFFICE], record=record, values={"students_primary": 501})
+
+
+def test_only_the_county_office_closes_a_round(tree: Tree, users: dict[str, User], record: SchoolRecord) -> None:
+    with pytest.raises(PermissionDenied):
+        services.close_round(user=users[Role.SUPERVISOR], county_id=tree.county.pk, year=2025)
+
+
+def test_looking_at_a_school_creates_no_record_for_a_reader(tree: Tree, users: dict[str, User]) -> None:
+    services.open_round(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk, year=2025)
+    SchoolRecord.objects.all().delete()
+    with pytest.raises(services.WorkflowError, match="还没有 2025 年度的数据"):
+        services.record_for(user=users[Role.OBSERVER], school_id=tree.school.pk, year=2025)
+    assert not SchoolRecord.objects.exists()

@@ -42,6 +42,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "django.contrib.sessions",
             "django.contrib.messages",
             "django.contrib.staticfiles",
+            "ninja",  # the API docs' Swagger UI from its own static files, not from a CDN
             "junheng.web.orgs",
             "junheng.web.collection",
             "junheng.web.dashboards",
@@ -81,7 +82,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "USE_I18N": True,
         "USE_TZ": True,
         "STATIC_URL": "/static/",
-        "STATIC_ROOT": data_dir / "static",
+        "STATIC_ROOT": None,
+        "STATICFILES_DIRS": [WEB_DIR / "static"],  # site.css, the dashboards' scripts, vendor/echarts.min.js
         # Static files (ECharts among them) are served by the application itself from the installed
         # package: no CDN, no collectstatic step for a county server.
         "WHITENOISE_USE_FINDERS": True,
@@ -91,6 +93,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_HTTPONLY": False,
         "X_FRAME_OPTIONS": "DENY",
+        # A figure that changed by more than this share since last year is flagged for the reviewer.
+        "JUNHENG_CHANGE_RATIO": float(environ.get("JUNHENG_CHANGE_RATIO", "0.5")),
     }
 
 

@@ -24,7 +24,7 @@ from junheng.schema import FIELDS_BY_KEY, school_table
 from junheng.standards import Standard, load_standard
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
 from junheng.web.orgs import scope
-from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.models import Organisation, Role
 from junheng.web.orgs.scope import User
 
 
@@ -95,14 +95,50 @@ def record_for(*, user: User, school_id: int, year: int) -> SchoolRecord:
     record = SchoolRecord.objects.filter(school=school, year=year).select_related("school").first()
     if record is not None:
         return record
-    county = school.ancestor(Organisation.Kind.COUNTY)
-    if county is None or not Round.objects.filter(county=county, year=year, status=Round.Status.OPEN).exists():
+    if not scope.can_edit(user, school):
+        raise WorkflowError(f"{school.name}还没有 {year} 年度的数据")
+    if not _round_open(school, year):
         raise WorkflowError(f"{year} 年度的填报任务尚未发布，暂不能填报")
     return SchoolRecord.objects.create(school=school, year=year)
 
 
+def _round_open(school: Organisation, year: int) -> bool:
+    county = school.ancestor(Organisation.Kind.COUNTY)
+    return county is not None and Round.objects.filter(county=county, year=year, status=Round.Status.OPEN).exists()
+
+
+@transaction.atomic
+def edit_school_year(
+    *,
+    user: User,
+    school_id: int,
+    year: int,
+    values: Mapping[str, object],
+    reason: str = "",
+    action: str = Change.Action.EDIT,
+) -> SchoolRecord:
+    """Change a school's figures of a year, making its record if the round is open (and only if stored)."""
+    school = scope.get_visible(user, pk=school_id, kind=Organisation.Kind.SCHOOL)
+    if not scope.can_edit(user, school):
+        raise PermissionDenied("您无权修改该学校的数据")
+    record = record_for(user=user, school_id=school.pk, year=year)
+    return update_record(user=user, record=record, values=values, reason=reason, action=action)
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def edit_refusal(user: User, record: SchoolRecord) -> str | None:
+    """Why the record's review state keeps `user` from changing it, or None when it does not."""
+    if record.locked:
+        return "该记录已审核锁定，不能修改"
+    clerk = scope.role_at(user, record.school) == Role.CLERK
+    if record.status == SchoolRecord.Status.SUBMITTED and clerk:
+        return "该记录已提交待审核；如需修改，请联系县级督导室退回"
+    if clerk and not _round_open(record.school, record.year):
+        return f"{record.year} 年度的填报任务已结束，不能再修改；如需更正，请联系县级督导室"
+    return None
 
 
 @transaction.atomic
@@ -118,10 +154,9 @@ def update_record(
     if not scope.can_edit(user, record.school):
         raise PermissionDenied("您无权修改该学校的数据")
     record = _locked(record)
-    if record.locked:
-        raise WorkflowError("该记录已审核锁定，不能修改")
-    if record.status == SchoolRecord.Status.SUBMITTED and scope.role_at(user, record.school) == "clerk":
-        raise WorkflowError("该记录已提交待审核；如需修改，请联系县级督导室退回")
+    refusal = edit_refusal(user, record)
+    if refusal is not None:
+        raise WorkflowError(refusal)
     unknown = sorted(set(values) - set(FIELDS_BY_KEY))
     if unknown:
         raise InvalidData([DataIssue("表单", None, key, f"未知字段“{key}”") for key in unknown])
@@ -224,6 +259,20 @@ def open_round(*, user: User, county_id: int, year: int) -> Round:
     schools = county.subtree().filter(kind=Organisation.Kind.SCHOOL)
     existing = set(SchoolRecord.objects.filter(school__in=schools, year=year).values_list("school_id", flat=True))
     SchoolRecord.objects.bulk_create(SchoolRecord(school=s, year=year) for s in schools if s.pk not in existing)
+    return round_
+
+
+@transaction.atomic
+def close_round(*, user: User, county_id: int, year: int) -> Round:
+    """The county ends the year's collection: schools can no longer change their figures."""
+    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    if not scope.can_manage(user, county):
+        raise PermissionDenied("只有县级督导室可以结束填报任务")
+    round_ = Round.objects.filter(county=county, year=year).first()
+    if round_ is None:
+        raise WorkflowError(f"{year} 年度没有填报任务")
+    round_.status = Round.Status.CLOSED
+    round_.save(update_fields=["status"])
     return round_
 
 

@@ -1,3 +1,17 @@
+"""The collection's pages: a school's form and audit trail, a county's round, tracker, import and review."""
+
+from django.urls import path
+
+from junheng.web.collection import views
+
 app_name = "collection"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("school/<int:school_id>/", views.school, name="school"),
+    path("school/<int:school_id>/validate/<int:year>/", views.validate, name="validate"),
+    path("school/<int:school_id>/history/", views.history, name="history"),
+    path("county/<int:county_id>/", views.county, name="county"),
+    path("county/<int:county_id>/rounds/", views.open_round, name="open_round"),
+    path("county/<int:county_id>/import/", views.import_workbook, name="import"),
+    path("county/<int:county_id>/review/<int:record_id>/", views.review, name="review"),
+]

@@ -1,1 +1,406 @@
-"""Views of the yearly collection: thin, calling services.py for every action."""
+"""Views of the yearly collection: thin, calling services.py for every action and scope.py for every
+permission. A school's page is its form; a county's page is the round, the tracker, the workbook
+import and the way into review; every record has its audit trail."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from junheng.io.errors import DataIssue
+from junheng.schema import FIELDS_BY_KEY
+from junheng.web.collection import quality, services
+from junheng.web.collection.forms import (
+    GROUPS,
+    HistoryFilter,
+    ImportForm,
+    RecordForm,
+    ReviewForm,
+    RoundForm,
+    field_label,
+    issues_by_field,
+    unit,
+    value_text,
+)
+from junheng.web.collection.models import Change, Round, SchoolRecord
+from junheng.web.collection.quality import Flag
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+
+SCHOOL, COUNTY = Organisation.Kind.SCHOOL, Organisation.Kind.COUNTY
+SUBMITTED = frozenset({SchoolRecord.Status.SUBMITTED, SchoolRecord.Status.APPROVED})
+NO_RECORD = "未建档"
+HISTORY_PAGE_SIZE = 100
+
+
+# The school's page: its form, validated as the clerk types.
+
+
+@login_required
+def school(request: HttpRequest, school_id: int) -> HttpResponse:
+    """A school's record of a year (?year=, else the latest open round): the form, or read-only once locked."""
+    school = scope.get_visible(request.user, pk=school_id, kind=SCHOOL)
+    county = _county_of(school)
+    year = _year(request) or _default_year(school, county)
+    context: dict[str, Any] = {
+        "school": school,
+        "county": county,
+        "year": year,
+        "years": sorted({*school.records.values_list("year", flat=True), *([year] if year else [])}, reverse=True),
+        "county_visible": scope.visible(request.user).filter(pk=county.pk).exists(),
+    }
+    if year is None:
+        return render(request, "collection/school.html", context)
+    try:
+        record = services.record_for(user=request.user, school_id=school.pk, year=year)
+    except services.WorkflowError as exc:
+        return render(request, "collection/school.html", context | {"notice": str(exc)})
+    required = services.standard_for(county).required_columns()
+    context |= {"record": record, "can_review": scope.can_review(request.user, county)}
+    if request.method == "POST":
+        if not scope.can_edit(request.user, school):
+            raise PermissionDenied("您无权修改该学校的数据")
+        form = RecordForm(request.POST, required=required)
+        if form.is_valid() and _save(request, record, form):
+            return _redirect("collection:school", school.pk, year=year)
+        return render(request, "collection/school.html", context | {"form": form, "editable": True})
+    editable = scope.can_edit(request.user, school) and services.edit_refusal(request.user, record) is None
+    form = RecordForm(record=record, required=required, read_only=not editable)
+    return render(request, "collection/school.html", context | {"form": form, "editable": editable})
+
+
+def _save(request: HttpRequest, record: SchoolRecord, form: RecordForm) -> bool:
+    """Store the form, and submit it when that button was pressed; the outcome goes to the messages.
+
+    False when the figures fail the importer's checks: the form, now carrying its messages, is shown again.
+    """
+    try:
+        services.update_record(
+            user=request.user, record=record, values=form.values(), reason=form.cleaned_data["reason"]
+        )
+    except services.InvalidData as exc:
+        form.add_issues(exc.issues)
+        return False
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return True
+    if request.POST.get("action") != "submit":
+        messages.success(request, "已保存")
+        return True
+    try:
+        services.submit(user=request.user, record=record)
+    except services.WorkflowError as exc:
+        messages.error(request, f"已保存，但未能提交：{exc}")
+    else:
+        messages.success(request, "已提交，等待县级督导室审核；审核前如需修改，请联系县级督导室退回")
+    return True
+
+
+@login_required
+@require_POST
+def validate(request: HttpRequest, school_id: int, year: int) -> JsonResponse:
+    """The importer's messages for the figures typed so far, per field: {"errors": {key: [...]}, "general": [...]}."""
+    school = scope.get_visible(request.user, pk=school_id, kind=SCHOOL)
+    if not scope.can_edit(request.user, school):
+        raise PermissionDenied("您无权修改该学校的数据")
+    form = RecordForm(request.POST)
+    form.is_valid()
+    issues: Sequence[DataIssue] = ()
+    try:
+        services.validate_values(form.values(), county=_county_of(school), school=school, year=year)
+    except services.InvalidData as exc:
+        issues = exc.issues
+    errors, general = issues_by_field(issues)
+    for key, django_errors in form.errors.items():
+        errors.setdefault(key, []).extend(str(error) for error in django_errors)
+    return JsonResponse({"valid": not errors and not general, "errors": errors, "general": general})
+
+
+# The county's page: the round, the completion tracker, the workbook import.
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    school: Organisation
+    record: SchoolRecord | None
+    flags: tuple[Flag, ...]
+
+    @property
+    def submitted(self) -> bool:
+        return self.record is not None and self.record.status in SUBMITTED
+
+    @property
+    def status_label(self) -> str:
+        return NO_RECORD if self.record is None else self.record.get_status_display()
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """Every school of the county in a year: where its record stands and what looks suspicious."""
+
+    rows: tuple[TrackerRow, ...]
+
+    def counts(self) -> list[tuple[str, int]]:
+        """How many schools are in each state, in the workflow's order."""
+        counted = Counter(row.status_label for row in self.rows)
+        labels = [NO_RECORD, *(str(label) for label in SchoolRecord.Status.labels)]
+        return [(label, counted[label]) for label in labels if counted[label]]
+
+    def not_submitted(self) -> list[Organisation]:
+        return [row.school for row in self.rows if not row.submitted]
+
+
+@login_required
+@require_GET
+def county(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The county's collection of a year (?year=, else the latest round)."""
+    county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
+    return _county_page(request, county, _year(request))
+
+
+def _county_page(
+    request: HttpRequest,
+    county: Organisation,
+    year: int | None,
+    *,
+    import_form: ImportForm | None = None,
+    import_issues: Sequence[DataIssue] = (),
+) -> HttpResponse:
+    rounds = list(county.rounds.order_by("-year"))
+    year = year or (rounds[0].year if rounds else None)
+    context: dict[str, Any] = {
+        "county": county,
+        "rounds": rounds,
+        "year": year,
+        "can_manage": scope.can_manage(request.user, county),
+        "can_review": scope.can_review(request.user, county),
+        "round_form": RoundForm(initial={"year": rounds[0].year + 1 if rounds else timezone.localdate().year}),
+    }
+    if year is not None:
+        context |= {
+            "round": next((r for r in rounds if r.year == year), None),
+            "tracker": _tracker(county, year),
+            "import_form": import_form or ImportForm(initial={"year": year}),
+            "import_issues": import_issues,
+        }
+    return render(request, "collection/county.html", context)
+
+
+def _tracker(county: Organisation, year: int) -> Tracker:
+    schools = list(county.subtree().filter(kind=SCHOOL).order_by("code"))
+    current, _, flags = _flagged(county, year)
+    by_school: dict[int, list[Flag]] = {}
+    for flag in flags:
+        by_school.setdefault(flag.record.school_id, []).append(flag)
+    records = {record.school_id: record for record in current}
+    return Tracker(tuple(TrackerRow(s, records.get(s.pk), tuple(by_school.get(s.pk, ()))) for s in schools))
+
+
+def _flagged(county: Organisation, year: int) -> tuple[list[SchoolRecord], list[SchoolRecord], list[Flag]]:
+    """The county's records of `year` and the year before, in one query, and the flags on this year's."""
+    both = SchoolRecord.objects.filter(
+        school__path__startswith=county.path, school__kind=SCHOOL, year__in=(year - 1, year)
+    ).select_related("school")
+    current = [r for r in both if r.year == year]
+    previous = [r for r in both if r.year == year - 1]
+    return current, previous, quality.county_flags(current, previous, ratio=quality.change_ratio())
+
+
+@login_required
+@require_POST
+def open_round(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The county office opens a year's collection; every school gets its record to fill."""
+    county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
+    if not scope.can_manage(request.user, county):
+        raise PermissionDenied("只有县级督导室可以发布填报任务")
+    form = RoundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "年度应为 1990 至 2100 之间的整数，例如 2025；请重新填写后发布")
+        return _redirect("collection:county", county.pk)
+    year = form.cleaned_data["year"]
+    services.open_round(user=request.user, county_id=county.pk, year=year)
+    messages.success(request, f"已发布 {year} 年度填报任务，全县学校可以开始填报")
+    return _redirect("collection:county", county.pk, year=year)
+
+
+@login_required
+@require_POST
+def import_workbook(request: HttpRequest, county_id: int) -> HttpResponse:
+    """One workbook for all the county's schools: every problem per cell, or every record stored."""
+    county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
+    if not scope.can_manage(request.user, county):
+        raise PermissionDenied("只有县级督导室可以导入全县数据")
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _county_page(request, county, form.cleaned_data.get("year"), import_form=form)
+    year: int = form.cleaned_data["year"]
+    upload: UploadedFile[bytes] = form.cleaned_data["file"]
+    try:
+        stored = _import(request, county, year, upload)
+    except services.InvalidData as exc:
+        return _county_page(request, county, year, import_form=form, import_issues=exc.issues)
+    messages.success(request, f"已导入“{upload.name}”：{stored} 所学校的 {year} 年度数据已保存，每项修改都已记录")
+    return _redirect("collection:county", county.pk, year=year)
+
+
+def _import(request: HttpRequest, county: Organisation, year: int, upload: UploadedFile[bytes]) -> int:
+    name = upload.name or "上传文件"
+    with tempfile.TemporaryDirectory() as folder:
+        # The reader tells a workbook from a CSV by the suffix; the temporary name keeps only that.
+        path = Path(folder) / f"upload{PurePath(name).suffix.lower()}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return services.import_workbook(user=request.user, county_id=county.pk, year=year, path=path, name=name)
+
+
+# Review: a submitted record's figures beside last year's, with the flags; approve or return.
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    unit: str
+    value: str
+    previous: str
+    flags: tuple[Flag, ...]
+
+
+@login_required
+def review(request: HttpRequest, county_id: int, record_id: int) -> HttpResponse:
+    """A record of the county with its quality flags; reviewers approve it or return it with a comment."""
+    county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
+    record = get_object_or_404(
+        SchoolRecord.objects.select_related("school"), pk=record_id, school__path__startswith=county.path
+    )
+    if request.method == "POST":
+        return _decide(request, county, record)
+    _, previous, flags = _flagged(county, record.year)
+    flags = [flag for flag in flags if flag.record.pk == record.pk]
+    before = next((r for r in previous if r.school_id == record.school_id), None)
+    sections = [(title, [_figure(key, record, before, flags) for key in keys]) for title, keys in GROUPS]
+    context = {
+        "county": county,
+        "record": record,
+        "school": record.school,
+        "previous": before,
+        "flags": flags,
+        "sections": sections,
+        "can_decide": scope.can_review(request.user, record.school) and record.status == SchoolRecord.Status.SUBMITTED,
+        "form": ReviewForm(),
+    }
+    return render(request, "collection/review.html", context)
+
+
+def _figure(key: str, record: SchoolRecord, before: SchoolRecord | None, flags: Sequence[Flag]) -> Figure:
+    field = FIELDS_BY_KEY[key]
+    return Figure(
+        key,
+        field.label,
+        unit(field),
+        value_text(key, getattr(record, key)),
+        "" if before is None else value_text(key, getattr(before, key)),
+        tuple(flag for flag in flags if flag.field == key),
+    )
+
+
+def _decide(request: HttpRequest, county: Organisation, record: SchoolRecord) -> HttpResponse:
+    if not scope.can_review(request.user, record.school):
+        raise PermissionDenied("您无权审核该学校的数据")
+    here = _redirect("collection:review", county.pk, record.pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择“审核通过”或“退回修改”")
+        return here
+    name = f"{record.school.name} {record.year} 年度数据"
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            services.approve(user=request.user, record=record)
+            messages.success(request, f"已审核通过{name}，记录已锁定")
+        else:
+            services.return_record(user=request.user, record=record, comment=form.cleaned_data["comment"])
+            messages.success(request, f"已将{name}退回学校修改")
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return here
+    return _redirect("collection:county", county.pk, year=record.year)
+
+
+# The audit trail.
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    change: Change
+    label: str
+    old: str
+    new: str
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Every change to a school's records: who, when, which field, old → new, why; by field or year."""
+    school = scope.get_visible(request.user, pk=school_id, kind=SCHOOL)
+    years = list(school.records.order_by("-year").values_list("year", flat=True))
+    filters = HistoryFilter(request.GET, years=years)
+    changes = Change.objects.filter(record__school=school).select_related("user", "record")
+    if filters.is_valid():
+        if filters.cleaned_data["field"]:
+            changes = changes.filter(field=filters.cleaned_data["field"])
+        if filters.cleaned_data["year"] is not None:
+            changes = changes.filter(record__year=filters.cleaned_data["year"])
+    page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [AuditRow(c, field_label(c.field), value_text(c.field, c.old), value_text(c.field, c.new)) for c in page]
+    context = {"school": school, "filters": filters, "page": page, "rows": rows}
+    return render(request, "collection/history.html", context)
+
+
+def _county_of(school: Organisation) -> Organisation:
+    county = school.ancestor(COUNTY)
+    if county is None:
+        raise Http404("该学校不属于任何县区，请联系管理员")
+    return county
+
+
+def _default_year(school: Organisation, county: Organisation) -> int | None:
+    """The latest open round of the school's county, else the school's latest record."""
+    open_year = (
+        Round.objects.filter(county=county, status=Round.Status.OPEN)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    if open_year is not None:
+        return open_year
+    return school.records.order_by("-year").values_list("year", flat=True).first()
+
+
+def _year(request: HttpRequest) -> int | None:
+    text = request.GET.get("year", "")
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit():
+        raise Http404("年度应为数字，例如 ?year=2025")
+    return int(text)
+
+
+def _redirect(name: str, *args: int, year: int | None = None) -> HttpResponseRedirect:
+    url = reverse(name, args=args)
+    return HttpResponseRedirect(url if year is None else f"{url}?year={year}")
