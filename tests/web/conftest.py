@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -57,3 +58,9 @@ def users(tree: Tree) -> dict[str, User]:
         Role.SUPERVISOR: make_user("supervisor", tree.city, Role.SUPERVISOR),
         Role.OBSERVER: make_user("observer", tree.city, Role.OBSERVER),
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    """Tests create many users: hash their passwords cheaply (the real hasher takes most of a second)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -38,12 +38,6 @@ SCHOOLS = ["school", "other_school", "foreign_school", "far_school"]
 ROLES = [Role.CLERK, Role.COUNTY_OFFICE, Role.SUPERVISOR, Role.OBSERVER]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """The users' passwords play no part here; hashing them properly takes most of each test's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Places:
     """The tree of conftest, and a second city of the province with a county and a school."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,12 +18,6 @@ from tests.web.conftest import Tree
 
 NO_TOKEN = "需要有效的接口令牌：请在请求头中加上“Authorization: Bearer 令牌”；令牌可用“junheng token 用户名”生成"
 CORE_PATHS = ["/api/counties", "/api/counties/{id}/evaluation", "/api/schools", "/api/schools/{id}"]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """The users' passwords play no part here; hashing them properly takes most of each test's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def bearer(token: str) -> Client:

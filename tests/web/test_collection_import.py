@@ -15,9 +15,9 @@ from django.urls import reverse
 from junheng.web.collection import services
 from junheng.web.collection.models import Change, SchoolRecord
 from junheng.web.orgs.models import Role
-from tests.web.test_collection_views import FILE_ROW, YEAR, World, client_for, csv_upload, fast_passwords, world
+from tests.web.test_collection_views import FILE_ROW, YEAR, World, client_for, csv_upload, world
 
-__all__ = ["fast_passwords", "world"]  # fixtures shared with the views' tests
+__all__ = ["world"]  # a fixture shared with the views' tests
 
 
 def rows(world: World) -> list[dict[str, Any]]:

@@ -26,12 +26,6 @@ ROLES = (Role.CLERK, Role.COUNTY_OFFICE, Role.SUPERVISOR, Role.OBSERVER)
 FILE_ROW = FIGURES | {f"{stem}_junior": 0 for stem in ("teachers_above_degree", "backbone_teachers", "pe_art_teachers")}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """Four users are made for every test; the production hasher would take most of the suite's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     """The tree with a county beyond the city, and the 2025 round open everywhere."""

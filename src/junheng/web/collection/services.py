@@ -56,10 +56,13 @@ def identity(record: SchoolRecord, county: Organisation) -> dict[str, Any]:
 
 
 def county_records(county: Organisation, year: int) -> list[SchoolRecord]:
-    """The county's records of a year, with their schools, in one query."""
+    """The county's records of a year that have figures (not the empty ones a round opens), in one query."""
     return list(
         SchoolRecord.objects.filter(
-            school__path__startswith=county.path, school__kind=Organisation.Kind.SCHOOL, year=year
+            school__path__startswith=county.path,
+            school__kind=Organisation.Kind.SCHOOL,
+            year=year,
+            school_type__isnull=False,
         ).select_related("school")
     )
 
