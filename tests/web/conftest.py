@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from junheng.web.orgs.models import Membership, Organisation, Role
 
@@ -64,3 +65,9 @@ def users(tree: Tree) -> dict[str, User]:
 def fast_passwords(settings: Any) -> None:
     """Tests create many users: hash their passwords cheaply (the real hasher takes most of a second)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing kept from another test's pages."""
+    cache.clear()

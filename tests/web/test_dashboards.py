@@ -488,10 +488,10 @@ def _grow(world: World, schools: int, years: tuple[int, ...]) -> None:
 @pytest.mark.parametrize(
     ("url_of", "target", "queries", "shows"),
     [
-        (county_url, "county", 6, "小学：学校 152 所"),
+        (county_url, "county", 7, "小学：学校 152 所"),  # 6, and the data version of the kept evaluation
         (indicator_url, "county", 7, "示范县新校149"),
         (school_url, "school", 7, "示范县实验小学"),
-        (region_url, "city", 7, '<td class="num">152</td>'),
+        (region_url, "city", 8, '<td class="num">152</td>'),
     ],
 )
 def test_a_page_costs_the_same_few_queries_for_many_schools(
@@ -516,8 +516,22 @@ def test_a_page_costs_the_same_few_queries_for_many_schools(
     assert shows in text(response)
 
 
-def test_the_figures_are_fresh_on_every_request(client: Client, world: World, users: dict[str, User]) -> None:
+def test_the_figures_are_fresh_after_every_change(client: Client, world: World, users: dict[str, User]) -> None:
     supervisor = users[Role.SUPERVISOR]
     assert "示范县 2025 年 资源配置：未通过" in text(page(client, supervisor, county_url(world.tree.county)))
-    SchoolRecord.objects.filter(school=world.tree.other_school, year=2025).update(teachers_above_degree_primary=15)
+    record = SchoolRecord.objects.get(school=world.tree.other_school, year=2025)
+    record.teachers_above_degree_primary = 15  # type: ignore[attr-defined]
+    record.save()
     assert "示范县 2025 年 资源配置：通过" in text(page(client, supervisor, county_url(world.tree.county)))
+
+
+def test_a_page_seen_again_reuses_its_evaluation(
+    client: Client, world: World, users: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
+    supervisor = users[Role.SUPERVISOR]
+    client.force_login(supervisor)
+    first = text(client.get(county_url(world.tree.county)))
+    with django_assert_max_num_queries(6):  # session, user, memberships, county, its ancestors, data version
+        again = text(client.get(county_url(world.tree.county)))
+    unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew for every response
+    assert unmasked.sub("", again) == unmasked.sub("", first)

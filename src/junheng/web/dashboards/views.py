@@ -18,7 +18,7 @@ from junheng import messages
 from junheng.engine import Evaluation, evaluate
 from junheng.standards import load_standard
 from junheng.web.collection.services import standard_for
-from junheng.web.dashboards import queries, region_tables, school_tables, tables
+from junheng.web.dashboards import cache, queries, region_tables, school_tables, tables
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 
@@ -41,13 +41,18 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county page: verdict, coefficients per 学段, failing and excluded schools, trend (issue 3 §5)."""
     county = scope.get_visible(request.user, pk=county_id, kind=Kind.COUNTY)
     queries.with_ancestors(county)
-    records = queries.records_for_dashboard(county, [county])
+    standard = standard_for(county)
+
+    def evaluated() -> tuple[queries.Records, Evaluation]:
+        records = queries.records_for_dashboard(county, [county])
+        return records, evaluate(records.table, standard)
+
+    key = ("county", county.pk, standard.name)
+    records, evaluation = cache.kept(key, cache.data_version(county), evaluated)
     years = records.years
     year = _year(request, years)
-    standard = standard_for(county)
     context: dict[str, object] = {"county": county, "years": years, "year": year, "standard": standard}
     if year is not None and year in years:
-        evaluation = evaluate(records.table, standard)
         context |= {
             "progress": records.progress.get((county.pk, year), queries.Progress()),
             "verdict": tables.verdict(evaluation, county, year),
@@ -134,8 +139,15 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
     year = _year(request, years)
     context: dict[str, object] = {"region": region, "years": years, "year": year}
     if year is not None:
-        records = queries.records_for_dashboard(region, counties, year=year)
-        context["rows"] = region_tables.county_rows(_evaluate_by_standard(records, counties), counties, year, records)
+
+        def evaluated() -> tuple[queries.Records, list[Evaluation]]:
+            records = queries.records_for_dashboard(region, counties, year=year)
+            return records, _evaluate_by_standard(records, counties)
+
+        standards = tuple(sorted({c.standard_name() for c in counties}))
+        key = ("region", region.pk, year, *standards)
+        records, evaluations = cache.kept(key, cache.data_version(region, year=year), evaluated)
+        context["rows"] = region_tables.county_rows(evaluations, counties, year, records)
     return render(request, "dashboards/region.html", context)
 
 
