@@ -5,7 +5,8 @@
 Builds a city of 10 counties × 300 schools × 5 years (synthetic) in a fresh database (SQLite in a
 temporary folder unless --database-url names a PostgreSQL database), starts `junheng serve` on
 127.0.0.1, logs 20 users in as the city supervisor and has each request the county page and the city
-page in turn, with no pause, for a fixed number of requests. Prints latency percentiles per page.
+page in turn for a fixed number of requests, pausing `--think` seconds between pages as a person
+does (uniformly 0.5–1.5 × that; 0 for a stress run with no pause). Prints latency percentiles per page.
 Target (issue 3): p95 under 300 ms. Traffic goes to 127.0.0.1 only and stops by itself.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import os
+import random
 import re
 import socket
 import statistics
@@ -96,15 +98,18 @@ def logged_in(base: str, username: str) -> urllib.request.OpenerDirector:
     return opener
 
 
-def run_load(base: str, pages: dict[str, str], requests_per_user: int) -> dict[str, list[float]]:
+def run_load(base: str, pages: dict[str, str], requests_per_user: int, think: float) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {name: [] for name in pages}
     errors: list[str] = []
     lock = threading.Lock()
     openers = [logged_in(base, "demo-city") for _ in range(USERS)]
 
-    def user(opener: urllib.request.OpenerDirector) -> None:
+    def user(opener: urllib.request.OpenerDirector, seed: int) -> None:
         names = list(pages)
+        pause = random.Random(seed)
         for i in range(requests_per_user):
+            if think > 0:
+                time.sleep(think * pause.uniform(0.5, 1.5))
             name = names[i % len(names)]
             start = time.perf_counter()
             try:
@@ -120,7 +125,7 @@ def run_load(base: str, pages: dict[str, str], requests_per_user: int) -> dict[s
                 with lock:
                     timings[name].append(elapsed)
 
-    threads = [threading.Thread(target=user, args=(o,)) for o in openers]
+    threads = [threading.Thread(target=user, args=(o, n)) for n, o in enumerate(openers)]
     for t in threads:
         t.start()
     for t in threads:
@@ -138,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small city and few requests (a smoke run)")
     parser.add_argument("--database-url", help="a PostgreSQL URL; default: SQLite in a temporary folder")
+    parser.add_argument("--think", type=float, default=1.0, help="seconds between a user's pages (0: no pause)")
     args = parser.parse_args()
     counties, schools, years, per_user = (
         (2, 30, range(2024, 2026), 4) if args.quick else (10, 300, range(2021, 2026), 20)
@@ -158,7 +164,7 @@ def main() -> None:
             for path in pages.values():  # warm up each worker's imports
                 logged_in(base, "demo-city").open(base + path, timeout=120).read()
             start = time.perf_counter()
-            timings = run_load(base, pages, per_user)
+            timings = run_load(base, pages, per_user, args.think)
             wall = time.perf_counter() - start
         finally:
             server.terminate()
@@ -168,7 +174,8 @@ def main() -> None:
         f"\n{counties} counties × {schools} schools × {len(years)} years, {backend}, "
         "`junheng serve` (2 workers × 4 threads)"
     )
-    print(f"{USERS} concurrent users, no think time, {per_user} requests each; {wall:.1f} s wall clock")
+    pause = f"{args.think:g} s think time (0.5–1.5×)" if args.think > 0 else "no think time"
+    print(f"{USERS} concurrent users, {pause}, {per_user} requests each; {wall:.1f} s wall clock")
     print(f"{'page':<12} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     worst = 0.0
     for name, values in timings.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -30,9 +31,20 @@ def builtin_standard_names() -> tuple[str, ...]:
 
 
 def load_standard(name_or_path: str | Path) -> Standard:
-    """A built-in standard by name, or a bureau's own file by path (its parent may be built in)."""
-    merged = _merged(str(name_or_path), seen=())
-    return _build(merged, str(name_or_path))
+    """A built-in standard by name, or a bureau's own file by path (its parent may be built in).
+
+    A built-in standard is parsed once per process: its file is part of the installed package.
+    A path is read every time, so that a bureau's edited file takes effect at once.
+    """
+    key = str(name_or_path)
+    if Path(key).suffix == ".toml" and Path(key).exists():
+        return _build(_merged(key, seen=()), key)
+    return _builtin(key)
+
+
+@functools.lru_cache(maxsize=32)
+def _builtin(name: str) -> Standard:
+    return _build(_merged(name, seen=()), name)
 
 
 def _read(name_or_path: str) -> tuple[dict[str, Any], str]:
