@@ -1,13 +1,13 @@
 .PHONY: demo test bench lint
 
 demo:
-	python3 -m venv .venv && .venv/bin/pip install --quiet . && .venv/bin/junheng sample
+	python3 -m venv .venv && .venv/bin/pip install --quiet . && .venv/bin/junheng demo
 
 test:
 	bash scripts/test.sh
 
 bench:
-	.venv/bin/python benchmarks/run.py
+	.venv/bin/python benchmarks/run.py && .venv/bin/python benchmarks/web_load.py
 
 lint:
 	.venv/bin/ruff check src tests benchmarks scripts && .venv/bin/ruff format --check src tests benchmarks scripts && .venv/bin/mypy

@@ -40,6 +40,6 @@ def test_every_indicator_has_a_documentation_entry(name: str) -> None:
 def test_the_readme_opens_with_the_two_commands_ci_relies_on() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
-    assert ".venv/bin/junheng sample" in first_block
+    assert ".venv/bin/junheng demo" in first_block
     assert "bash scripts/test.sh" in first_block
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

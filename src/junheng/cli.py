@@ -254,20 +254,41 @@ def _standard_detail(name: str) -> str:
 
 
 def _demo(port: int, data_dir: Path) -> int:
+    import multiprocessing
+
+    from junheng.web import server
+
+    try:
+        server.check_port("127.0.0.1", port)
+    except server.ConfigurationError as exc:
+        raise UsageError(str(exc)) from exc
+
+    # The data is made in a fresh process: Polars' thread pool must not be running in the process
+    # gunicorn forks its workers from, or the workers hang on their first evaluation.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        loaded, logins = pool.apply(_prepare_demo, (data_dir,))
+    server.setup(demo_dir=data_dir)
+    print(f"{'已载入' if loaded else '沿用'}演示数据：{data_dir.resolve()}", file=sys.stderr)
+    from junheng.web.demo import DEMO_PASSWORD
+
+    print(f"演示平台：http://127.0.0.1:{port}/  （所有演示账号的密码：{DEMO_PASSWORD}，仅用于演示）")
+    for username, role, organisation in logins:
+        print(f"  {username:<16} {role}：{organisation}")
+    sys.stdout.flush()
+    server.serve(host="127.0.0.1", port=port, workers=1)
+    return 0
+
+
+def _prepare_demo(data_dir: Path) -> tuple[bool, list[tuple[str, str, str]]]:
+    """Migrate the demo database and load the demo city (run in a child process)."""
     from junheng.web import server
 
     server.setup(demo_dir=data_dir)
     server.migrate()
-    from junheng.web.demo import DEMO_PASSWORD, demo_logins, load_demo
+    from junheng.web.demo import demo_logins, load_demo
 
     loaded = load_demo()
-    print(f"{'已载入' if loaded else '沿用'}演示数据：{data_dir.resolve()}", file=sys.stderr)
-    print(f"演示平台：http://127.0.0.1:{port}/  （所有演示账号的密码：{DEMO_PASSWORD}，仅用于演示）")
-    for login in demo_logins():
-        print(f"  {login.username:<16} {login.role}：{login.organisation}")
-    sys.stdout.flush()
-    server.serve(host="127.0.0.1", port=port, workers=1)
-    return 0
+    return loaded, [(login.username, login.role, login.organisation) for login in demo_logins()]
 
 
 def _serve(host: str, port: int, workers: int) -> int:
@@ -276,6 +297,7 @@ def _serve(host: str, port: int, workers: int) -> int:
     server.setup()
     try:
         server.check_production()
+        server.check_port(host, port)
     except server.ConfigurationError as exc:
         raise UsageError(str(exc)) from exc
     server.migrate()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -116,10 +119,40 @@ def test_junheng_demo_serves_and_prints_the_logins(tmp_path: Path) -> None:
                 assert process.poll() is None, process.stderr.read() if process.stderr else ""
                 assert time.monotonic() < deadline, "the demo did not answer within 120 s"
                 time.sleep(0.5)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as answer:
-            assert "登录" in answer.read().decode("utf-8")
+        base = f"http://127.0.0.1:{port}"
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login = browser.open(f"{base}/login/", timeout=5).read().decode("utf-8")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login)
+        assert token is not None and "登录" in login
+        form = {"username": "demo-city", "password": "junheng-demo", "csrfmiddlewaretoken": token.group(1)}
+        request = urllib.request.Request(
+            f"{base}/login/", data=urllib.parse.urlencode(form).encode(), headers={"Referer": f"{base}/login/"}
+        )
+        home = browser.open(request, timeout=10).read().decode("utf-8")
+        region = re.search(r'href="(/dashboards/region/\d+/)"', home)
+        assert region is not None, home
+        # the worker evaluates a whole city: Polars must work in a process gunicorn forked
+        dashboard = browser.open(base + region.group(1), timeout=60).read().decode("utf-8")
+        assert "示范市" in dashboard
     finally:
         process.terminate()
         out, _ = process.communicate(timeout=30)
     assert "demo-school-1" in out
     assert "junheng-demo" in out
+
+
+def test_demo_on_a_taken_port_exits_2_with_a_chinese_message(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "junheng", "demo", "--port", str(port), "--dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert f"端口 {port} 已被占用" in done.stderr

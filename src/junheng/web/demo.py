@@ -86,8 +86,8 @@ def load_demo(
         records.append(record)
     SchoolRecord.objects.bulk_create(records, batch_size=500)
     first, second = list(county_orgs.values())[:2]
-    clerk_school = first.children.order_by("code").first()
-    assert clerk_school is not None
+    primary = set(table.filter((table["year"] == latest) & (table["school_type"] == "primary"))["school_id"])
+    clerk_school = next(s for s in first.children.order_by("code") if s.code in primary)
     SchoolRecord.objects.filter(school=clerk_school, year=latest).update(status=SchoolRecord.Status.DRAFT)
     for username, organisation, role, name in [
         ("demo-province", province, Role.SUPERVISOR, "省级督学（演示）"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,18 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse early, in Chinese, when the address is taken (gunicorn would retry, then fail in English)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"端口 {port} 已被占用（{host}）；请用 --port 换一个端口，或先停止占用它的程序"
+            ) from exc
 
 
 def serve(*, host: str, port: int, workers: int = DEFAULT_WORKERS) -> None:
