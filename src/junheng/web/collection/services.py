@@ -8,6 +8,7 @@ forbids.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from junheng.engine import Evaluation, evaluate
+from junheng.io.datafile_writer import write_school_file
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import check_records, read_school_file
 from junheng.schema import FIELDS_BY_KEY, school_table
@@ -77,6 +79,18 @@ def evaluate_county(*, user: User, county_id: int, year: int) -> Evaluation:
     """The resource-allocation evaluation of a county's stored data for a year."""
     county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
     return evaluate(county_table(county, year), standard_for(county))
+
+
+def county_workbook(*, user: User, county_id: int, year: int) -> tuple[str, bytes]:
+    """The county's stored figures of a year as a data-file workbook (contracts.md §1): (file name, bytes).
+
+    The same file the importer takes, so a bureau can correct it offline and upload it again.
+    """
+    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.xlsx"
+        write_school_file(county_table(county, year), path, headers="zh")
+        return f"{county.name}{year}年度学校数据.xlsx", path.read_bytes()
 
 
 def validate_values(

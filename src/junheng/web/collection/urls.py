@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from junheng.web.collection import views
+from junheng.web.collection import downloads, views
 
 app_name = "collection"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("county/<int:county_id>/", views.county, name="county"),
     path("county/<int:county_id>/rounds/", views.open_round, name="open_round"),
     path("county/<int:county_id>/import/", views.import_workbook, name="import"),
+    path("county/<int:county_id>/export/", downloads.county_workbook, name="export"),
     path("county/<int:county_id>/review/<int:record_id>/", views.review, name="review"),
 ]
