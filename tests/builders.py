@@ -82,3 +82,12 @@ def nine_year_school(school_id: str = "n9", **overrides: Any) -> dict[str, Any]:
     )
     record.update(overrides)
     return record
+
+
+def with_basic_2012_columns(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with the columns basic-2012 needs besides the national ones (contracts.md §1)."""
+    extra: dict[str, Any] = {"computers": 40, "books": 9000}
+    for level in ("primary", "junior"):
+        students = record[f"students_{level}"]
+        extra |= {f"full_time_teachers_{level}": students // 15, f"mid_title_teachers_{level}": students // 40}
+    return {**record, **extra}

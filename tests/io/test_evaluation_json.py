@@ -12,7 +12,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.io.evaluation_json import dumps, evaluation_to_json
 from junheng.standards import load_standard
 from tests import builders
-from tests.builders import junior_school, primary_school, table
+from tests.builders import junior_school, primary_school, table, with_basic_2012_columns
 
 NATIONAL = load_standard("national-2017")
 BASIC = load_standard("basic-2012")
@@ -50,15 +50,6 @@ def records() -> list[dict[str, Any]]:
         primary_school("T1", 20, county="甲县", school_type="teaching_point"),
         junior_school("J1", 210, county="乙县", backbone_teachers_junior=0),
     ]
-
-
-def basic(record: dict[str, Any]) -> dict[str, Any]:
-    """The columns basic-2012 needs besides the national ones."""
-    extra = {"computers": 40, "books": 9000}
-    for level in ("primary", "junior"):
-        students = record[f"students_{level}"]
-        extra |= {f"full_time_teachers_{level}": students // 15, f"mid_title_teachers_{level}": students // 40}
-    return {**record, **extra}
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +170,7 @@ def test_excluded_schools_with_their_reason(document: dict[str, Any]) -> None:
 
 
 def test_basic_2012_has_no_school_rule_and_a_composite_per_level() -> None:
-    evaluation = evaluate(table(*(basic(r) for r in records())), BASIC)
+    evaluation = evaluate(table(*(with_basic_2012_columns(r) for r in records())), BASIC)
     document = evaluation_to_json(evaluation)
     assert document["standard"] == "basic-2012"
     found = county(document, "甲县")

@@ -14,7 +14,7 @@ from junheng.io import evaluation_xlsx
 from junheng.io.evaluation_xlsx import write_evaluation_xlsx
 from junheng.standards import load_standard
 from tests import builders
-from tests.builders import junior_school, primary_school, table
+from tests.builders import junior_school, primary_school, table, with_basic_2012_columns
 
 NATIONAL = load_standard("national-2017")
 BASIC = load_standard("basic-2012")
@@ -48,14 +48,6 @@ def records() -> list[dict[str, Any]]:
         primary_school("S1", 30, county="甲县", school_name="特教学校", school_type="special"),
         junior_school("J1", 210, county="乙县", backbone_teachers_junior=0),
     ]
-
-
-def basic(record: dict[str, Any]) -> dict[str, Any]:
-    extra = {"computers": 40, "books": 9000}
-    for level in ("primary", "junior"):
-        students = record[f"students_{level}"]
-        extra |= {f"full_time_teachers_{level}": students // 15, f"mid_title_teachers_{level}": students // 40}
-    return {**record, **extra}
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +218,7 @@ def test_text_that_looks_like_a_formula_stays_text(workbook: Any) -> None:
 
 
 def test_basic_2012_has_values_and_composites_but_no_thresholds(tmp_path: Path) -> None:
-    evaluation = evaluate(table(*(basic(r) for r in records())), BASIC)
+    evaluation = evaluate(table(*(with_basic_2012_columns(r) for r in records())), BASIC)
     path = tmp_path / "basic.xlsx"
     write_evaluation_xlsx(evaluation, path)
     workbook = openpyxl.load_workbook(path)
