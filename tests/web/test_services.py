@@ -111,3 +111,18 @@ def test_looking_at_a_school_creates_no_record_for_a_reader(tree: Tree, users: d
     with pytest.raises(services.WorkflowError, match="还没有 2025 年度的数据"):
         services.record_for(user=users[Role.OBSERVER], school_id=tree.school.pk, year=2025)
     assert not SchoolRecord.objects.exists()
+
+
+def test_a_foreign_page_answers_404_in_chinese_without_the_data(
+    tree: Tree, users: dict[str, User], settings: Any
+) -> None:
+    from django.test import Client
+
+    settings.DEBUG = False
+    client = Client()
+    client.force_login(users[Role.CLERK])
+    answer = client.get(f"/dashboards/school/{tree.foreign_school.pk}/")
+    assert answer.status_code == 404
+    page = answer.content.decode()
+    assert "没有找到该页面" in page
+    assert tree.foreign_school.name not in page
