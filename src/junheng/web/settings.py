@@ -47,6 +47,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "junheng.web.collection",
             "junheng.web.dashboards",
             "junheng.web.api",
+            "junheng.web.survey",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",

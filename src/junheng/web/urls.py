@@ -14,5 +14,6 @@ urlpatterns = [
     path("collection/", include("junheng.web.collection.urls")),
     path("dashboards/", include("junheng.web.dashboards.urls")),
     path("api/", include("junheng.web.api.urls")),
+    path("survey/", include("junheng.web.survey.urls")),
     path("admin/", admin.site.urls),
 ]
