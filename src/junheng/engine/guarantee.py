@@ -1,0 +1,145 @@
+"""Government-guarantee items computed from school data, standard.md §5: G3 rooms, G4 school size, G5 class size.
+
+Each item is judged per school in scope (the schools of the resource-allocation evaluation) and the
+county passes an item when every school does. A school that did not report a figure the item needs is
+not judged as passing: it is listed with the reason, so the county can fill the gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from junheng.engine.scope import KEYS, partition_scope
+from junheng.schema import LEVEL_LABELS
+from junheng.standards import Standard
+
+# Types whose compulsory part may be as large as `max_students_through_school` (九年/十二年一贯制).
+THROUGH_SCHOOL_TYPES = ("nine_year", "twelve_year")
+
+
+@dataclass(frozen=True, slots=True)
+class GuaranteeRules:
+    """The thresholds of G3–G5 read from the standard's data (never literals in code)."""
+
+    classes_per_room: int
+    music_room_min_m2: float
+    art_room_min_m2: float
+    max_students: int
+    max_students_through_school: int
+    max_class_size: dict[str, int]
+
+    @classmethod
+    def of(cls, standard: Standard) -> GuaranteeRules:
+        items: dict[str, Any] = standard.raw.get("guarantee", {})
+        g3, g4, g5 = items["G3"], items["G4"], items["G5"]
+        return cls(
+            classes_per_room=int(g3["classes_per_room"]),
+            music_room_min_m2=float(Decimal(str(g3["music_room_min_m2"]))),
+            art_room_min_m2=float(Decimal(str(g3["art_room_min_m2"]))),
+            max_students=int(g4["max_students"]),
+            max_students_through_school=int(g4["max_students_through_school"]),
+            max_class_size={str(k): int(v) for k, v in g5["max_class_size"].items()},
+        )
+
+
+def guarantee_items(schools: pl.DataFrame, standard: Standard) -> pl.DataFrame:
+    """One row per school in scope with G3, G4 and G5 judged: `G3`, `G4`, `G5` (true, false, or null when
+    a needed figure is not reported) and `G3_reason`, `G4_reason`, `G5_reason` in Chinese for the others."""
+    rules = GuaranteeRules.of(standard)
+    included, _ = partition_scope(schools, standard)
+    classes = pl.col("classes_primary").fill_null(0) + pl.col("classes_junior").fill_null(0)
+    reported_classes = pl.col("classes_primary").is_not_null() | pl.col("classes_junior").is_not_null()
+    needed = (classes + rules.classes_per_room - 1) // rules.classes_per_room  # ceil(classes / 12)
+    compulsory = pl.col("students_primary") + pl.col("students_junior")
+    limit = (
+        pl.when(pl.col("school_type").is_in(THROUGH_SCHOOL_TYPES))
+        .then(rules.max_students_through_school)
+        .otherwise(rules.max_students)
+    )
+    return included.select(
+        *KEYS,
+        "school_id",
+        "school_name",
+        "school_type",
+        needed.alias("G3_rooms_needed"),
+        *_g3(rules, needed, reported_classes),
+        compulsory.alias("G4_students"),
+        limit.alias("G4_limit"),
+        (compulsory <= limit).alias("G4"),
+        pl.when(compulsory > limit)
+        .then(pl.format("义务教育阶段在校生 {} 人，超过 {} 人", compulsory, limit))
+        .otherwise(None)
+        .alias("G4_reason"),
+        *_g5(rules),
+    )
+
+
+def _g3(rules: GuaranteeRules, needed: pl.Expr, reported_classes: pl.Expr) -> list[pl.Expr]:
+    music, art = pl.col("music_rooms"), pl.col("art_rooms")
+    music_area, art_area = pl.col("music_room_min_area_m2"), pl.col("art_room_min_area_m2")
+    missing = ~reported_classes | music.is_null() | art.is_null() | music_area.is_null() | art_area.is_null()
+    problems = pl.concat_str(
+        [
+            pl.when(music < needed).then(pl.format("音乐专用教室 {} 间，应不少于 {} 间", music, needed)),
+            pl.when(art < needed).then(pl.format("美术专用教室 {} 间，应不少于 {} 间", art, needed)),
+            pl.when(music_area < rules.music_room_min_m2).then(
+                pl.format("最小音乐教室 {} ㎡，应不小于 {} ㎡", music_area, pl.lit(_number(rules.music_room_min_m2)))
+            ),
+            pl.when(art_area < rules.art_room_min_m2).then(
+                pl.format("最小美术教室 {} ㎡，应不小于 {} ㎡", art_area, pl.lit(_number(rules.art_room_min_m2)))
+            ),
+        ],
+        separator="；",
+        ignore_nulls=True,
+    )
+    return [
+        pl.when(missing).then(None).otherwise(problems == "").alias("G3"),
+        pl.when(missing)
+        .then(pl.lit("未填报班级数、专用教室数或最小教室面积"))
+        .when(problems != "")
+        .then(problems)
+        .otherwise(None)
+        .alias("G3_reason"),
+    ]
+
+
+def _g5(rules: GuaranteeRules) -> list[pl.Expr]:
+    over = [
+        pl.when(pl.col(f"max_class_size_{level}") > limit).then(
+            pl.format(f"{LEVEL_LABELS[level]}最大班额 {{}} 人，超过 {limit} 人", pl.col(f"max_class_size_{level}"))
+        )
+        for level, limit in rules.max_class_size.items()
+    ]
+    unreported = pl.any_horizontal(
+        (pl.col(f"students_{level}") > 0) & pl.col(f"max_class_size_{level}").is_null()
+        for level in rules.max_class_size
+    )
+    problems = pl.concat_str(over, separator="；", ignore_nulls=True)
+    return [
+        pl.when(unreported).then(None).otherwise(problems == "").alias("G5"),
+        pl.when(unreported)
+        .then(pl.lit("未填报最大班额"))
+        .when(problems != "")
+        .then(problems)
+        .otherwise(None)
+        .alias("G5_reason"),
+    ]
+
+
+def county_guarantee(items: pl.DataFrame) -> pl.DataFrame:
+    """Per county and year, each item passes when every school passes it (unreported counts against it)."""
+    return items.group_by(KEYS, maintain_order=True).agg(
+        *(pl.col(item).fill_null(False).all().alias(item) for item in ("G3", "G4", "G5")),
+        *(
+            pl.col("school_id").filter(~pl.col(item).fill_null(False)).alias(f"{item}_failing")
+            for item in ("G3", "G4", "G5")
+        ),
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
