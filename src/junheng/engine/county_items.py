@@ -82,12 +82,12 @@ def _check(
     else:
         denominator = float(_number(figures[check["denominator"]]))
         if denominator == 0:
-            reason = f"{labels.get(check['denominator'], check['denominator'])}为 0，无法计算比例"
-            return CheckResult(label, None, bound, comparison, unit, None, reason)
+            zero = f"{labels.get(check['denominator'], check['denominator'])}为 0，无法计算比例"
+            return CheckResult(label, None, bound, comparison, unit, None, zero)
         value = float(_number(figures[check["numerator"]])) / denominator
     passed = _holds(Decimal(repr(value)), comparison, bound)
-    reason = None if passed else f"{label} {_shown(value, unit)}，要求 {comparison} {_shown(float(bound), unit)}"
-    return CheckResult(label, value, bound, comparison, unit, passed, reason)
+    shortfall = f"{label} {_shown(value, unit)}，要求 {comparison} {_shown(float(bound), unit)}"
+    return CheckResult(label, value, bound, comparison, unit, passed, None if passed else shortfall)
 
 
 def _bound(check: Mapping[str, Any], item: Mapping[str, Any]) -> tuple[str, Decimal]:
