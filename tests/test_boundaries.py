@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "junheng"
-PURE = ["engine", "standards"]
+PURE = ["engine", "standards", "plan"]
 FORBIDDEN = (
     "junheng.io",
     "junheng.cli",

@@ -15,6 +15,7 @@ from junheng import __version__
 from junheng.engine import Evaluation, evaluate
 from junheng.io.errors import DataFileError
 from junheng.io.reader import read_school_file
+from junheng.plan import CostsError, PlanError
 from junheng.standards import StandardError, builtin_standard_names, load_standard
 
 DEFAULT_STANDARD = "national-2017"
@@ -80,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path, help="学校数据文件（CSV 或 XLSX，每校每年度一行）")
     _add_output_options(ev)
 
+    pl_ = _parser(sub, "plan", help="制定使全县资源配置达标的最低费用规划", description=_PLAN_HELP)
+    pl_.add_argument("file", type=Path, help="学校数据文件（CSV 或 XLSX，每校每年度一行）")
+    pl_.add_argument(
+        "--costs", type=Path, metavar="COSTS.csv", help="各类措施的单价（kind,unit_cost_yuan），覆盖标准中的默认值"
+    )
+    pl_.add_argument("--budget", type=float, metavar="YUAN", help="预算（元）：在预算内使尽可能多的学校学段达标")
+    _add_output_options(pl_)
+
     sample = _parser(sub, "sample", help="评估内置的示例县数据并输出结论", description=_SAMPLE_HELP)
     _add_output_options(sample)
     sample.add_argument("--write", type=Path, metavar="PATH", help="把示例数据文件复制到 PATH，不做评估")
@@ -115,6 +124,11 @@ _EVALUATE_HELP = (
     "按所选标准评估文件中每个县区、每个年度的资源配置：每校每学段七项指标、学校达标规则、"
     "各指标按在校生加权的差异系数与县域结论。输入有误时列出全部问题（文件:行:列: 说明）并以 2 退出。"
 )
+_PLAN_HELP = (
+    "为文件中每个县区、每个年度求出费用最低的一组措施（新建校舍和运动场、购置设备、新增多媒体教室、"
+    "招聘教师、学历提升、培养骨干教师、教师交流），使所有学校达标、各差异系数不超过限值；结果经评估引擎验证。"
+    "指定 --budget 时在预算内使尽可能多的学校学段达标。输入有误时以 2 退出。"
+)
 _SAMPLE_HELP = "评估随软件附带的示例县（一个虚构县的 2025 年数据），用于快速上手。"
 _DEMO_HELP = (
     "在 --dir 下建立（或沿用）SQLite 数据库并迁移，载入示范市（若干县区、三个年度的合成数据）和每个角色的"
@@ -140,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "evaluate":
             return _evaluate(args.file, args)
+        if args.command == "plan":
+            return _plan(args.file, args)
         if args.command == "sample":
             return _sample(args)
         if args.command == "standards":
@@ -156,7 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(issue.format(), file=sys.stderr)
         print(f"共发现 {len(exc.issues)} 个问题，请修改后重新提交。", file=sys.stderr)
         return EXIT_INVALID
-    except (StandardError, UsageError) as exc:
+    except CostsError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        print(f"共发现 {len(exc.issues)} 个问题，请修改后重新提交。", file=sys.stderr)
+        return EXIT_INVALID
+    except (StandardError, UsageError, PlanError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_INVALID
 
@@ -167,6 +188,45 @@ def _evaluate(path: Path, args: argparse.Namespace) -> int:
     standard = load_standard(args.standard)
     evaluation = evaluate(read_school_file(path, standard), standard)
     _emit(evaluation, args.format, args.out)
+    return 0
+
+
+def _plan(path: Path, args: argparse.Namespace) -> int:
+    from junheng.plan import costs_from_csv, default_unit_costs, plan
+    from junheng.plan.optimiser import require_school_rule
+
+    if args.format == "xlsx" and args.out is None:
+        raise UsageError("xlsx 格式需要用 --out 指定输出文件，例如 --out 达标规划.xlsx")
+    standard = load_standard(args.standard)
+    require_school_rule(standard)
+    costs = default_unit_costs(standard)
+    if args.costs is not None:
+        try:
+            text = args.costs.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"无法读取单价文件 {args.costs}：请确认路径正确、文件为 UTF-8 编码的 CSV") from exc
+        costs = costs_from_csv(text, str(args.costs), costs)
+    schools = read_school_file(path, standard)
+    plans = plan(schools, standard, costs, budget=args.budget)
+    if args.format == "xlsx":
+        from junheng.io.plan_xlsx import write_plan_xlsx
+
+        write_plan_xlsx(plans, args.out)
+        print(f"已写入 {args.out}", file=sys.stderr)
+        return 0
+    if args.format == "json":
+        from junheng.io.plan_json import dumps
+
+        text = dumps(plans) + "\n"
+    else:
+        from junheng.io.plan_table import render_plan
+
+        text = render_plan(plans, schools)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"已写入 {args.out}", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,109 @@
+"""A small sparse MILP kept in Python lists and solved by HiGHS (highspy), rows added between solves."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+INF = highspy.kHighsInf
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """HiGHS's answer: `values` is None when it found no feasible point."""
+
+    optimal: bool
+    infeasible: bool
+    values: np.ndarray | None
+    gap: float | None
+    seconds: float
+
+
+class Milp:
+    """Columns with bounds, costs and integrality; rows `lower ≤ Σ coef·x ≤ upper`."""
+
+    def __init__(self) -> None:
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.cost: list[float] = []
+        self.integer: list[bool] = []
+        self._highs: highspy.Highs | None = None
+        self._rows: list[tuple[float, float, Mapping[int, float]]] = []
+
+    def var(self, *, lower: float = 0.0, upper: float = INF, cost: float = 0.0, integer: bool = False) -> int:
+        """A new column; its index."""
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.cost.append(cost)
+        self.integer.append(integer)
+        return len(self.cost) - 1
+
+    def row(self, terms: Mapping[int, float], *, lower: float = -INF, upper: float = INF) -> None:
+        """Add `lower ≤ Σ terms ≤ upper` (zero coefficients dropped)."""
+        self._rows.append((lower, upper, {j: c for j, c in terms.items() if c != 0.0}))
+
+    def solve(self, *, time_limit: float, mip_rel_gap: float) -> Solution:
+        """Solve with every row added so far (the columns are passed on the first call)."""
+        started = time.perf_counter()
+        highs = self._highs or self._start()
+        self._flush(highs)
+        highs.setOptionValue("time_limit", max(time_limit, 0.1))
+        highs.setOptionValue("mip_rel_gap", mip_rel_gap)
+        highs.run()
+        status = highs.getModelStatus()
+        info = highs.getInfo()
+        has_point = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        values = np.array(highs.getSolution().col_value) if has_point else None
+        optimal = status == highspy.HighsModelStatus.kOptimal
+        infeasible = status == highspy.HighsModelStatus.kInfeasible
+        gap = 0.0 if optimal and not any(self.integer) else float(info.mip_gap) if has_point else None
+        return Solution(optimal, infeasible, values, gap, time.perf_counter() - started)
+
+    def _start(self) -> highspy.Highs:
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("random_seed", 1)
+        n = len(self.cost)
+        highs.addVars(n, np.array(self.lower), np.array(self.upper))
+        index = np.arange(n, dtype=np.int32)
+        highs.changeColsCost(n, index, np.array(self.cost))
+        integral = np.array(self.integer, dtype=bool)
+        if integral.any():
+            kinds = np.where(integral, highspy.HighsVarType.kInteger.value, highspy.HighsVarType.kContinuous.value)
+            highs.changeColsIntegrality(n, index, kinds.astype(np.uint8))
+        self._highs = highs
+        return highs
+
+    def _flush(self, highs: highspy.Highs) -> None:
+        if not self._rows:
+            return
+        starts: list[int] = []
+        indices: list[int] = []
+        values: list[float] = []
+        for _, _, terms in self._rows:
+            starts.append(len(indices))
+            indices.extend(terms)
+            values.extend(terms.values())
+        highs.addRows(
+            len(self._rows),
+            np.array([r[0] for r in self._rows]),
+            np.array([r[1] for r in self._rows]),
+            len(indices),
+            np.array(starts, dtype=np.int32),
+            np.array(indices, dtype=np.int32),
+            np.array(values, dtype=np.float64),
+        )
+        self._rows = []
+
+
+def linear(*pairs: tuple[Sequence[int] | int, float]) -> dict[int, float]:
+    """Sum terms (column or columns, coefficient) into one {column: coefficient} mapping."""
+    out: dict[int, float] = {}
+    for columns, coef in pairs:
+        for j in [columns] if isinstance(columns, int) else columns:
+            out[j] = out.get(j, 0.0) + coef
+    return out
