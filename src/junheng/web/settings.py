@@ -48,6 +48,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "junheng.web.dashboards",
             "junheng.web.api",
             "junheng.web.survey",
+            "junheng.web.assessment",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
@@ -88,6 +89,10 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         # Static files (ECharts among them) are served by the application itself from the installed
         # package: no CDN, no collectstatic step for a county server.
         "WHITENOISE_USE_FINDERS": True,
+        # Uploaded evidence (佐证材料). No URL serves MEDIA_URL: files go out only through views that
+        # check the user's scope.
+        "MEDIA_ROOT": (data_dir / "media").resolve(),
+        "MEDIA_URL": "/media/",
         "LOGIN_URL": "login",
         "LOGIN_REDIRECT_URL": "home",
         "LOGOUT_REDIRECT_URL": "login",

@@ -15,5 +15,6 @@ urlpatterns = [
     path("dashboards/", include("junheng.web.dashboards.urls")),
     path("api/", include("junheng.web.api.urls")),
     path("survey/", include("junheng.web.survey.urls")),
+    path("assessment/", include("junheng.web.assessment.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ from junheng.schema import FIELDS_BY_KEY
 from junheng.web.api import errors
 from junheng.web.api.auth import BearerToken
 from junheng.web.api.schemas import County, Me, Message, Problems, SchoolRecordOut, SchoolRecordPatch
+from junheng.web.assessment import services as assessment
+from junheng.web.assessment.verdict import to_json as verdict_json
 from junheng.web.collection import services
 from junheng.web.collection.models import IDENTITY_KEYS, Change, SchoolRecord
 from junheng.web.orgs import scope
@@ -103,6 +105,18 @@ def county_evaluation(request: HttpRequest, id: int, year: int) -> dict[str, Any
     if not found:
         raise Http404(f"该县区没有 {year} 年度的学校数据；请先发布填报任务或导入数据")
     return found[0]
+
+
+@api.get(
+    "/counties/{id}/verdict",
+    response={200: dict[str, Any], **_REFUSED},
+    summary="县区某年度的督导评估结论（四个维度与一票否决项）",
+)
+def county_verdict(request: HttpRequest, id: int, year: int) -> dict[str, Any]:
+    """The verdict of standard.md §1 as the county's evaluation page shows it: each dimension with its
+    items (figure, threshold, result, failing schools, judgement and evidence), the veto checks and,
+    when it fails, why."""
+    return verdict_json(assessment.county_verdict(user=request.user, county_id=id, year=year))
 
 
 @api.get("/schools", response={200: list[SchoolRecordOut], **_REFUSED}, summary="县区各学校某年度的数据")
