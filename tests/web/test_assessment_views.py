@@ -156,6 +156,13 @@ def test_the_links_to_the_page(tree: Tree, users: dict[str, User]) -> None:
     assert f'href="/assessment/county/{tree.county.pk}/"' in dashboard
 
 
+def test_the_survey_is_reached_from_home_and_from_the_recognition_dimension(tree: Tree, users: dict[str, User]) -> None:
+    client = client_of(users[Role.COUNTY_OFFICE])
+    survey = f'href="/survey/county/{tree.county.pk}/"'
+    assert survey in client.get("/").content.decode()
+    assert survey in client.get(f"/assessment/county/{tree.county.pk}/?year=2025").content.decode()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_verdict_api_by_role_own_and_foreign(
     role: str, tree: Tree, users: dict[str, User], far_county: Organisation
