@@ -7,7 +7,7 @@ test:
 	bash scripts/test.sh
 
 bench:
-	.venv/bin/python benchmarks/run.py && .venv/bin/python benchmarks/web_load.py
+	.venv/bin/python benchmarks/run.py && .venv/bin/python benchmarks/plan.py && .venv/bin/python benchmarks/web_load.py
 
 lint:
 	.venv/bin/ruff check src tests benchmarks scripts && .venv/bin/ruff format --check src tests benchmarks scripts && .venv/bin/mypy

@@ -4,12 +4,17 @@ Naive: fill every shortfall to its threshold with the natural action (standard.m
 lowest schools of every coefficient still over its limit to a common level, found by bisection, until
 the engine passes it (§3). Prints a table of costs and solve times.
 
-    PYTHONPATH=src python benchmarks/plan.py
+    python benchmarks/plan.py
 """
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
+
+# Run as a script from a checkout: make `junheng` importable when it is not installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import polars as pl
 
