@@ -4,11 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages (Debian): PostgreSQL, Chromium for the browser tests, Noto CJK fonts for Chinese PDFs.
+# System packages (Debian): PostgreSQL, Chromium for the browser tests, Noto CJK fonts and Pango for Chinese PDFs.
 missing=()
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+# WeasyPrint (the report's PDF) loads Pango through cffi: check for the libraries themselves.
+ldconfig -p | grep -q 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
+ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq

@@ -121,3 +121,41 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Problem(models.Model):
+    """A problem of the county's self-evaluation (问题清单) in the rectification ledger (整改台账).
+
+    Opened the year a report first finds it, kept open (carried over) while later reports still find
+    it, closed the first year a report no longer does. `key` identifies it across years
+    (`junheng.report.problems.Problem.key`); `text` is the latest wording.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "整改中"
+        CLOSED = "closed", "已整改"
+
+    county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="县区")
+    key = models.CharField("问题标识", max_length=200)
+    text = models.TextField("问题")
+    year_found = models.PositiveSmallIntegerField("首次发现年度")
+    status = models.CharField("整改状态", max_length=8, choices=Status.choices, default=Status.OPEN)
+    closed_year = models.PositiveSmallIntegerField("整改完成年度", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "整改问题"
+        verbose_name_plural = "整改问题"
+        ordering = ["year_found", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "key"], condition=models.Q(status="open"), name="one_open_problem_per_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open", closed_year__isnull=True)
+                | models.Q(status="closed", closed_year__isnull=False),
+                name="closed_problem_has_closed_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year_found}：{self.text}"

@@ -14,9 +14,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from junheng.web.assessment import services
+from junheng.report.bundle import render_zip
+from junheng.web.assessment import reports, services
 from junheng.web.assessment.forms import FiguresForm, JudgementForm, VetoForm
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import standard_for
@@ -144,6 +146,18 @@ def veto(request: HttpRequest, county_id: int, year: int, key: str) -> HttpRespo
     else:
         messages.success(request, "一票否决项核查结果已保存")
     return _back(county_id, year, "#vetoes")
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
+    """一键生成自评报告: the zip of the .docx, the .pdf and the Excel annex (the county office's also
+    updates the rectification ledger; POST because it may)."""
+    found = reports.county_report(user=request.user, county_id=county_id, year=year)
+    response = HttpResponse(render_zip(found), content_type="application/zip")
+    name = f"{found.county}{year}年度自评报告.zip"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
 
 
 @login_required

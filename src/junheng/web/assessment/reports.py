@@ -1,0 +1,90 @@
+"""The self-evaluation report of a county's year (自评报告), and the rectification ledger it keeps.
+
+`county_report` gathers what `junheng.report` needs: the verdict of `services.county_verdict` (the
+page's own), the engine's evaluation of the same stored data, the survey's rates per group and the
+ledger. Anyone who sees the county may have the report; only its county office's report updates the
+ledger, so that a supervisor's reading does not close a problem.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+
+from junheng.engine import evaluate
+from junheng.report.content import Report, SurveyGroup, build_report
+from junheng.report.problems import LedgerEntry
+from junheng.web.assessment import services
+from junheng.web.assessment.models import Problem
+from junheng.web.collection.services import county_table, standard_for
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.scope import User
+from junheng.web.survey.models import Survey
+from junheng.web.survey.services import survey_results
+
+
+def county_report(*, user: User, county_id: int, year: int) -> Report:
+    """The report of a county's year (404 outside the user's reach); the county office's updates the ledger."""
+    county = services.county_for(user=user, county_id=county_id, edit=False)
+    verdict = services.county_verdict(user=user, county_id=county_id, year=year)
+    evaluation = evaluate(county_table(county, year), standard_for(county))
+    stored = _ledger_rows(county, year)
+    report = build_report(
+        verdict=verdict,
+        evaluation=evaluation,
+        survey=survey_groups(county, year),
+        ledger=[LedgerEntry(p.key, p.text, p.year_found, p.closed_year) for p in stored],
+    )
+    if scope.can_manage(user, county):
+        _store(county, stored, report.ledger)
+    return report
+
+
+def survey_groups(county: Organisation, year: int) -> tuple[SurveyGroup, ...]:
+    """The survey's results per respondent group, as the survey's page gives them; () without a survey."""
+    survey = Survey.objects.filter(county=county, year=year).select_related("county").first()
+    if survey is None:
+        return ()
+    return tuple(
+        SurveyGroup(
+            g.label,
+            g.recognition.issued,
+            g.recognition.responses,
+            g.recognition.valid,
+            g.recognition.rate,
+            g.recognition.return_rate,
+        )
+        for g in survey_results(survey).groups
+    )
+
+
+def _ledger_rows(county: Organisation, year: int) -> list[Problem]:
+    """The ledger a report of `year` starts from: open problems, and those closed in `year` (so that
+    generating the report again gives the same ledger)."""
+    return list(
+        Problem.objects.filter(county=county).filter(Q(status=Problem.Status.OPEN) | Q(closed_year=year)).order_by("pk")
+    )
+
+
+@transaction.atomic
+def _store(county: Organisation, stored: list[Problem], entries: tuple[LedgerEntry, ...]) -> None:
+    rows: dict[str, Problem] = {}
+    for row in stored:  # an open row wins over one closed this year with the same key
+        if row.key not in rows or row.status == Problem.Status.OPEN:
+            rows[row.key] = row
+    for entry in entries:
+        status = Problem.Status.OPEN if entry.closed_year is None else Problem.Status.CLOSED
+        found = rows.get(entry.key)
+        if found is None:
+            Problem.objects.create(
+                county=county,
+                key=entry.key,
+                text=entry.text,
+                year_found=entry.year_found,
+                status=status,
+                closed_year=entry.closed_year,
+            )
+        elif (found.text, found.status, found.closed_year) != (entry.text, status, entry.closed_year):
+            found.text, found.status, found.closed_year = entry.text, status, entry.closed_year
+            found.save(update_fields=["text", "status", "closed_year"])
