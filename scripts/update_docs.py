@@ -14,7 +14,7 @@ from junheng.standards import builtin_standard_names
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 HELP_COLUMNS = "100"
-COMMANDS = ("", "evaluate", "plan", "sample", "standards", "synth", "demo", "serve", "token")
+COMMANDS = ("", "evaluate", "plan", "rotation", "sample", "standards", "synth", "demo", "serve", "token")
 
 
 def output_of(argv: list[str]) -> str:

@@ -87,7 +87,45 @@ def build_parser() -> argparse.ArgumentParser:
         "--costs", type=Path, metavar="COSTS.csv", help="各类措施的单价（kind,unit_cost_yuan），覆盖标准中的默认值"
     )
     pl_.add_argument("--budget", type=float, metavar="YUAN", help="预算（元）：在预算内使尽可能多的学校学段达标")
+    pl_.add_argument(
+        "--target-year", type=int, metavar="YEAR", help="目标年度：按年级推算在校生到该年度，规划使全县在该年度达标"
+    )
+    pl_.add_argument(
+        "--yearly-budget", type=float, metavar="YUAN", help="每年预算（元）：措施按费用从低到高分摊到目标年度前各年"
+    )
+    pl_.add_argument(
+        "--entrants",
+        type=Path,
+        metavar="CSV",
+        help="各校各年新生数（school_id,level,year,entrants），缺省按全县趋势推算",
+    )
     _add_output_options(pl_)
+
+    rot = _parser(
+        sub, "rotation", help="制定本年度教师交流轮岗方案，或核查已交流情况（G11）", description=_ROTATION_HELP
+    )
+    rot.add_argument("file", type=Path, help="学校数据文件（CSV 或 XLSX，每校每年度一行）")
+    rot.add_argument(
+        "--standard", default=DEFAULT_STANDARD, help=f"评估标准名称或标准文件路径（默认 {DEFAULT_STANDARD}）"
+    )
+    rot.add_argument(
+        "--eligible",
+        type=Path,
+        metavar="CSV",
+        help="符合交流条件教师数（school_id,rotation_eligible_primary,rotation_eligible_junior[,township]）",
+    )
+    rot.add_argument("--max-out", type=int, metavar="N", help="每校每学段最多交流出的教师数")
+    rot.add_argument("--max-in", type=int, metavar="N", help="每校每学段最多交流入的教师数")
+    rot.add_argument(
+        "--same-township", action="store_true", help="只在同一乡镇内交流（需在 --eligible 中给出 township）"
+    )
+    rot.add_argument(
+        "--recorded",
+        type=Path,
+        metavar="CSV",
+        help="已完成的交流（from_school_id,to_school_id,level,teachers,backbone）：核查 G11，不制定方案",
+    )
+    rot.add_argument("--format", choices=["table", "json"], default="table", help="输出格式")
 
     sample = _parser(sub, "sample", help="评估内置的示例县数据并输出结论", description=_SAMPLE_HELP)
     _add_output_options(sample)
@@ -129,6 +167,11 @@ _PLAN_HELP = (
     "招聘教师、学历提升、培养骨干教师、教师交流），使所有学校达标、各差异系数不超过限值；结果经评估引擎验证。"
     "指定 --budget 时在预算内使尽可能多的学校学段达标。输入有误时以 2 退出。"
 )
+_ROTATION_HELP = (
+    "按标准的 G11 规定（交流比例、骨干教师比例及其分母）安排本年度教师交流轮岗：交流人数取达标所需的最少人数，"
+    "在同一学段内选择使 L1–L3 差异系数平方和最小的交流方案（HiGHS 求解），并用评估引擎核算交流前后的差异系数。"
+    "符合交流条件的教师数缺省为各校高于规定学历教师数。指定 --recorded 时按已完成的交流核查 G11。输入有误时以 2 退出。"
+)
 _SAMPLE_HELP = "评估随软件附带的示例县（一个虚构县的 2025 年数据），用于快速上手。"
 _DEMO_HELP = (
     "在 --dir 下建立（或沿用）SQLite 数据库并迁移，载入示范市（若干县区、三个年度的合成数据）和每个角色的"
@@ -156,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _evaluate(args.file, args)
         if args.command == "plan":
             return _plan(args.file, args)
+        if args.command == "rotation":
+            return _rotation(args.file, args)
         if args.command == "sample":
             return _sample(args)
         if args.command == "standards":
@@ -207,6 +252,10 @@ def _plan(path: Path, args: argparse.Namespace) -> int:
             raise UsageError(f"无法读取单价文件 {args.costs}：请确认路径正确、文件为 UTF-8 编码的 CSV") from exc
         costs = costs_from_csv(text, str(args.costs), costs)
     schools = read_school_file(path, standard)
+    if args.target_year is not None:
+        return _plan_ahead(schools, standard, costs, args)
+    if args.yearly_budget is not None or args.entrants is not None:
+        raise UsageError("--yearly-budget 和 --entrants 需要与 --target-year 一起使用")
     plans = plan(schools, standard, costs, budget=args.budget)
     if args.format == "xlsx":
         from junheng.io.plan_xlsx import write_plan_xlsx
@@ -228,6 +277,236 @@ def _plan(path: Path, args: argparse.Namespace) -> int:
         args.out.write_text(text, encoding="utf-8")
         print(f"已写入 {args.out}", file=sys.stderr)
     return 0
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"无法读取{what} {path}：请确认路径正确、文件为 UTF-8 编码的 CSV") from exc
+
+
+def _plan_ahead(schools: Any, standard: Any, costs: Any, args: argparse.Namespace) -> int:
+    """`plan --target-year`: the plan against the projected enrolment, phased by yearly budget."""
+    from junheng.io.plan_files import read_entrants
+    from junheng.plan.projection import plan_years_ahead
+
+    if args.format == "xlsx":
+        raise UsageError("按目标年度规划暂只支持 table 和 json 格式")
+    entrants = None
+    if args.entrants is not None:
+        entrants = read_entrants(_read_text(args.entrants, "新生数文件"), str(args.entrants), standard.levels)
+    try:
+        results = plan_years_ahead(
+            schools,
+            standard,
+            costs,
+            args.target_year,
+            yearly_budget=args.yearly_budget,
+            budget=args.budget,
+            entrants=entrants,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.format == "json":
+        import json
+
+        from junheng.io.plan_json import plan_to_json
+
+        document = plan_to_json([r.plan for r in results])
+        for county, result in zip(document["counties"], results, strict=True):
+            county["target_year"] = result.target_year
+            county["yearly_budget"] = result.yearly_budget
+            county["phases"] = [
+                {
+                    "year": p.year,
+                    "cost": p.cost,
+                    "pass": p.passes,
+                    "failing_schools": p.failing_schools,
+                    "actions": [
+                        {
+                            "kind": a.kind,
+                            "quantity": a.quantity,
+                            "cost": a.cost,
+                            "changes": [
+                                {"school_id": c.school_id, "column": c.column, "delta": c.delta} for c in a.changes
+                            ],
+                        }
+                        for a in p.actions
+                    ],
+                }
+                for p in result.phases
+            ]
+            county["unscheduled"] = [
+                {"kind": a.kind, "quantity": a.quantity, "cost": a.cost} for a in result.unscheduled
+            ]
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n"
+    else:
+        import polars as pl
+
+        from junheng.io.plan_table import render_plan
+        from junheng.plan import ACTION_LABELS
+
+        parts = []
+        for result in results:
+            lines = [
+                render_plan([result.plan], result.projected).rstrip("\n"),
+                f"  分年度安排（目标年度 {result.target_year}）：",
+            ]
+            if result.yearly_budget is not None:
+                lines.append(f"  每年预算：{result.yearly_budget:,.2f} 元")
+            for p in result.phases:
+                verdict = "达标" if p.passes else f"未达标（{p.failing_schools} 所学校未达标或差异系数超限）"
+                lines.append(f"    {p.year} 年：{p.cost:,.2f} 元；当年推算在校生下资源配置{verdict}")
+                for a in p.actions:
+                    schools_of = "、".join(dict.fromkeys(c.school_id for c in a.changes))
+                    lines.append(
+                        f"      {ACTION_LABELS.get(a.kind, a.kind)} {a.quantity:g}（{schools_of}）：{a.cost:,.2f} 元"
+                    )
+            for a in result.unscheduled:
+                lines.append(
+                    f"    超出每年预算、未能安排：{ACTION_LABELS.get(a.kind, a.kind)} {a.quantity:g}：{a.cost:,.2f} 元"
+                )
+            students = result.projected.select(pl.col("students_primary").sum(), pl.col("students_junior").sum()).row(0)
+            lines.append(f"  {result.target_year} 年推算在校生：小学 {students[0]} 人，初中 {students[1]} 人")
+            parts.append("\n".join(lines))
+        text = "\n\n".join(parts) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"已写入 {args.out}", file=sys.stderr)
+    return 0
+
+
+def _rotation(path: Path, args: argparse.Namespace) -> int:
+    import json
+
+    import polars as pl
+
+    from junheng.io.plan_files import read_recorded_rotations, read_rotation_file
+    from junheng.messages import level_label
+    from junheng.plan.rotation import (
+        RotationLimits,
+        check_recorded_rotations,
+        coefficient_changes,
+        eligible_teachers,
+        plan_rotation,
+        rotation_rule,
+    )
+
+    standard = load_standard(args.standard)
+    for flag, value in (("--max-out", args.max_out), ("--max-in", args.max_in)):
+        if value is not None and value < 0:
+            raise UsageError(f"{flag} 应为不小于 0 的整数，实际为 {value}")
+    try:
+        rotation_rule(standard)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    given: dict[tuple[str, str], int] = {}
+    townships: dict[str, str] = {}
+    if args.eligible is not None:
+        given, townships = read_rotation_file(
+            _read_text(args.eligible, "交流条件教师文件"), str(args.eligible), standard.levels
+        )
+    if args.same_township and not townships:
+        raise UsageError("--same-township 需要在 --eligible 文件中给出 township（乡镇）列")
+    schools = read_school_file(path, standard)
+    out: list[dict[str, Any]] = []
+    lines: list[str] = []
+    if args.recorded is not None:
+        moves = read_recorded_rotations(_read_text(args.recorded, "交流记录文件"), str(args.recorded), standard.levels)
+        for county, year in schools.select("county", "year").unique(maintain_order=True).rows():
+            table = schools.filter((pl.col("county") == county) & (pl.col("year") == year))
+            ids = set(table["school_id"])
+            mine = [m for m in moves if m.from_school in ids or m.to_school in ids]
+            eligible = sum(eligible_teachers(table, standard, given).values())
+            figures, item = check_recorded_rotations(standard, mine, eligible)
+            out.append(
+                {
+                    "county": county,
+                    "year": year,
+                    "rotated": figures.rotated,
+                    "eligible": figures.eligible,
+                    "backbone_rotated": figures.backbone_rotated,
+                    "pass": item.passed,
+                    "checks": [
+                        {"label": c.label, "value": c.value, "pass": c.passed, "reason": c.reason} for c in item.checks
+                    ],
+                }
+            )
+            lines.append(f"{county} {year} 年 教师交流轮岗核查（G11）：{_g11_word(item.passed)}")
+            lines.append(
+                f"  交流 {figures.rotated} 人，符合条件 {figures.eligible} 人，"
+                f"其中骨干教师 {figures.backbone_rotated} 人"
+            )
+            lines += [
+                f"  {c.label}：{'—' if c.value is None else f'{c.value:.2%}'}" + (f"（{c.reason}）" if c.reason else "")
+                for c in item.checks
+            ]
+    else:
+        limits = RotationLimits(args.max_out, args.max_in, args.same_township)
+        for result in plan_rotation(schools, standard, eligible=given, townships=townships, limits=limits):
+            cvs = coefficient_changes(result)
+            out.append(
+                {
+                    "county": result.county,
+                    "year": result.year,
+                    "status": result.status,
+                    "reason": result.reason,
+                    "required": {"rotated": result.required[0], "backbone": result.required[1]},
+                    "moves": [
+                        {
+                            "from_school_id": m.from_school,
+                            "to_school_id": m.to_school,
+                            "level": m.level,
+                            "teachers": m.teachers,
+                            "backbone": m.backbone,
+                            "pe_art": m.pe_art,
+                        }
+                        for m in result.moves
+                    ],
+                    "rotated": result.figures.rotated,
+                    "eligible": result.figures.eligible,
+                    "backbone_rotated": result.figures.backbone_rotated,
+                    "g11_pass": result.g11.passed,
+                    "cv": [{"level": lv, "indicator": ind, "before": b, "after": a} for lv, ind, b, a in cvs],
+                }
+            )
+            status = {"optimal": "最优（已证明）", "feasible": "可行（未证明最优）", "infeasible": "无可行方案"}
+            lines.append(
+                f"{result.county} {result.year} 年 教师交流轮岗方案：{status.get(result.status, result.status)}"
+            )
+            if result.reason:
+                lines.append(f"  说明：{result.reason}")
+            lines.append(
+                f"  符合条件 {result.figures.eligible} 人；至少交流 {result.required[0]} 人，"
+                f"其中骨干教师至少 {result.required[1]} 人"
+            )
+            for m in result.moves:
+                lines.append(
+                    f"  {level_label(m.level)} {m.from_school} → {m.to_school}：{m.teachers} 人"
+                    f"（骨干 {m.backbone} 人，体育艺术 {m.pe_art} 人）"
+                )
+            lines.append(
+                f"  交流 {result.figures.rotated} 人，骨干教师 {result.figures.backbone_rotated} 人；"
+                f"G11 {_g11_word(result.g11.passed)}"
+            )
+            lines.append("  差异系数（交流前 → 交流后，经评估引擎核算）：")
+            lines += [f"    {level_label(lv)} {ind}：{_cv(b)} → {_cv(a)}" for lv, ind, b, a in cvs]
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"standard": standard.name, "counties": out}, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _g11_word(passed: bool | None) -> str:
+    return "达标" if passed else ("未达标" if passed is False else "无法判断")
+
+
+def _cv(value: float | None) -> str:
+    return "无法计算（均值为 0）" if value is None else f"{value:.3f}"
 
 
 def _emit(evaluation: Evaluation, fmt: str, out: Path | None) -> None:
