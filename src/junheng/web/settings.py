@@ -49,6 +49,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "junheng.web.api",
             "junheng.web.survey",
             "junheng.web.assessment",
+            "junheng.web.planning",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",

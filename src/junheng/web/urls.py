@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/", include("junheng.web.api.urls")),
     path("survey/", include("junheng.web.survey.urls")),
     path("assessment/", include("junheng.web.assessment.urls")),
+    path("planning/", include("junheng.web.planning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,121 @@
+"""Planning on the platform (issue 5 §5): a county's cheapest plan to pass, and what-if figures.
+
+Nothing is stored: a plan is solved again from the stored figures each time it is asked for, and
+what-if figures replace a school's record in memory only. Authorisation is checked inside each
+function through `orgs.scope`, like collection.services.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from junheng.engine import Evaluation, evaluate
+from junheng.io.plan_xlsx import write_plan_xlsx
+from junheng.plan import CountyPlan, default_unit_costs, plan
+from junheng.schema import school_table
+from junheng.standards import Standard
+from junheng.web.collection.services import county_records, county_table, identity, standard_for, validate_values
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.scope import User
+
+# Bounds each request's solving; a plan found by then is shown as feasible with its gap.
+TIME_LIMIT_SECONDS = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    """A county's plan with the figures it was made from; `plan` is None when the year has no figures."""
+
+    county: Organisation
+    year: int
+    table: pl.DataFrame
+    before: Evaluation
+    plan: CountyPlan | None
+
+
+def county_plan(*, user: User, county_id: int, year: int, budget: float | None) -> PlanResult:
+    """The cheapest plan after which the county passes (with a budget: the most it can buy), §5 of issue 5.
+
+    Raises `junheng.plan.PlanError` for a standard without a school rule or an unusable budget.
+    """
+    county = _plannable(user, county_id)
+    standard = standard_for(county)
+    table = county_table(county, year)
+    plans = plan(table, standard, default_unit_costs(standard), budget=budget, time_limit=TIME_LIMIT_SECONDS)
+    return PlanResult(county, year, table, evaluate(table, standard), plans[0] if plans else None)
+
+
+def plan_workbook(*, user: User, county_id: int, year: int, budget: float | None) -> tuple[str, bytes]:
+    """The same plan as an Excel workbook (io/plan_xlsx.py): (file name, bytes)."""
+    result = county_plan(user=user, county_id=county_id, year=year, budget=budget)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.xlsx"
+        write_plan_xlsx([result.plan] if result.plan else [], path)
+        return f"{result.county.name}{year}年度达标规划.xlsx", path.read_bytes()
+
+
+def _plannable(user: User, county_id: int) -> Organisation:
+    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    if not scope.can_manage(user, county):
+        raise PermissionDenied("只有县级督导部门可以制定达标规划")
+    return county
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """The county evaluated with one school's figures replaced in memory."""
+
+    county: Organisation
+    school: Organisation
+    year: int
+    evaluation: Evaluation
+
+    def school_evaluation(self) -> Evaluation:
+        """The evaluation restricted to the school's parts (its rule depends on its own figures, §2)."""
+        parts = self.evaluation.schools.filter(pl.col("school_id") == self.school.code)
+        return dataclasses.replace(self.evaluation, schools=parts)
+
+
+def what_if_fields(standard: Standard, figures: Mapping[str, object]) -> list[str]:
+    """The figures a what-if form offers: per 学段 with students, its students and the indicators' resources."""
+    keys: list[str] = []
+    for level in standard.levels:
+        students = figures.get(f"students_{level}")
+        if not isinstance(students, int | float) or students <= 0:
+            continue
+        keys.append(f"students_{level}")
+        keys.extend(ind.resource_column(level) for ind in standard.indicators)
+    return list(dict.fromkeys(keys))
+
+
+def school_figures(*, user: User, county_id: int, school_id: int, year: int) -> tuple[Organisation, dict[str, object]]:
+    """A school of a visible county and its stored figures of a year (404 if it has none)."""
+    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    for record in county_records(county, year):
+        if record.school.pk == school_id:
+            return county, record.values()
+    raise Http404("该学校本年度没有数据")
+
+
+def what_if(*, user: User, county_id: int, school_id: int, year: int, values: Mapping[str, object]) -> WhatIf:
+    """The county evaluated as if one school's figures were `values` (over its stored ones); nothing is saved.
+
+    Raises collection.services.InvalidData with the importer's messages for figures it would refuse.
+    """
+    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    records = county_records(county, year)
+    record = next((r for r in records if r.school.pk == school_id), None)
+    if record is None:
+        raise Http404("该学校本年度没有数据")
+    typed = validate_values(record.values() | dict(values), county=county, school=record.school, year=year)
+    rows = [identity(r, county) | (typed if r.pk == record.pk else r.values()) for r in records]
+    return WhatIf(county, record.school, year, evaluate(school_table(rows), standard_for(county)))

@@ -1,0 +1,141 @@
+"""The plan page, its Excel download, and the what-if view with its JSON endpoint (issue 5 §5).
+
+Views stay thin: planning.services checks who may do what and computes; tables shapes what is shown.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from junheng.plan import PlanError
+from junheng.schema import FIELDS_BY_KEY
+from junheng.web.collection.models import RECORD_FIELDS
+from junheng.web.collection.services import InvalidData, county_records, standard_for
+from junheng.web.dashboards.queries import years_with_data
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+from junheng.web.planning import services, tables
+from junheng.web.planning.forms import BudgetForm
+
+RECORD_KEYS = frozenset(f.key for f in RECORD_FIELDS)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(request: HttpRequest, county: Organisation) -> tuple[list[int], int | None]:
+    """The years with figures and the one asked for (else the latest); 404 for a malformed year."""
+    years = years_with_data(county)
+    asked = request.GET.get("year") or ""
+    if not asked:
+        return years, years[-1] if years else None
+    try:
+        return years, int(asked)
+    except ValueError as exc:
+        raise Http404("年度应为四位数字") from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def county_plan(request: HttpRequest, county_id: int) -> HttpResponse:
+    """Readers see the form; the county office posts it and gets the plan, solved afresh (nothing stored)."""
+    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    years, year = _year(request, county)
+    can_plan = scope.can_manage(request.user, county)
+    if request.method == "POST" and not can_plan:
+        raise PermissionDenied("只有县级督导部门可以制定达标规划")
+    form = BudgetForm(request.POST if request.method == "POST" else None)
+    context: dict[str, object] = {"county": county, "years": years, "year": year, "form": form, "can_plan": can_plan}
+    if request.method == "POST" and year is not None and form.is_valid():
+        budget = form.budget_yuan()
+        try:
+            result = services.county_plan(user=request.user, county_id=county.pk, year=year, budget=budget)
+        except PlanError as exc:
+            context["error"] = str(exc)
+        else:
+            context |= _plan_context(result)
+            query = {"year": year} | ({} if budget is None else {"budget": f"{budget:.2f}"})
+            context["excel_query"] = urlencode(query)
+    return render(request, "planning/county.html", context)
+
+
+def _plan_context(result: services.PlanResult) -> dict[str, object]:
+    plan = result.plan
+    if plan is None:
+        return {"empty": True}
+    before_passing, schools = tables.passing_schools(result.before)
+    after_passing, _ = tables.passing_schools(plan.after)
+    return {
+        "plan": plan,
+        "status": tables.STATUS_WORDS.get(plan.status, plan.status),
+        "total_cost": plan.total_cost,
+        "by_school": tables.actions_by_school(plan, result.table),
+        "cvs": tables.cv_rows(result.before, plan.after),
+        "passing": {"before": before_passing, "after": after_passing, "schools": schools},
+        "after_passed": bool(plan.after.counties["pass"][0]),
+    }
+
+
+@login_required
+@require_GET
+def plan_excel(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The plan of the page, solved again from the same inputs, as the CLI's Excel workbook."""
+    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    _, year = _year(request, county)
+    form = BudgetForm(request.GET)
+    if year is None or not form.is_valid():
+        raise Http404("年度或预算不正确")
+    try:
+        name, content = services.plan_workbook(
+            user=request.user, county_id=county.pk, year=year, budget=form.budget_yuan()
+        )
+    except PlanError as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+@require_GET
+def what_if(request: HttpRequest, county_id: int) -> HttpResponse:
+    """Pick a school; its figures appear in a form whose changes planning.js sends to `what_if_evaluate`."""
+    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    years, year = _year(request, county)
+    context: dict[str, object] = {"county": county, "years": years, "year": year}
+    if year is not None:
+        records = county_records(county, year)
+        context["schools"] = sorted((r.school for r in records), key=lambda s: s.code)
+        chosen = request.GET.get("school") or ""
+        if chosen.isdigit():
+            _, figures = services.school_figures(
+                user=request.user, county_id=county.pk, school_id=int(chosen), year=year
+            )
+            keys = services.what_if_fields(standard_for(county), figures)
+            context["school_pk"] = int(chosen)
+            context["fields"] = [
+                {"key": k, "label": FIELDS_BY_KEY[k].label, "value": "" if figures[k] is None else figures[k]}
+                for k in keys
+            ]
+    return render(request, "planning/whatif.html", context)
+
+
+@login_required
+@require_POST
+def what_if_evaluate(request: HttpRequest, county_id: int, school_id: int) -> JsonResponse:
+    """The county evaluated with one school's posted figures, in memory: JSON, or 422 with the importer's messages."""
+    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    _, year = _year(request, county)
+    if year is None:
+        raise Http404("本县尚无已填报的数据")
+    values = {k: v for k, v in request.POST.items() if k in RECORD_KEYS}
+    try:
+        result = services.what_if(user=request.user, county_id=county.pk, school_id=school_id, year=year, values=values)
+    except InvalidData as exc:
+        errors = [{"field": i.column, "message": i.message, "text": i.format()} for i in exc.issues]
+        return JsonResponse({"errors": errors}, status=422)
+    return JsonResponse(tables.what_if_answer(result))
