@@ -222,3 +222,41 @@ def test_what_if_page_shows_the_chosen_schools_figures(client: Client, county: T
     assert fields["students_primary"] == 300
     assert len(fields) == 8  # students and the seven indicators' resources of 小学
     assert "junheng/planning.js" in response.content.decode()
+
+
+# --- years ahead -------------------------------------------------------------------------------------
+
+
+def test_a_target_year_plan_is_phased_by_year_within_the_yearly_budget(
+    client: Client, county: Tree, users: dict[str, User]
+) -> None:
+    office = login(client, users[Role.COUNTY_OFFICE])
+    response = office.post(plan_url(county.county), {"budget": "", "target_year": "2027", "yearly_budget": "200000"})
+    assert response.status_code == 200
+    assert response.context["target_year"] == 2027
+    phases = response.context["phases"]
+    assert [p.year for p in phases] == [2026, 2027]
+    costs = [float(p.cost.replace(",", "")) for p in phases]
+    assert all(cost <= 200_000 + 1e-6 for cost in costs)
+    assert sum(costs) > 0
+    # 112.5 ㎡ of sports ground at 491 元 fits the first year's budget; the county passes from then on
+    assert costs == [pytest.approx(112.5 * 491), 0]
+    assert [p.passes for p in phases] == [True, True]
+    assert response.context["unscheduled"] == []
+    assert "分年度实施安排" in response.content.decode()
+    assert "excel_query" not in response.context
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"target_year": "2025"}, "target_year", "目标年度应晚于 2025 年"),
+        ({"yearly_budget": "100"}, "yearly_budget", "每年预算需与目标年度一起填写"),
+    ],
+)
+def test_a_target_year_must_lie_ahead_and_a_yearly_budget_needs_one(
+    client: Client, county: Tree, users: dict[str, User], data: dict[str, str], field: str, message: str
+) -> None:
+    response = login(client, users[Role.COUNTY_OFFICE]).post(plan_url(county.county), {"budget": ""} | data)
+    assert response.context["form"].errors[field] == [message]
+    assert "plan" not in response.context

@@ -20,8 +20,10 @@ from django.http import Http404
 from junheng.engine import Evaluation, evaluate
 from junheng.io.plan_xlsx import write_plan_xlsx
 from junheng.plan import CountyPlan, default_unit_costs, plan
+from junheng.plan.projection import YearsAheadPlan, plan_years_ahead
 from junheng.schema import school_table
 from junheng.standards import Standard
+from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import county_records, county_table, identity, standard_for, validate_values
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
@@ -52,6 +54,48 @@ def county_plan(*, user: User, county_id: int, year: int, budget: float | None) 
     table = county_table(county, year)
     plans = plan(table, standard, default_unit_costs(standard), budget=budget, time_limit=TIME_LIMIT_SECONDS)
     return PlanResult(county, year, table, evaluate(table, standard), plans[0] if plans else None)
+
+
+@dataclass(frozen=True, slots=True)
+class AheadResult:
+    """A plan for a target year: the county's figures projected to it, the plan, and its phases by year."""
+
+    county: Organisation
+    year: int
+    projected: pl.DataFrame
+    before: Evaluation
+    ahead: YearsAheadPlan | None
+
+
+def county_plan_ahead(
+    *, user: User, county_id: int, year: int, target_year: int, yearly_budget: float | None
+) -> AheadResult:
+    """Project enrolment from every year up to `year` to `target_year`, plan so the county passes then,
+    and phase the actions by year under `yearly_budget` (issue 5 §4)."""
+    county = _plannable(user, county_id)
+    standard = standard_for(county)
+    years = sorted(
+        {
+            y
+            for y in SchoolRecord.objects.filter(
+                school__path__startswith=county.path, year__lte=year, school_type__isnull=False
+            ).values_list("year", flat=True)
+        }
+    )
+    history = pl.concat([county_table(county, y) for y in years]) if years else county_table(county, year)
+    if history.height == 0:
+        return AheadResult(county, year, history, evaluate(history, standard), None)
+    results = plan_years_ahead(
+        history,
+        standard,
+        default_unit_costs(standard),
+        target_year,
+        yearly_budget=yearly_budget,
+        time_limit=TIME_LIMIT_SECONDS,
+    )
+    ahead = results[0] if results else None
+    projected = ahead.projected if ahead is not None else history
+    return AheadResult(county, year, projected, evaluate(projected, standard), ahead)
 
 
 def plan_workbook(*, user: User, county_id: int, year: int, budget: float | None) -> tuple[str, bytes]:

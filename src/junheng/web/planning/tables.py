@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from junheng import messages as msg
 from junheng.engine import Evaluation
 from junheng.plan import ACTION_LABELS, CountyPlan
 from junheng.plan.costs import TRANSFER_TEACHER
+from junheng.plan.projection import YearsAheadPlan
+from junheng.plan.result import Action
 from junheng.web.dashboards.school_tables import school_parts
 from junheng.web.planning.services import WhatIf
 
@@ -51,9 +54,35 @@ def _label_and_unit(kind: str) -> tuple[str, str]:
 
 def actions_by_school(plan: CountyPlan, table: pl.DataFrame) -> list[SchoolActions]:
     """The plan's actions grouped by the school they start at; a transfer names the school it goes to."""
-    names: dict[str, str] = dict(table.select("school_id", "school_name").iter_rows())
+    return actions_by_school_of(plan.actions, table)
+
+
+@dataclass(frozen=True)
+class PhaseRows:
+    """One year of a phased plan: its actions by school, their cost, and the county's verdict that year."""
+
+    year: int
+    cost: str
+    passes: bool | None
+    failing_schools: int | None
+    by_school: list[SchoolActions]
+
+
+def phase_rows(ahead: YearsAheadPlan, table: pl.DataFrame) -> list[PhaseRows]:
+    """The plan's actions year by year (issue 5 §4), each year with the county's projected verdict."""
+    return [
+        PhaseRows(
+            ph.year, msg.number_text(ph.cost, 2), ph.passes, ph.failing_schools, actions_by_school_of(ph.actions, table)
+        )
+        for ph in ahead.phases
+    ]
+
+
+def actions_by_school_of(actions: Sequence[Action], table: pl.DataFrame) -> list[SchoolActions]:
+    """Actions grouped by the school they start at; a transfer names the school it goes to."""
+    names: dict[str, str] = dict(table.select("school_id", "school_name").unique("school_id").iter_rows())
     grouped: dict[str, list[ActionRow]] = {}
-    for action in plan.actions:
+    for action in actions:
         label, unit = _label_and_unit(action.kind)
         note = ""
         if action.kind == TRANSFER_TEACHER:

@@ -48,19 +48,42 @@ def county_plan(request: HttpRequest, county_id: int) -> HttpResponse:
     can_plan = scope.can_manage(request.user, county)
     if request.method == "POST" and not can_plan:
         raise PermissionDenied("只有县级督导部门可以制定达标规划")
-    form = BudgetForm(request.POST if request.method == "POST" else None)
+    form = BudgetForm(request.POST if request.method == "POST" else None, year=year)
     context: dict[str, object] = {"county": county, "years": years, "year": year, "form": form, "can_plan": can_plan}
     if request.method == "POST" and year is not None and form.is_valid():
-        budget = form.budget_yuan()
+        budget, target = form.budget_yuan(), form.cleaned_data.get("target_year")
         try:
-            result = services.county_plan(user=request.user, county_id=county.pk, year=year, budget=budget)
+            if target is not None:
+                ahead = services.county_plan_ahead(
+                    user=request.user,
+                    county_id=county.pk,
+                    year=year,
+                    target_year=target,
+                    yearly_budget=form.yearly_budget_yuan(),
+                )
+                context |= _ahead_context(ahead)
+            else:
+                result = services.county_plan(user=request.user, county_id=county.pk, year=year, budget=budget)
+                context |= _plan_context(result)
+                query = {"year": year} | ({} if budget is None else {"budget": f"{budget:.2f}"})
+                context["excel_query"] = urlencode(query)
         except PlanError as exc:
             context["error"] = str(exc)
-        else:
-            context |= _plan_context(result)
-            query = {"year": year} | ({} if budget is None else {"budget": f"{budget:.2f}"})
-            context["excel_query"] = urlencode(query)
     return render(request, "planning/county.html", context)
+
+
+def _ahead_context(result: services.AheadResult) -> dict[str, object]:
+    """The target year's plan as on the single-year page, plus its phases: the actions of each year."""
+    ahead = result.ahead
+    if ahead is None:
+        return {"empty": True}
+    context = _plan_context(
+        services.PlanResult(result.county, ahead.target_year, result.projected, result.before, ahead.plan)
+    )
+    context["target_year"] = ahead.target_year
+    context["phases"] = tables.phase_rows(ahead, result.projected)
+    context["unscheduled"] = tables.actions_by_school_of(ahead.unscheduled, result.projected)
+    return context
 
 
 def _plan_context(result: services.PlanResult) -> dict[str, object]:
