@@ -29,7 +29,7 @@ def read_school_file(path: str | Path, standard: Standard, *, sheet: str | None 
     order, and `row`, the spreadsheet row number, last. Raises DataFileError with every problem found.
     """
     file = str(path)
-    return check_grid(_read_grid(Path(path), file, sheet), standard, file)
+    return check_grid(read_grid(Path(path), file, sheet), standard, file)
 
 
 def check_records(records: Sequence[Mapping[str, object]], standard: Standard, *, source: str) -> pl.DataFrame:
@@ -75,7 +75,7 @@ def _file_issue(file: str, message: str) -> DataIssue:
     return DataIssue(file, None, None, message)
 
 
-def _read_grid(path: Path, file: str, sheet: str | None) -> pl.DataFrame:
+def read_grid(path: Path, file: str, sheet: str | None) -> pl.DataFrame:
     """The sheet's non-empty rows, in columns named by position (`c0`, `c1`, …) and last `row`, the row
     number a spreadsheet shows. A cell is its text stripped, or null when empty."""
     suffix = path.suffix.lower()

@@ -50,6 +50,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "junheng.web.survey",
             "junheng.web.assessment",
             "junheng.web.planning",
+            "junheng.web.classes",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",

@@ -17,5 +17,6 @@ urlpatterns = [
     path("survey/", include("junheng.web.survey.urls")),
     path("assessment/", include("junheng.web.assessment.urls")),
     path("planning/", include("junheng.web.planning.urls")),
+    path("classes/", include("junheng.web.classes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,372 @@
+"""What a county does with its class sizes: import a term's class lists, keep the ledger, close rows.
+
+Every function checks who may do it (through `orgs.scope`) and raises `PermissionDenied`, `Http404`,
+`InvalidData` (nothing stored) or `WorkflowError`, as the collection services do.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from junheng.engine import class_size
+from junheng.engine.class_size import ClassSizeRules
+from junheng.io.errors import DataFileError, DataIssue
+from junheng.io.reader import read_grid
+from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, Level, Snapshot
+from junheng.web.collection.services import InvalidData, WorkflowError, standard_for
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.scope import User
+
+Status = LedgerRow.Status
+ClassKey = tuple[int, str, int, str]  # school id, 学段, grade, class name
+
+COLUMNS = {"school": "学校标识码", "level": "学段", "grade": "年级", "class_name": "班级", "students": "学生数"}
+LEVELS = {"小学": Level.PRIMARY, "初中": Level.JUNIOR, "primary": Level.PRIMARY, "junior": Level.JUNIOR}
+GRADES = {Level.PRIMARY: range(1, 7), Level.JUNIOR: range(7, 10)}
+# Rows still being worked on: a later snapshot may propose closing them.
+WORKING = (Status.OPEN, Status.IN_PROGRESS, Status.REBOUND)
+DETAILS = (
+    "cause",
+    "measures",
+    "project",
+    "places_to_add",
+    "teachers_to_add",
+    "deadline",
+    "responsible_unit",
+    "responsible_person",
+)
+
+
+def rules_for(county: Organisation) -> ClassSizeRules:
+    return ClassSizeRules.of(standard_for(county))
+
+
+def _county(user: User, county_id: int) -> Organisation:
+    return scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+
+
+def _user(user: User) -> Any:
+    return user if user.is_authenticated else None
+
+
+def key_of(row: LedgerRow | ClassRecord) -> ClassKey:
+    return (row.school_id, row.level, row.grade, row.class_name)
+
+
+# Import ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_snapshot(*, user: User, county_id: int, term: str, date: datetime.date, path: Path, name: str) -> Snapshot:
+    """Store a term's class lists (学校标识码, 学段, 年级, 班级, 学生数) and update the ledger; on any
+    problem nothing is stored and every problem is reported, cell by cell."""
+    county = _county(user, county_id)
+    if not scope.can_manage(user, county):
+        raise PermissionDenied("只有县级督导室可以导入班额数据")
+    term = term.strip()
+    latest = Snapshot.objects.filter(county=county).order_by("-date").first()
+    if not term:
+        raise WorkflowError("请填写学期，例如 2025秋")
+    if Snapshot.objects.filter(county=county, term=term).exists():
+        raise WorkflowError(f"{term} 的班额数据已经导入过；每个学期导入一次")
+    if latest is not None and date <= latest.date:
+        raise WorkflowError(f"统计日期应晚于上一次导入（{latest.term}，{latest.date:%Y-%m-%d}）")
+    schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}
+    classes = _read_classes(path, name, county, schools)
+    snapshot = Snapshot.objects.create(county=county, term=term, date=date, imported_by=_user(user))
+    ClassRecord.objects.bulk_create(ClassRecord(snapshot=snapshot, **c) for c in classes)
+    update_ledger(county, snapshot)
+    return snapshot
+
+
+def _read_classes(
+    path: Path, name: str, county: Organisation, schools: Mapping[str, Organisation]
+) -> list[dict[str, Any]]:
+    try:
+        grid = read_grid(path, name, None)
+    except DataFileError as exc:
+        raise InvalidData(exc.issues) from exc
+    if grid.height == 0:
+        raise InvalidData(
+            [DataIssue(name, None, None, "文件中没有数据；第一行应为表头：" + "、".join(COLUMNS.values()))]
+        )
+    header, body = grid.row(0, named=True), grid.slice(1)
+    where = {text: column for column, text in header.items() if column != "row" and text is not None}
+    missing = [label for label in COLUMNS.values() if label not in where]
+    if missing:
+        message = f"缺少列：{'、'.join(missing)}；第一行应为表头：{'、'.join(COLUMNS.values())}"
+        raise InvalidData([DataIssue(name, header["row"], None, message)])
+    issues: list[DataIssue] = []
+    classes: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str, int, str], int] = {}
+    for cells in body.iter_rows(named=True):
+        row = cells["row"]
+        value = {key: cells[where[label]] for key, label in COLUMNS.items()}
+
+        def problem(key: str, message: str, *, row: int = row, value: Mapping[str, Any] = value) -> None:
+            issues.append(DataIssue(name, row, COLUMNS[key], message, value[key]))
+
+        school = schools.get(value["school"] or "")
+        if value["school"] is None:
+            problem("school", "学校标识码为空；请填写")
+        elif school is None:
+            problem("school", f"学校标识码“{value['school']}”不是{county.name}的学校；请核对")
+        level = LEVELS.get(value["level"] or "")
+        if level is None:
+            problem("level", f"学段“{value['level'] or ''}”无法识别；请填写“小学”或“初中”")
+        grade = _integer(value["grade"])
+        if grade is None or (level is not None and grade not in GRADES[level]):
+            allowed = (
+                "小学填 1–6，初中填 7–9" if level is None else f"{level.label}填 {GRADES[level][0]}–{GRADES[level][-1]}"
+            )
+            problem("grade", f"年级“{value['grade'] or ''}”不正确；{allowed}")
+        if value["class_name"] is None:
+            problem("class_name", "班级为空；请填写班级名称，例如 1班")
+        students = _integer(value["students"])
+        if students is None:
+            problem("students", f"学生数“{value['students'] or ''}”不是非负整数；请填写班级的学生人数")
+        if school is None or level is None or grade is None or value["class_name"] is None or students is None:
+            continue
+        key = (school.code, level.value, grade, value["class_name"])
+        if key in seen:
+            problem("class_name", f"与第 {seen[key]} 行是同一个班级；每个班级只填一行")
+            continue
+        seen[key] = row
+        classes.append(
+            {"school": school, "level": level, "grade": grade, "class_name": value["class_name"], "students": students}
+        )
+    if issues:
+        raise InvalidData(issues)
+    if not classes:
+        raise InvalidData([DataIssue(name, None, None, "文件中只有表头，没有班级；请每个班级填一行")])
+    return classes
+
+
+def _integer(text: str | None) -> int | None:
+    return int(text) if text is not None and text.isascii() and text.isdigit() else None
+
+
+# The ledger --------------------------------------------------------------------------------------------
+
+
+def snapshot_table(snapshots: Iterable[Snapshot]) -> pl.DataFrame:
+    """The classes of `snapshots`, one row each: snapshot (id), term, school (id), level, grade, class_name,
+    students; in one query."""
+    chosen = list(snapshots)
+    terms = {s.pk: s.term for s in chosen}
+    rows = list(
+        ClassRecord.objects.filter(snapshot__in=chosen).values_list(
+            "snapshot_id", "school_id", "level", "grade", "class_name", "students"
+        )
+    )
+    schema = {
+        "snapshot": pl.Int64,
+        "school": pl.Int64,
+        "level": pl.String,
+        "grade": pl.Int64,
+        "class_name": pl.String,
+        "students": pl.Int64,
+    }
+    table = pl.DataFrame(rows, schema=schema, orient="row")
+    snapshot_terms = pl.DataFrame(
+        {"snapshot": list(terms), "term": list(terms.values())}, schema={"snapshot": pl.Int64, "term": pl.String}
+    )
+    return table.join(snapshot_terms, on="snapshot")
+
+
+def _log(row: LedgerRow, user: User | None, field: str, old: object, new: object, note: str = "") -> LedgerChange:
+    return LedgerChange(
+        row=row,
+        user=None if user is None else _user(user),
+        field=field,
+        old="" if old is None else str(old),
+        new="" if new is None else str(new),
+        note=note,
+    )
+
+
+def _set_status(row: LedgerRow, status: Status, user: User | None, note: str) -> LedgerChange:
+    change = _log(row, user, "status", row.get_status_display(), status.label, note)
+    row.status = status
+    row.save(update_fields=["status"])
+    return change
+
+
+@dataclass(frozen=True)
+class _Recent:
+    """The county's last `closing_snapshots` snapshots and each class's size in them."""
+
+    snapshots: list[Snapshot]
+    sizes: dict[ClassKey, dict[int, int]]
+    limits: Mapping[str, int]
+    needed: int
+
+    def within(self, key: ClassKey) -> bool:
+        """Within its limit at each of the last `needed` snapshots (present in every one of them)."""
+        sizes = self.sizes.get(key, {})
+        limit = self.limits[key[1]]
+        return len(self.snapshots) >= self.needed and all(
+            s.pk in sizes and sizes[s.pk] <= limit for s in self.snapshots
+        )
+
+
+def _recent(county: Organisation, rules: ClassSizeRules) -> _Recent:
+    snapshots = list(Snapshot.objects.filter(county=county).order_by("-date")[: rules.closing_snapshots])
+    sizes: dict[ClassKey, dict[int, int]] = {}
+    for record in ClassRecord.objects.filter(snapshot__in=snapshots):
+        sizes.setdefault(key_of(record), {})[record.snapshot_id] = record.students
+    return _Recent(snapshots, sizes, rules.limits, rules.closing_snapshots)
+
+
+def update_ledger(county: Organisation, snapshot: Snapshot) -> None:
+    """After an import: open a row for each class above its limit without an open one, reopen a closed
+    row as 反弹 when its class is over again, and propose closing rows whose class has been within its
+    limit at the configured number of consecutive snapshots (standard.md §5, G5)."""
+    rules = rules_for(county)
+    over = class_size.over_limit(snapshot_table([snapshot]), rules)
+    latest: dict[ClassKey, LedgerRow] = {}
+    for existing in LedgerRow.objects.filter(county=county).order_by("pk"):
+        latest[key_of(existing)] = existing
+    changes: list[LedgerChange] = []
+    note = f"{snapshot.term} 导入"
+    for c in over.iter_rows(named=True):
+        key: ClassKey = (c["school"], c["level"], c["grade"], c["class_name"])
+        found = latest.get(key)
+        if found is None:
+            row = LedgerRow.objects.create(
+                county=county,
+                school_id=c["school"],
+                level=c["level"],
+                grade=c["grade"],
+                class_name=c["class_name"],
+                found_in=snapshot,
+                students_found=c["students"],
+            )
+            latest[key] = row
+            changes.append(_log(row, None, "status", "", row.get_status_display(), f"{note}：{c['students']} 人"))
+        elif found.status == Status.CLOSED:
+            changes.append(
+                _set_status(found, Status.REBOUND, None, f"{note}：{c['students']} 人，再次超过 {c['limit']} 人")
+            )
+        elif found.status == Status.PROPOSED:
+            changes.append(_set_status(found, Status.IN_PROGRESS, None, f"{note}：{c['students']} 人，核验前再次超额"))
+    recent = _recent(county, rules)
+    for key, row in latest.items():
+        if row.status in WORKING and recent.within(key):
+            terms = "、".join(s.term for s in reversed(recent.snapshots))
+            changes.append(_set_status(row, Status.PROPOSED, None, f"{terms}均未超过限额，建议销号"))
+    LedgerChange.objects.bulk_create(changes)
+
+
+def _row(user: User, row_id: int) -> LedgerRow:
+    """The ledger row if `user` may see its county, locked until the transaction ends; 404 otherwise."""
+    row = LedgerRow.objects.select_for_update().select_related("school", "county", "found_in").filter(pk=row_id).first()
+    if row is None or not scope.visible(user).filter(pk=row.county_id).exists():
+        raise Http404("没有找到该台账记录，或您无权查看")
+    return row
+
+
+@transaction.atomic
+def record_measures(*, user: User, row_id: int, values: Mapping[str, Any]) -> LedgerRow:
+    """The county office records cause, measures, project, places, teachers, deadline and who is
+    responsible; a row still waiting (待整改, 反弹) moves to 整改中 once it has measures."""
+    row = _row(user, row_id)
+    if not scope.can_manage(user, row.county):
+        raise PermissionDenied("只有县级督导室可以填写整改措施")
+    if row.status == Status.CLOSED:
+        raise WorkflowError("该记录已销号，不能再修改")
+    allowed = rules_for(row.county).measures
+    unknown = [m for m in values.get("measures", []) if m not in allowed]
+    if unknown:
+        raise WorkflowError(f"整改措施“{'、'.join(unknown)}”不在可选范围内：{'、'.join(allowed)}")
+    changes: list[LedgerChange] = []
+    for field in DETAILS:
+        if field in values and values[field] != getattr(row, field):
+            changes.append(_log(row, user, field, _shown(getattr(row, field)), _shown(values[field])))
+            setattr(row, field, values[field])
+    row.save()
+    if row.status in (Status.OPEN, Status.REBOUND) and row.measures:
+        changes.append(_set_status(row, Status.IN_PROGRESS, user, "已填写整改措施"))
+    LedgerChange.objects.bulk_create(changes)
+    return row
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def confirm_close(*, user: User, row_id: int) -> LedgerRow:
+    """A reviewer (county office or supervisor) confirms a proposed close (销号); refused unless the class
+    is within its limit at the configured number of consecutive snapshots."""
+    row = _row(user, row_id)
+    if not scope.can_review(user, row.county):
+        raise PermissionDenied("销号须由县级督导室或督学核验确认")
+    rules = rules_for(row.county)
+    if row.status != Status.PROPOSED or not _recent(row.county, rules).within(key_of(row)):
+        raise WorkflowError(
+            f"该班级须在最近连续 {rules.closing_snapshots} 次统计中均不超过限额，才能销号；"
+            f"当前状态为“{row.get_status_display()}”"
+        )
+    LedgerChange.objects.bulk_create([_set_status(row, Status.CLOSED, user, "核验确认销号")])
+    return row
+
+
+# Reading -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ledger:
+    county: Organisation
+    rules: ClassSizeRules
+    rows: list[LedgerRow]
+    snapshots: list[Snapshot]
+    shares: pl.DataFrame  # one row per snapshot, in date order (engine.class_size.shares by term)
+    today: datetime.date
+
+
+def ledger(*, user: User, county_id: int) -> Ledger:
+    """The county's ledger rows (with their school) and its shares per snapshot, in a fixed number of queries."""
+    county = _county(user, county_id)
+    rules = rules_for(county)
+    snapshots = list(Snapshot.objects.filter(county=county).order_by("date"))
+    rows = list(LedgerRow.objects.filter(county=county).select_related("school", "found_in"))
+    table = snapshot_table(snapshots)
+    order = pl.DataFrame(
+        {"term": [s.term for s in snapshots], "order": list(range(len(snapshots)))},
+        schema={"term": pl.String, "order": pl.Int64},
+    )
+    shares = class_size.shares(table, rules, ["term"]).join(order, on="term").sort("order").drop("order")
+    return Ledger(county, rules, rows, snapshots, shares, timezone.localdate())
+
+
+def is_overdue(row: LedgerRow, today: datetime.date) -> bool:
+    return row.deadline is not None and row.deadline < today and row.status != Status.CLOSED
+
+
+def changes_of(rows: Sequence[LedgerRow]) -> dict[int, list[LedgerChange]]:
+    found: dict[int, list[LedgerChange]] = {}
+    for change in LedgerChange.objects.filter(row__in=rows).select_related("user"):
+        found.setdefault(change.row_id, []).append(change)
+    return found
+
+
+def ledger_row(*, user: User, row_id: int) -> LedgerRow:
+    """A ledger row for reading; 404 outside the user's reach."""
+    row = LedgerRow.objects.select_related("school", "county", "found_in").filter(pk=row_id).first()
+    if row is None or not scope.visible(user).filter(pk=row.county_id).exists():
+        raise Http404("没有找到该台账记录，或您无权查看")
+    return row

@@ -1,0 +1,14 @@
+"""The class-size ledger's URLs, mounted at /classes/."""
+
+from django.urls import path
+
+from junheng.web.classes import views
+
+app_name = "classes"
+
+urlpatterns = [
+    path("county/<int:county_id>/", views.county_ledger, name="county"),
+    path("county/<int:county_id>/import/", views.import_classes, name="import"),
+    path("row/<int:row_id>/", views.row, name="row"),
+    path("row/<int:row_id>/close/", views.close_row, name="close"),
+]

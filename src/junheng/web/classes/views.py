@@ -1,0 +1,133 @@
+"""The ledger page, a row's measures, the import form and the confirmation of a close (销号).
+
+Views stay thin: `classes.services` checks who may do what and keeps the ledger.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from junheng.web.classes import charts, services
+from junheng.web.classes.forms import ImportForm, MeasuresForm
+from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+
+
+@login_required
+def county_ledger(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The county's ledger: rows with status, overdue and rebounds marked, and the shares per snapshot."""
+    ledger = services.ledger(user=request.user, county_id=county_id)
+    rows = [(row, services.is_overdue(row, ledger.today)) for row in ledger.rows]
+    latest = ledger.shares.tail(1).row(0, named=True) if ledger.shares.height else None
+    context = {
+        "county": ledger.county,
+        "rows": rows,
+        "overdue": sum(overdue for _, overdue in rows),
+        "rebounds": sum(row.status == services.Status.REBOUND for row in ledger.rows),
+        "snapshots": ledger.snapshots,
+        "latest": latest,
+        "latest_targets": [
+            {
+                "key": t.key,
+                "label": t.label,
+                "count": latest[t.key],
+                "share": latest[f"{t.key}_share"] * 100,
+                "max": t.max_share * 100,
+                "meets": latest[f"{t.key}_meets"],
+            }
+            for t in ledger.rules.targets
+        ]
+        if latest
+        else [],
+        "chart": charts.shares_by_snapshot(ledger.shares, ledger.rules) if latest else None,
+        "can_manage": scope.can_manage(request.user, ledger.county),
+    }
+    return render(request, "classes/county.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def row(request: HttpRequest, row_id: int) -> HttpResponse:
+    """A ledger row: its measures (editable by the county office) and its history."""
+    found = services.ledger_row(user=request.user, row_id=row_id)
+    rules = services.rules_for(found.county)
+    form = MeasuresForm(request.POST or None, instance=found, measures=rules.measures)
+    can_manage = scope.can_manage(request.user, found.county)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("只有县级督导室可以填写整改措施")
+        # Validation writes onto `found`; the service compares with the stored row, so the audit is right.
+        if form.is_valid():
+            try:
+                services.record_measures(user=request.user, row_id=row_id, values=form.cleaned_data)
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "整改措施已保存")
+                return redirect("classes:county", found.county_id)
+    found = services.ledger_row(user=request.user, row_id=row_id)
+    context = {
+        "row": found,
+        "form": form,
+        "can_manage": can_manage,
+        "can_review": scope.can_review(request.user, found.county),
+        "changes": services.changes_of([found]).get(found.pk, []),
+    }
+    return render(request, "classes/row.html", context)
+
+
+@login_required
+@require_POST
+def close_row(request: HttpRequest, row_id: int) -> HttpResponse:
+    """A reviewer confirms a proposed close."""
+    try:
+        closed = services.confirm_close(user=request.user, row_id=row_id)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("classes:row", row_id)
+    messages.success(request, f"{closed.school.name} {closed.grade}年级{closed.class_name} 已销号")
+    return redirect("classes:county", closed.county_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_classes(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The county office imports a term's class lists; problems are listed cell by cell, nothing stored."""
+    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    if not scope.can_manage(request.user, county):
+        raise PermissionDenied("只有县级督导室可以导入班额数据")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    issues: tuple[object, ...] = ()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name or "").suffix
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"classes{suffix}"
+            path.write_bytes(upload.read())
+            try:
+                snapshot = services.import_snapshot(
+                    user=request.user,
+                    county_id=county.pk,
+                    term=form.cleaned_data["term"],
+                    date=form.cleaned_data["date"],
+                    path=path,
+                    name=upload.name or "上传文件",
+                )
+            except InvalidData as exc:
+                issues = exc.issues
+            except WorkflowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                count = snapshot.classes.count()
+                messages.success(request, f"已导入 {snapshot.term} 的 {count} 个班级，台账已更新")
+                return redirect("classes:county", county.pk)
+    return render(request, "classes/import.html", {"county": county, "form": form, "issues": issues})
