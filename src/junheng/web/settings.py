@@ -51,6 +51,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "junheng.web.assessment",
             "junheng.web.planning",
             "junheng.web.classes",
+            "junheng.web.groups",
+            "junheng.web.places",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",

@@ -18,5 +18,7 @@ urlpatterns = [
     path("assessment/", include("junheng.web.assessment.urls")),
     path("planning/", include("junheng.web.planning.urls")),
     path("classes/", include("junheng.web.classes.urls")),
+    path("groups/", include("junheng.web.groups.urls")),
+    path("places/", include("junheng.web.places.urls")),
     path("admin/", admin.site.urls),
 ]
