@@ -199,7 +199,7 @@ def resource_items(evaluation: Evaluation, school_ids: Mapping[str, int]) -> tup
         bad == 0,
         None if bad == 0 else f"{bad} 所学校未达到学校达标规则",
     )
-    items.insert(0, Item("校", "每所学校达到学校达标规则（标准 §2）", "resources", (rule,), bad == 0, notes))
+    items.insert(0, Item("学校达标规则", "每所学校达到学校达标规则（标准 §2）", "resources", (rule,), bad == 0, notes))
     return tuple(items)
 
 
