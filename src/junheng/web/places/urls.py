@@ -1,3 +1,14 @@
+"""The school-places pages, mounted at /places/."""
+
+from django.urls import path
+
+from junheng.web.places import views
+
 app_name = "places"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("county/<int:county_id>/", views.county, name="county"),
+    path("county/<int:county_id>/map/", views.county_map, name="map"),
+    path("county/<int:county_id>/upload/catchments/", views.upload_catchments, name="catchments"),
+    path("county/<int:county_id>/upload/<str:kind>/", views.upload, name="upload"),
+]

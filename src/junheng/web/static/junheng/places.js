@@ -1,0 +1,26 @@
+// The school-places map: catchments by warning, schools by the school rule, on a blank background
+// (no tile layer, so nothing is fetched from a tile server).
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("places-data").textContent);
+  var colours = { red: "#c62828", yellow: "#f9a825", green: "#2e7d32" };
+  var map = L.map("places-map", { attributionControl: false });
+  var layers = L.featureGroup().addTo(map);
+  L.geoJSON(data.catchments, {
+    style: function (f) {
+      var c = colours[f.properties.warning] || "#9e9e9e";
+      return { color: c, weight: 2, fillColor: c, fillOpacity: 0.35 };
+    },
+    onEachFeature: function (f, layer) {
+      layer.bindTooltip(f.properties.name + "（" + f.properties.level + "）");
+    },
+  }).addTo(layers);
+  data.schools.forEach(function (s) {
+    var c = s.pass === true ? colours.green : s.pass === false ? colours.red : "#616161";
+    L.circleMarker([s.lat, s.lon], { radius: 6, color: "#000", weight: 1, fillColor: c, fillOpacity: 1 })
+      .bindTooltip(s.name)
+      .addTo(layers);
+  });
+  var bounds = layers.getBounds();
+  if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([0, 0], 2); }
+})();

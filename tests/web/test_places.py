@@ -1,0 +1,178 @@
+"""School places pages (issue 6 part 3): uploads with per-cell errors, the table, the map, scope × role."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from junheng.web.orgs.models import Role
+from junheng.web.places.models import Births, Catchment, HousingDelivery, Residents, SchoolCapacity
+from tests.web.conftest import Tree
+
+WEB = Path(__file__).resolve().parents[2] / "src" / "junheng" / "web"
+GEOJSON = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "城东学区", "level": "小学"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[108.0, 22.0], [108.1, 22.0], [108.1, 22.1], [108.0, 22.0]]],
+            },
+        },
+        {"type": "Feature", "properties": {"name": "城西学区", "level": "初中"}, "geometry": None},
+    ],
+}
+CAPACITIES = (
+    "学校标识码,年度,学区,小学设计班数,初中设计班数,小学标准班额,初中标准班额,纬度,经度\n"
+    "4521010001,2025,城东学区,24,0,,,22.05,108.05\n"
+    "4521010002,2025,城东学区,0,0,,,,\n"
+)
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post(client: Client, url: str, name: str, text: str) -> object:
+    return client.post(url, {"file": SimpleUploadedFile(name, text.encode("utf-8"))})
+
+
+@pytest.fixture
+def office(tree: Tree, users: dict[str, User]) -> Client:
+    client = _client(users[Role.COUNTY_OFFICE])
+    _post(client, reverse("places:catchments", args=[tree.county.pk]), "c.geojson", json.dumps(GEOJSON))
+    return client
+
+
+def test_catchments_geojson_is_stored_with_the_outline_and_level(tree: Tree, office: Client) -> None:
+    east = Catchment.objects.get(county=tree.county, name="城东学区")
+    assert (east.level, json.loads(east.geometry)["type"]) == ("primary", "Polygon")
+    assert Catchment.objects.get(name="城西学区").geometry == ""
+
+
+def test_invalid_geojson_is_refused_and_nothing_stored(tree: Tree, users: dict[str, User]) -> None:
+    client = _client(users[Role.COUNTY_OFFICE])
+    url = reverse("places:catchments", args=[tree.county.pk])
+    assert "不是有效的 JSON" in _post(client, url, "c.geojson", "{oops").content.decode()  # type: ignore[attr-defined]
+    bad = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "甲", "level": "高中"},
+                "geometry": {"type": "Point", "coordinates": [1, 2]},
+            }
+        ],
+    }
+    page = _post(client, url, "c.geojson", json.dumps(bad)).content.decode()  # type: ignore[attr-defined]
+    assert "properties.level" in page and "Polygon" in page
+    assert not Catchment.objects.exists()
+
+
+def test_the_county_page_shows_places_demand_gap_and_warning(tree: Tree, office: Client) -> None:
+    county = tree.county.pk
+    _post(office, reverse("places:upload", args=[county, "capacities"]), "cap.csv", CAPACITIES)
+    births = "学区,出生年度,口径,出生人口\n" + "".join(
+        f"城东学区,{y},户籍,110\n城东学区,{y},常住,150\n" for y in range(2014, 2020)
+    )
+    _post(office, reverse("places:upload", args=[county, "births"]), "b.csv", births)
+    _post(
+        office,
+        reverse("places:upload", args=[county, "housing"]),
+        "h.csv",
+        "学区,交付年度,交付户数\n城东学区,2025,1000\n",
+    )
+    _post(office, reverse("places:upload", args=[county, "residents"]), "r.csv", "年度,常住人口\n2025,10000\n")
+    assert SchoolCapacity.objects.count() == 2 and Births.objects.count() == 12
+    assert HousingDelivery.objects.get().households == 1000 and Residents.objects.get().residents == 10000
+    # 24 × 45 = 1,080 places; 户籍 births 6 × 110 = 660 + housing 330 = 990, 91.7 % → yellow.
+    page = office.get(reverse("places:county", args=[county]), {"method": "户籍"}).content.decode()
+    row = re.search(r'data-catchment="城东学区" data-year="2025">(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    assert cells[3:] == ["1080", "660", "330", "990", "90", "黄色"]
+    # 常住 births 6 × 150 = 900 + 330 = 1,230 ≥ 100 % → red: the series are kept apart.
+    page = office.get(reverse("places:county", args=[county]), {"method": "常住"}).content.decode()
+    assert "红色" in page and "1230" in page and "-150" in page
+    # 1,080 primary places per 10,000 residents = 108.0 per 1,000 against 80.
+    assert "108.0" in page
+
+
+def test_an_upload_with_bad_cells_lists_each_and_stores_nothing(tree: Tree, office: Client) -> None:
+    text = (
+        "学校标识码,年度,学区,小学设计班数,初中设计班数,小学标准班额,初中标准班额,纬度,经度\n"
+        "4521010001,2025,城东学区,24,0,,,22.05,108.05\n"
+        "4521020001,25,无此学区,二十,0,,,95,108\n"
+    )
+    response = _post(office, reverse("places:upload", args=[tree.county.pk, "capacities"]), "cap.csv", text)
+    page = response.content.decode()  # type: ignore[attr-defined]
+    assert "未保存任何数据" in page
+    for column in ("年度", "小学设计班数", "纬度"):
+        assert f"<td>3</td><td>{column}</td>" in page
+    assert not SchoolCapacity.objects.exists()
+    text = CAPACITIES.splitlines()[0] + "\n4521020001,2025,无此学区,20,0,,,,\n"
+    page = _post(office, reverse("places:upload", args=[tree.county.pk, "capacities"]), "c.csv", text).content.decode()  # type: ignore[attr-defined]
+    assert "不是示范县的学校" in page and "学区“无此学区”不存在" in page
+    assert not SchoolCapacity.objects.exists()
+
+
+def test_the_map_draws_catchments_by_warning_from_local_leaflet(tree: Tree, office: Client) -> None:
+    _post(office, reverse("places:upload", args=[tree.county.pk, "capacities"]), "cap.csv", CAPACITIES)
+    page = office.get(reverse("places:map", args=[tree.county.pk])).content.decode()
+    assert "/static/junheng/vendor/leaflet/leaflet.js" in page and "/static/junheng/places.js" in page
+    data = json.loads(re.search(r'id="places-data"[^>]*>(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert [f["properties"]["name"] for f in data["catchments"]["features"]] == ["城东学区"]
+    assert data["schools"] == [{"name": "示范县实验小学", "lat": 22.05, "lon": 108.05, "pass": None}]
+
+
+@pytest.mark.parametrize("name", ["places:county", "places:map", "places:catchments"])
+def test_a_foreign_county_is_404_for_everyone_below_the_city(tree: Tree, users: dict[str, User], name: str) -> None:
+    client = _client(users[Role.COUNTY_OFFICE])
+    assert client.get(reverse(name, args=[tree.other_county.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "read", "status"),
+    [
+        (Role.CLERK, 404, 404),  # a school's clerk does not reach the county
+        (Role.SUPERVISOR, 200, 403),
+        (Role.OBSERVER, 200, 403),
+        (Role.COUNTY_OFFICE, 200, 302),
+    ],
+)
+def test_only_the_county_office_may_upload(
+    tree: Tree, users: dict[str, User], role: str, read: int, status: int
+) -> None:
+    client = _client(users[role])
+    assert client.get(reverse("places:county", args=[tree.county.pk])).status_code == read
+    url = reverse("places:upload", args=[tree.county.pk, "residents"])
+    assert _post(client, url, "r.csv", "年度,常住人口\n2025,10000\n").status_code == status  # type: ignore[attr-defined]
+    assert Residents.objects.exists() is (status == 302)
+
+
+def test_leaflet_is_served_from_static_with_its_licence(client: Client) -> None:
+    response = client.get("/static/junheng/vendor/leaflet/leaflet.js")
+    assert response.status_code == 200
+    assert b"Leaflet 1.9.4" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert client.get("/static/junheng/vendor/leaflet/leaflet.css").status_code == 200
+    assert (
+        "BSD" in (WEB / "static" / "junheng" / "vendor" / "leaflet" / "LICENSE").read_text()
+        or "Copyright" in (WEB / "static" / "junheng" / "vendor" / "leaflet" / "LICENSE").read_text()
+    )
+
+
+def test_no_template_or_script_of_places_names_a_tile_server_or_cdn() -> None:
+    paths = [*(WEB / "places" / "templates").rglob("*.html"), WEB / "static" / "junheng" / "places.js"]
+    remote = re.compile(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|tile\.openstreetmap|\{z\}/\{x\}/\{y\}|tileLayer", re.I)
+    assert [str(p) for p in paths for _ in remote.finditer(p.read_text("utf-8"))] == []
