@@ -1,0 +1,212 @@
+"""What a county does with its education groups and pairings: keep them, and see what they change.
+
+Every function checks who may do it (through `orgs.scope`): anyone who sees the county reads; only the
+county office (`scope.can_manage`) writes. They raise `Http404` outside the user's reach and
+`PermissionDenied` for a reader's write, as the collection services do.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from junheng.engine import evaluate
+from junheng.engine import groups as engine
+from junheng.web.collection.services import county_table, standard_for
+from junheng.web.dashboards.queries import years_with_data
+from junheng.web.groups.models import Activity, ActivityKind, Group, GroupType, Membership, Pairing
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.scope import User
+
+IN_GROUPS = "集团内学校"
+
+
+def _county(user: User, county_id: int) -> Organisation:
+    return scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+
+
+def _require_manager(user: User, county: Organisation) -> None:
+    if not scope.can_manage(user, county):
+        raise PermissionDenied("只有县级督导室可以维护教育集团和结对帮扶")
+
+
+def county_schools(county: Organisation) -> QuerySet[Organisation]:
+    return county.subtree().filter(kind=Organisation.Kind.SCHOOL)
+
+
+def group_types(county: Organisation) -> QuerySet[GroupType]:
+    """The types this county may choose: the shared examples and its own."""
+    return GroupType.objects.filter(Q(county=None) | Q(county=county))
+
+
+def activity_kinds(county: Organisation) -> QuerySet[ActivityKind]:
+    return ActivityKind.objects.filter(Q(county=None) | Q(county=county))
+
+
+def year_end(year: int) -> datetime.date:
+    """The day a year's memberships are counted on: a school counts for a year if it is a member on 31 December."""
+    return datetime.date(year, 12, 31)
+
+
+# Reading -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountyGroups:
+    county: Organisation
+    groups: list[Group]
+    pairings: list[Pairing]
+    years: list[int]
+
+
+def county_groups(*, user: User, county_id: int) -> CountyGroups:
+    """The county's groups (with type, lead school and members) and pairings, in a fixed number of queries."""
+    county = _county(user, county_id)
+    groups = list(
+        Group.objects.filter(county=county)
+        .select_related("type", "lead_school")
+        .prefetch_related("memberships__school")
+    )
+    pairings = list(Pairing.objects.filter(county=county).select_related("helper", "helped"))
+    return CountyGroups(county, groups, pairings, years_with_data(county))
+
+
+def group(*, user: User, group_id: int) -> Group:
+    """A group for reading, with its county, type and lead school; 404 outside the user's reach."""
+    found = Group.objects.select_related("county", "type", "lead_school").filter(pk=group_id).first()
+    if found is None or not scope.visible(user).filter(pk=found.county_id).exists():
+        raise Http404("没有找到该教育集团，或您无权查看")
+    return found
+
+
+def pairing(*, user: User, pairing_id: int) -> Pairing:
+    found = Pairing.objects.select_related("county", "helper", "helped").filter(pk=pairing_id).first()
+    if found is None or not scope.visible(user).filter(pk=found.county_id).exists():
+        raise Http404("没有找到该结对帮扶，或您无权查看")
+    return found
+
+
+def memberships_on(memberships: Sequence[Membership], day: datetime.date) -> pl.DataFrame:
+    """The `groups` table of `engine.groups` for the memberships in force on `day`: `school_id` (code),
+    `group` (name), `core`. A school in several groups counts in the one it joined first."""
+    chosen: dict[str, Membership] = {}
+    for m in sorted(memberships, key=lambda m: (m.joined, m.pk)):
+        if m.active_on(day):
+            chosen.setdefault(m.school.code, m)
+    rows = [(code, m.group.name, m.role == Membership.Role.CORE) for code, m in chosen.items()]
+    return pl.DataFrame(rows, schema={"school_id": pl.String, "group": pl.String, "core": pl.Boolean}, orient="row")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the groups change, for one year: see `engine.groups`."""
+
+    year: int
+    coverage: engine.Coverage
+    within: pl.DataFrame
+    gaps: pl.DataFrame
+    grouped_vs_not: pl.DataFrame
+    by_group: pl.DataFrame
+
+
+def analysis(county: Organisation, year: int) -> Analysis:
+    """Coverage, within-group CVs, core-minus-member gaps and the Theil split for the county's figures of
+    `year` and the memberships in force on its 31 December."""
+    standard = standard_for(county)
+    parts = evaluate(county_table(county, year), standard).schools
+    memberships = list(Membership.objects.filter(group__county=county).select_related("group", "school"))
+    table = memberships_on(memberships, year_end(year))
+    return Analysis(
+        year=year,
+        coverage=engine.coverage(parts, table),
+        within=engine.within_group_coefficients(parts, table, standard),
+        gaps=engine.core_member_gaps(parts, table, standard),
+        grouped_vs_not=engine.theil_decomposition(
+            parts, table.select("school_id", pl.lit(IN_GROUPS).alias("partition")), standard
+        ),
+        by_group=engine.theil_decomposition(
+            parts, table.select("school_id", pl.col("group").alias("partition")), standard
+        ),
+    )
+
+
+# Writing -----------------------------------------------------------------------------------------------
+
+
+def _check_schools(county: Organisation, *schools: Organisation | None) -> None:
+    for school in schools:
+        if school is not None and not (school.kind == Organisation.Kind.SCHOOL and school.path.startswith(county.path)):
+            raise PermissionDenied(f"{school.name}不是{county.name}的学校")
+
+
+@transaction.atomic
+def save_group(*, user: User, county_id: int, values: Mapping[str, Any], group_id: int | None = None) -> Group:
+    """Create a group of the county, or change one (the county office only)."""
+    county = _county(user, county_id)
+    _require_manager(user, county)
+    found = Group(county=county) if group_id is None else Group.objects.get(pk=group_id, county=county)
+    _check_schools(county, values.get("lead_school"))
+    for field, value in values.items():
+        setattr(found, field, value)
+    found.save()
+    return found
+
+
+@transaction.atomic
+def save_membership(
+    *, user: User, group_id: int, values: Mapping[str, Any], membership_id: int | None = None
+) -> Membership:
+    """Add a school to a group, or change its role or dates (a school leaves by getting a 退出日期)."""
+    found_group = group(user=user, group_id=group_id)
+    _require_manager(user, found_group.county)
+    _check_schools(found_group.county, values.get("school"))
+    found = (
+        Membership(group=found_group)
+        if membership_id is None
+        else Membership.objects.get(pk=membership_id, group=found_group)
+    )
+    for field, value in values.items():
+        setattr(found, field, value)
+    found.save()
+    return found
+
+
+@transaction.atomic
+def save_pairing(*, user: User, county_id: int, values: Mapping[str, Any], pairing_id: int | None = None) -> Pairing:
+    county = _county(user, county_id)
+    _require_manager(user, county)
+    _check_schools(county, values.get("helper"), values.get("helped"))
+    found = Pairing(county=county) if pairing_id is None else Pairing.objects.get(pk=pairing_id, county=county)
+    for field, value in values.items():
+        setattr(found, field, value)
+    found.save()
+    return found
+
+
+@transaction.atomic
+def add_activity(
+    *, user: User, values: Mapping[str, Any], group_id: int | None = None, pairing_id: int | None = None
+) -> Activity:
+    """Log a joint activity of a group, or of a pairing."""
+    if group_id is not None:
+        owner_group = group(user=user, group_id=group_id)
+        county, found = owner_group.county, Activity(group=owner_group)
+    elif pairing_id is not None:
+        owner_pairing = pairing(user=user, pairing_id=pairing_id)
+        county, found = owner_pairing.county, Activity(pairing=owner_pairing)
+    else:
+        raise ValueError("an activity belongs to a group or a pairing")
+    _require_manager(user, county)
+    for field, value in values.items():
+        setattr(found, field, value)
+    found.save()
+    return found

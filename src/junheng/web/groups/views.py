@@ -1,0 +1,183 @@
+"""The county's groups and pairings, a group's page, and the county office's forms.
+
+Views stay thin: `groups.services` decides who may do what (through `orgs.scope`) and computes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from junheng.web.collection.services import standard_for
+from junheng.web.dashboards.queries import years_with_data
+from junheng.web.groups import services
+from junheng.web.groups.forms import ActivityForm, GroupForm, MembershipForm, PairingForm
+from junheng.web.groups.models import Group, Membership, Pairing
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+
+LEVELS = {"primary": "小学", "junior": "初中"}
+
+
+def _year(request: HttpRequest, years: list[int]) -> int | None:
+    asked = request.GET.get("year")
+    if not asked:
+        return years[-1] if years else None
+    try:
+        return int(asked)
+    except ValueError as exc:
+        raise Http404("年度应为四位数字") from exc
+
+
+def _rows(table: pl.DataFrame, county: Organisation) -> list[dict[str, Any]]:
+    """Table rows with the 学段 and indicator named for people."""
+    names = {i.id: i.short for i in standard_for(county).indicators}
+    return [
+        row | {"level_name": LEVELS.get(row["level"], row["level"]), "indicator_name": names[row["indicator"]]}
+        for row in table.iter_rows(named=True)
+    ]
+
+
+def _analysis(request: HttpRequest, county: Organisation) -> dict[str, Any]:
+    years = years_with_data(county)
+    year = _year(request, years)
+    if year is None or year not in years:
+        return {"years": years, "year": year, "analysis": None}
+    return {"years": years, "year": year, "analysis": services.analysis(county, year)}
+
+
+@login_required
+def county(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The county's groups, pairings, coverage and the between-/within-group split of its inequality."""
+    found = services.county_groups(user=request.user, county_id=county_id)
+    context = {
+        "county": found.county,
+        "groups": found.groups,
+        "pairings": found.pairings,
+        "can_manage": scope.can_manage(request.user, found.county),
+        **_analysis(request, found.county),
+    }
+    if context["analysis"] is not None:
+        context["grouped_vs_not"] = _rows(context["analysis"].grouped_vs_not, found.county)
+        context["by_group"] = _rows(context["analysis"].by_group, found.county)
+    return render(request, "groups/county.html", context)
+
+
+@login_required
+def group(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A group: members over time, activities, and its within-group CVs and core-minus-member gaps."""
+    found = services.group(user=request.user, group_id=group_id)
+    context: dict[str, Any] = {
+        "group": found,
+        "county": found.county,
+        "memberships": list(found.memberships.select_related("school")),
+        "activities": list(found.activities.select_related("kind")),
+        "can_manage": scope.can_manage(request.user, found.county),
+        **_analysis(request, found.county),
+    }
+    analysis = context["analysis"]
+    if analysis is not None:
+        context["within"] = _rows(analysis.within.filter(pl.col("group") == found.name), found.county)
+        context["gaps"] = _rows(analysis.gaps.filter(pl.col("group") == found.name), found.county)
+    return render(request, "groups/group.html", context)
+
+
+@login_required
+def pairing(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    found = services.pairing(user=request.user, pairing_id=pairing_id)
+    context = {
+        "pairing": found,
+        "activities": list(found.activities.select_related("kind")),
+        "can_manage": scope.can_manage(request.user, found.county),
+    }
+    return render(request, "groups/pairing.html", context)
+
+
+def _manager(request: HttpRequest, county: Organisation) -> None:
+    if not scope.can_manage(request.user, county):
+        raise PermissionDenied("只有县级督导室可以维护教育集团和结对帮扶")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_group(request: HttpRequest, county_id: int | None = None, group_id: int | None = None) -> HttpResponse:
+    existing: Group | None = None
+    if group_id is not None:
+        existing = services.group(user=request.user, group_id=group_id)
+        county = existing.county
+    else:
+        county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    _manager(request, county)
+    form = GroupForm(request.POST or None, instance=existing, county=county)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_group(user=request.user, county_id=county.pk, values=form.cleaned_data, group_id=group_id)
+        messages.success(request, f"已保存教育集团“{saved.name}”")
+        return redirect("groups:group", saved.pk)
+    title = f"编辑 {existing.name}" if existing else "新建教育集团"
+    return render(request, "groups/form.html", {"county": county, "form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_membership(request: HttpRequest, group_id: int, membership_id: int | None = None) -> HttpResponse:
+    found = services.group(user=request.user, group_id=group_id)
+    _manager(request, found.county)
+    existing: Membership | None = None
+    if membership_id is not None:
+        existing = Membership.objects.filter(pk=membership_id, group=found).first()
+        if existing is None:
+            raise Http404("没有找到该成员记录")
+    form = MembershipForm(request.POST or None, instance=existing, county=found.county)
+    if request.method == "POST" and form.is_valid():
+        services.save_membership(
+            user=request.user, group_id=found.pk, values=form.cleaned_data, membership_id=membership_id
+        )
+        messages.success(request, "成员信息已保存")
+        return redirect("groups:group", found.pk)
+    title = f"{found.name} · {'修改成员' if existing else '加入成员'}"
+    return render(request, "groups/form.html", {"county": found.county, "form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_pairing(request: HttpRequest, county_id: int | None = None, pairing_id: int | None = None) -> HttpResponse:
+    existing: Pairing | None = None
+    if pairing_id is not None:
+        existing = services.pairing(user=request.user, pairing_id=pairing_id)
+        county = existing.county
+    else:
+        county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    _manager(request, county)
+    form = PairingForm(request.POST or None, instance=existing, county=county)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_pairing(
+            user=request.user, county_id=county.pk, values=form.cleaned_data, pairing_id=pairing_id
+        )
+        messages.success(request, f"已保存结对帮扶：{saved}")
+        return redirect("groups:pairing", saved.pk)
+    title = "修改结对帮扶" if existing else "新建结对帮扶"
+    return render(request, "groups/form.html", {"county": county, "form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_activity(request: HttpRequest, group_id: int | None = None, pairing_id: int | None = None) -> HttpResponse:
+    if group_id is not None:
+        owner: Group | Pairing = services.group(user=request.user, group_id=group_id)
+    else:
+        assert pairing_id is not None
+        owner = services.pairing(user=request.user, pairing_id=pairing_id)
+    _manager(request, owner.county)
+    form = ActivityForm(request.POST or None, county=owner.county)
+    if request.method == "POST" and form.is_valid():
+        services.add_activity(user=request.user, values=form.cleaned_data, group_id=group_id, pairing_id=pairing_id)
+        messages.success(request, "活动已记录")
+        return redirect("groups:group", group_id) if group_id is not None else redirect("groups:pairing", pairing_id)
+    return render(request, "groups/form.html", {"county": owner.county, "form": form, "title": f"{owner} · 记录活动"})

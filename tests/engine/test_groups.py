@@ -1,0 +1,187 @@
+"""Education groups: coverage, within-group CV, core-minus-member gaps, Theil decomposition (issue 6 §1)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from junheng.engine import evaluate
+from junheng.engine.groups import (
+    UNGROUPED,
+    core_member_gaps,
+    coverage,
+    theil_decomposition,
+    within_group_coefficients,
+)
+from junheng.standards import load_standard
+from tests.builders import junior_school, nine_year_school, primary_school, table
+
+NATIONAL = load_standard("national-2017")
+
+
+def _groups(rows: Sequence[tuple[str, str, bool]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"school_id": pl.String, "group": pl.String, "core": pl.Boolean}, orient="row")
+
+
+def _labels(rows: Sequence[tuple[str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"school_id": pl.String, "partition": pl.String}, orient="row")
+
+
+COUNTY = [
+    primary_school("a", students=400, sports_area_m2=400 * 12.0),
+    primary_school("b", students=100, sports_area_m2=100 * 6.0),
+    primary_school("c", students=250, teaching_aux_area_m2=250 * 3.0),
+    junior_school("d", students=300),
+    primary_school("e", students=150, sports_area_m2=150 * 4.0),
+]
+
+
+def test_coverage_by_hand_counts_schools_and_students() -> None:
+    # a, b and d in groups: 3 of 5 schools, 400 + 100 + 300 = 800 of 1,200 students
+    parts = evaluate(table(*COUNTY), NATIONAL).schools
+    found = coverage(parts, _groups([("a", "g1", True), ("b", "g1", False), ("d", "g2", True)]))
+    assert (found.schools, found.schools_in_groups, found.students, found.students_in_groups) == (5, 3, 1200, 800)
+    assert found.school_share == pytest.approx(0.6)
+    assert found.student_share == pytest.approx(800 / 1200)
+
+
+def test_a_nine_year_school_counts_once_with_all_its_students() -> None:
+    parts = evaluate(table(nine_year_school("n"), primary_school("p", students=100)), NATIONAL).schools
+    found = coverage(parts, _groups([("n", "g", True)]))
+    assert (found.schools, found.schools_in_groups) == (2, 1)
+    assert found.students_in_groups == int(parts.filter(pl.col("school_id") == "n")["students"].sum())
+
+
+def test_within_group_cv_equals_the_engines_cv_for_a_county_of_the_groups_schools() -> None:
+    groups = _groups([("a", "g1", True), ("b", "g1", False), ("c", "g1", False), ("e", "g2", True)])
+    parts = evaluate(table(*COUNTY), NATIONAL).schools
+    within = within_group_coefficients(parts, groups, NATIONAL).filter(pl.col("group") == "g1")
+    alone = evaluate(table(*(s for s in COUNTY if s["school_id"] in {"a", "b", "c"})), NATIONAL).levels
+    assert within.height == 7
+    joined = within.join(alone, on=["level", "indicator"])
+    assert joined.height == 7
+    assert joined["cv"].to_list() == joined["cv_right"].to_list()
+    assert joined["students"].to_list() == [750] * 7
+    # L5 (sports ground) differs by hand: 12, 6 and 7.5 ㎡ for 400, 100, 250 students
+    l5 = within.filter(pl.col("indicator") == "L5").row(0, named=True)
+    mean = (400 * 12 + 100 * 6 + 250 * 7.5) / 750
+    sd = math.sqrt((400 * (12 - mean) ** 2 + 100 * (6 - mean) ** 2 + 250 * (7.5 - mean) ** 2) / 750)
+    assert l5["cv"] == pytest.approx(sd / mean)
+
+
+def test_core_minus_members_is_the_weighted_mean_difference() -> None:
+    groups = _groups([("a", "g1", True), ("b", "g1", False), ("e", "g1", False)])
+    parts = evaluate(table(*COUNTY), NATIONAL).schools
+    gaps = core_member_gaps(parts, groups, NATIONAL)
+    l5 = gaps.filter(pl.col("indicator") == "L5").row(0, named=True)
+    members = (100 * 6.0 + 150 * 4.0) / 250  # 4.8 ㎡ per student
+    assert (l5["core"], l5["members"]) == (pytest.approx(12.0), pytest.approx(members))
+    assert l5["gap"] == pytest.approx(12.0 - members)
+    assert gaps.filter(pl.col("indicator") == "L4")["gap"].item() == pytest.approx(0.0)
+
+
+def test_a_group_without_a_core_part_of_a_level_has_no_gap() -> None:
+    groups = _groups([("d", "g", True), ("b", "g", False)])  # core is a junior school, member primary
+    gaps = core_member_gaps(evaluate(table(*COUNTY), NATIONAL).schools, groups, NATIONAL)
+    assert gaps.filter(pl.col("level") == "primary")["gap"].null_count() == 7
+
+
+# Theil T: the slow oracle expands every school into its students, each carrying the school's value.
+
+
+def _theil_oracle(
+    schools: Sequence[tuple[int, float, str]],
+) -> tuple[float, float, float]:
+    """(total, between, within) of Theil T over the students of `schools` (students, value, group)."""
+    people = [(x, g) for p, x, g in schools for _ in range(p)]
+
+    def theil(values: list[float]) -> float:
+        mean = sum(values) / len(values)
+        return sum((x / mean) * math.log(x / mean) for x in values if x > 0) / len(values)
+
+    everyone = [x for x, _ in people]
+    mean = sum(everyone) / len(everyone)
+    between = within = 0.0
+    for group in {g for _, g in people}:
+        members = [x for x, g in people if g == group]
+        share = len(members) / len(everyone)
+        ratio = (sum(members) / len(members)) / mean
+        if ratio > 0:
+            between += share * ratio * math.log(ratio)
+        within += share * ratio * theil(members)
+    return theil(everyone), between, within
+
+
+def _sports(schools: Sequence[tuple[int, float, str]]) -> pl.DataFrame:
+    rows = [primary_school(f"s{i}", students=p, sports_area_m2=p * x) for i, (p, x, _) in enumerate(schools)]
+    parts = evaluate(table(*rows), NATIONAL).schools
+    labels = _labels([(f"s{i}", g) for i, (_, _, g) in enumerate(schools) if g != UNGROUPED])
+    return theil_decomposition(parts, labels, NATIONAL).filter(pl.col("indicator") == "L5")
+
+
+def test_theil_by_hand_two_equal_groups_of_one_school_is_all_between() -> None:
+    # 100 students at 2 ㎡ and 100 at 6 ㎡: mean 4; T = ½(½ ln ½) + ½(1½ ln 1½) = 0.130812…
+    row = _sports([(100, 2.0, "g1"), (100, 6.0, UNGROUPED)]).row(0, named=True)
+    expected = 0.5 * 0.5 * math.log(0.5) + 0.5 * 1.5 * math.log(1.5)
+    assert row["total"] == pytest.approx(expected)
+    assert row["between"] == pytest.approx(expected)
+    assert row["within"] == pytest.approx(0.0)
+    assert row["between_share"] == pytest.approx(1.0)
+
+
+def test_theil_total_is_between_plus_within_and_matches_the_oracle() -> None:
+    schools = [(120, 3.0, "g1"), (80, 9.0, "g1"), (200, 7.5, "g2"), (50, 5.0, "g2"), (90, 11.0, UNGROUPED)]
+    row = _sports(schools).row(0, named=True)
+    total, between, within = _theil_oracle(schools)
+    assert row["total"] == pytest.approx(row["between"] + row["within"], rel=1e-12)
+    assert (row["total"], row["between"], row["within"]) == (
+        pytest.approx(total, rel=1e-9),
+        pytest.approx(between, rel=1e-9),
+        pytest.approx(within, rel=1e-9),
+    )
+
+
+def test_a_part_without_the_resource_adds_nothing_and_the_split_still_holds() -> None:
+    schools = [(100, 0.0, "g1"), (100, 8.0, "g1"), (100, 8.0, UNGROUPED)]
+    row = _sports(schools).row(0, named=True)
+    total, between, within = _theil_oracle(schools)
+    assert (row["total"], row["between"], row["within"]) == (
+        pytest.approx(total),
+        pytest.approx(between),
+        pytest.approx(within),
+    )
+    assert row["between"] + row["within"] == pytest.approx(row["total"])
+
+
+def test_theil_is_computed_per_level() -> None:
+    parts = evaluate(table(*COUNTY), NATIONAL).schools
+    found = theil_decomposition(parts, _labels([("a", "g"), ("d", "g")]), NATIONAL)
+    assert found["level"].unique(maintain_order=True).to_list() == ["primary", "junior"]
+    junior = found.filter(pl.col("level") == "junior")
+    assert junior["total"].to_list() == [pytest.approx(0.0)] * 7  # one junior school: no inequality
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=60),
+            st.floats(min_value=0.0, max_value=30.0, allow_nan=False),
+            st.sampled_from(["g1", "g2", "g3", UNGROUPED]),
+        ),
+        min_size=1,
+        max_size=8,
+    ).filter(lambda s: sum(x for _, x, _ in s) > 0)
+)
+def test_theil_agrees_with_the_oracle_on_random_counties(schools: list[tuple[int, float, str]]) -> None:
+    row = _sports(schools).row(0, named=True)
+    total, between, within = _theil_oracle(schools)
+    assert row["total"] == pytest.approx(total, rel=1e-6, abs=1e-9)
+    assert row["between"] == pytest.approx(between, rel=1e-6, abs=1e-9)
+    assert row["within"] == pytest.approx(within, rel=1e-6, abs=1e-9)
+    assert row["total"] == pytest.approx(row["between"] + row["within"], rel=1e-9, abs=1e-12)
