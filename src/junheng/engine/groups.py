@@ -124,8 +124,11 @@ def theil_decomposition(parts: pl.DataFrame, labels: pl.DataFrame, standard: Sta
             "partition",
             "students",
             _theil_terms(pl.col(value), county_mean, pl.col("students"), county_students).alias("t"),
-            # a part's term inside its group, weighted by the group's share of the county's resource
-            (
+            # a part's term inside its group, weighted by the group's share of the county's resource; a
+            # group with none of the resource holds none of the inequality (its weight x̄_g ÷ x̄ is 0)
+            pl.when(group_mean == 0)
+            .then(0.0)
+            .otherwise(
                 pl.col("students").sum().over("level", "partition")
                 / county_students
                 * (group_mean / county_mean)
@@ -135,7 +138,8 @@ def theil_decomposition(parts: pl.DataFrame, labels: pl.DataFrame, standard: Sta
                     pl.col("students"),
                     pl.col("students").sum().over("level", "partition"),
                 )
-            ).alias("w"),
+            )
+            .alias("w"),
             (group_mean / county_mean).alias("g_ratio"),
             (pl.col("students").sum().over("level", "partition") / county_students).alias("g_share"),
             (county_mean != 0).alias("defined"),
