@@ -12,8 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.orgs.models import Role
+from junheng.web.places import services
 from junheng.web.places.models import Births, Catchment, HousingDelivery, Residents, SchoolCapacity
+from tests.builders import primary_school
 from tests.web.conftest import Tree
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "junheng" / "web"
@@ -176,3 +179,18 @@ def test_no_template_or_script_of_places_names_a_tile_server_or_cdn() -> None:
     paths = [*(WEB / "places" / "templates").rglob("*.html"), WEB / "static" / "junheng" / "places.js"]
     remote = re.compile(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|tile\.openstreetmap|\{z\}/\{x\}/\{y\}|tileLayer", re.I)
     assert [str(p) for p in paths for _ in remote.finditer(p.read_text("utf-8"))] == []
+
+
+def test_demand_from_the_schools_own_enrolment_projected(tree: Tree, users: dict[str, User], office: Client) -> None:
+    """With the projection method, a catchment's demand is its schools' students (this year, then projected)."""
+    for school, students in ((tree.school, 600), (tree.other_school, 300)):
+        figures = primary_school(school.code, students=students)
+        record = SchoolRecord(school=school, year=2025)
+        for field in RECORD_FIELDS:
+            setattr(record, field.key, figures.get(field.key))
+        record.save()
+    _post(office, reverse("places:upload", args=[tree.county.pk, "capacities"]), "cap.csv", CAPACITIES)
+    table = services.county_places(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk).gaps
+    row = table.filter((table["catchment"] == "城东学区") & (table["year"] == 2025)).row(0, named=True)
+    assert row["base"] == 900  # 600 + 300 students of the two schools in 城东学区
+    assert row["places"] == 1080

@@ -334,7 +334,12 @@ def capacity_table(county: Organisation) -> pl.DataFrame:
 def _projected(county: Organisation, capacities: pl.DataFrame, years: list[int]) -> pl.DataFrame:
     """Demand from the schools' own enrolment: the latest collected year projected (plan.projection),
     each school's students counted in its catchment."""
-    schema = {"catchment": pl.String, "year": pl.Int64, "level": pl.String, "demand": pl.Float64}
+    schema: dict[str, pl.DataType] = {
+        "catchment": pl.String(),
+        "year": pl.Int64(),
+        "level": pl.String(),
+        "demand": pl.Float64(),
+    }
     latest = SchoolRecord.objects.filter(school__path__startswith=county.path).order_by("-year").first()
     if latest is None or capacities.height == 0:
         return pl.DataFrame(schema=schema)
@@ -350,7 +355,8 @@ def _projected(county: Organisation, capacities: pl.DataFrame, years: list[int])
         .join(assigned, left_on="school_id", right_on="school")
         .group_by("catchment", "year", "level")
         .agg(pl.col("value").fill_null(0).sum().cast(pl.Float64).alias("demand"))
-        .select(schema)
+        .select(list(schema))
+        .cast(pl.Schema(schema))
     )
 
 
