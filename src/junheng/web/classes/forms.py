@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from junheng.web.classes.models import LedgerRow
+from junheng.web.classes.services import DETAILS
 
 
 class MeasuresForm(forms.ModelForm[LedgerRow]):
@@ -15,16 +16,7 @@ class MeasuresForm(forms.ModelForm[LedgerRow]):
 
     class Meta:
         model = LedgerRow
-        fields = [
-            "cause",
-            "measures",
-            "project",
-            "places_to_add",
-            "teachers_to_add",
-            "deadline",
-            "responsible_unit",
-            "responsible_person",
-        ]
+        fields = list(DETAILS)
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}), "cause": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, measures: Sequence[str], **kwargs: Any) -> None:
