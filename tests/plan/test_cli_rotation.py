@@ -50,3 +50,17 @@ def test_a_target_year_plan_passes_in_that_year(tmp_path: Path, capsys: pytest.C
     county = json.loads(capsys.readouterr().out)["counties"][0]
     assert county["target_year"] == 2027
     assert county["after"]["pass"] is True
+
+
+def test_phasing_pays_hired_teachers_again_in_later_years(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Three teachers short (100,000 元 a year each, national-2017's assumption), 250,000 元 a year: two
+    # start in 2026 and are paid again in 2027, which leaves no room there for the third.
+    data = write_schools(tmp_path, {"小学高于规定学历教师数": "20", "小学体育艺术专任教师数": "2"})
+    args = ["plan", str(data), "--target-year", "2027", "--yearly-budget", "250000", "--format", "json"]
+    assert main(args) == 0
+    county = json.loads(capsys.readouterr().out)["counties"][0]
+    assert [(p["year"], p["cost"], p["carried"]) for p in county["phases"]] == [
+        (2026, 200_000.0, 0.0),
+        (2027, 200_000.0, 200_000.0),
+    ]
+    assert [(a["kind"], a["quantity"]) for a in county["unscheduled"]] == [("hire_teacher", 1.0)]

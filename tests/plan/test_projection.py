@@ -77,6 +77,38 @@ def test_yearly_budgets_split_an_action_across_years() -> None:
     assert sum(c.delta for p in phases for a in p.actions for c in a.changes) == pytest.approx(100.0)
 
 
+def test_a_hired_teacher_is_paid_again_every_later_year() -> None:
+    # Two teachers at 100,000 a year and 250,000 of equipment, 300,000 a year over three years: the
+    # teachers (cheaper) start in 2026 and are paid again in 2027 and 2028, leaving 100,000 a year for
+    # the equipment: 100,000 in 2026, 100,000 in 2027, the last 50,000 in 2028.
+    hire = Action("hire_teacher", 2.0, 200_000.0, (Change("a", "teachers_above_degree_primary", 2.0),))
+    kit = Action("buy_equipment", 250_000.0, 250_000.0, (Change("b", "equipment_value_yuan", 250_000.0),))
+    phases, left = phase([kit, hire], [2026, 2027, 2028], 300_000.0, frozenset({"hire_teacher"}))
+    assert [p.carried for p in phases] == [0.0, 200_000.0, 200_000.0]
+    assert [p.cost for p in phases] == [pytest.approx(c) for c in (300_000.0, 300_000.0, 250_000.0)]
+    assert [[a.kind for a in p.actions] for p in phases] == [
+        ["hire_teacher", "buy_equipment"],
+        ["buy_equipment"],
+        ["buy_equipment"],
+    ]
+    assert left == ()
+    assert sum(a.quantity for p in phases for a in p.actions if a.kind == "buy_equipment") == pytest.approx(250_000.0)
+
+
+def test_a_hire_waits_until_every_later_year_has_room_for_its_pay() -> None:
+    # 150,000 a year: a teacher hired in 2026 costs 100,000 in 2026, 2027 and 2028, so only one fits;
+    # the second cannot start in any year without pushing a later year over its budget.
+    hire = Action("hire_teacher", 2.0, 200_000.0, (Change("a", "teachers_above_degree_primary", 2.0),))
+    phases, left = phase([hire], [2026, 2027, 2028], 150_000.0, frozenset({"hire_teacher"}))
+    assert [p.cost for p in phases] == [100_000.0, 100_000.0, 100_000.0]
+    assert [sum(a.quantity for a in p.actions) for p in phases] == [1.0, 0.0, 0.0]
+    assert [a.quantity for a in left] == [1.0]
+
+
+def test_the_national_standard_makes_pay_recurring() -> None:
+    assert COSTS.recurring == frozenset({"hire_teacher", "transfer_teacher"})
+
+
 _kinds = st.sampled_from([("hire_teacher", "teachers_above_degree_primary"), ("buy_equipment", "equipment_value_yuan")])
 
 
@@ -93,7 +125,7 @@ def test_no_year_spends_more_than_its_budget(
         Action(kind, float(q), q * COSTS[kind], (Change(f"s{i}", column, float(q)),))
         for i, ((kind, column), q) in enumerate(specs)
     ]
-    phases, left = phase(actions, list(range(2026, 2026 + years)), budget)
+    phases, left = phase(actions, list(range(2026, 2026 + years)), budget, COSTS.recurring)
     for p in phases:
         assert p.cost <= budget + 1e-6
         assert all(a.cost == pytest.approx(a.quantity * COSTS[a.kind]) for a in p.actions)

@@ -97,6 +97,7 @@ def _plan_ahead(schools: Any, standard: Any, costs: Any, args: argparse.Namespac
                 {
                     "year": p.year,
                     "cost": p.cost,
+                    "carried": p.carried,
                     "pass": p.passes,
                     "failing_schools": p.failing_schools,
                     "actions": [
@@ -133,7 +134,8 @@ def _plan_ahead(schools: Any, standard: Any, costs: Any, args: argparse.Namespac
                 lines.append(f"  每年预算：{result.yearly_budget:,.2f} 元")
             for p in result.phases:
                 verdict = "达标" if p.passes else f"未达标（{p.failing_schools} 所学校未达标或差异系数超限）"
-                lines.append(f"    {p.year} 年：{p.cost:,.2f} 元；当年推算在校生下资源配置{verdict}")
+                carried = f"（含往年所聘、所派教师本年续支 {p.carried:,.2f} 元）" if p.carried else ""
+                lines.append(f"    {p.year} 年：{p.cost:,.2f} 元{carried}；当年推算在校生下资源配置{verdict}")
                 for a in p.actions:
                     schools_of = "、".join(dict.fromkeys(c.school_id for c in a.changes))
                     lines.append(

@@ -63,15 +63,17 @@ class CostsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class UnitCosts:
-    """元 per unit of every action kind."""
+    """元 per unit of every action kind; the kinds in `recurring` cost their unit again every year after
+    the action (a hired teacher's pay), the others once (a building)."""
 
     yuan: Mapping[str, float]
+    recurring: frozenset[str] = frozenset()
 
     def __getitem__(self, kind: str) -> float:
         return self.yuan[kind]
 
     def replaced(self, overrides: Mapping[str, float]) -> UnitCosts:
-        return UnitCosts(MappingProxyType({**self.yuan, **overrides}))
+        return UnitCosts(MappingProxyType({**self.yuan, **overrides}), self.recurring)
 
 
 def default_unit_costs(standard: Standard) -> UnitCosts:
@@ -92,9 +94,13 @@ def default_unit_costs(standard: Standard) -> UnitCosts:
     for kind in table:
         if kind not in ACTION_LABELS:
             issues.append((source, None, f"plan.unit_costs.{kind}", f"未知的行动类型“{kind}”"))
+    recurring = standard.raw.get("plan", {}).get("recurring", [])
+    for kind in recurring:
+        if kind not in ACTION_LABELS:
+            issues.append((source, None, "plan.recurring", f"未知的行动类型“{kind}”"))
     if issues:
         raise CostsError(issues)
-    return UnitCosts(MappingProxyType(yuan))
+    return UnitCosts(MappingProxyType(yuan), frozenset(str(kind) for kind in recurring))
 
 
 def costs_from_csv(text: str, source: str, base: UnitCosts) -> UnitCosts:

@@ -129,14 +129,18 @@ class _Line:
 
 @dataclass(frozen=True, slots=True)
 class Phase:
-    """The actions (or parts of them) done in one year, their cost, and the county's verdict that year
-    on the projected enrolment with every action so far applied."""
+    """The actions (or parts of them) started in one year, what the year spends, and the county's verdict
+    that year on the projected enrolment with every action so far applied.
+
+    `cost` is the year's whole spending: the actions started that year plus `carried`, the yearly cost
+    of recurring actions (a hired teacher's pay) started in earlier years."""
 
     year: int
     actions: tuple[Action, ...]
     cost: float
     passes: bool | None = None
     failing_schools: int | None = None
+    carried: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,36 +157,45 @@ class YearsAheadPlan:
 
 
 def phase(
-    actions: Sequence[Action], years: Sequence[int], yearly_budget: float | None
+    actions: Sequence[Action],
+    years: Sequence[int],
+    yearly_budget: float | None,
+    recurring: frozenset[str] = frozenset(),
 ) -> tuple[tuple[Phase, ...], tuple[Action, ...]]:
     """Spread actions over `years`, cheapest first (a heuristic, not an optimum), each into the earliest
     year with room; an action larger than the room left is split at whole units (cents for amounts)
-    so no year spends more than `yearly_budget`. Returns the phases and what did not fit."""
+    so no year spends more than `yearly_budget`. An action of a `recurring` kind costs its unit again in
+    every later year, so it takes room in its year and in each year after it. Returns the phases and
+    what did not fit."""
     if yearly_budget is None:
         return (Phase(years[-1], tuple(actions), sum(a.cost for a in actions)),), ()
     room = {year: yearly_budget for year in years}
     placed: dict[int, list[Action]] = {year: [] for year in years}
+    carried = {year: 0.0 for year in years}
     left: list[Action] = []
     for action in sorted(actions, key=lambda a: (a.cost, a.kind)):
         remaining = action
-        for year in years:
+        for start, year in enumerate(years):
             if remaining.quantity <= 0:
                 break
+            later = years[start + 1 :] if action.kind in recurring else []
             unit = remaining.cost / remaining.quantity if remaining.quantity else 0.0
-            if remaining.cost <= room[year] + 1e-9:
-                placed[year].append(remaining)
-                room[year] -= remaining.cost
-                remaining = _part(remaining, 0.0, unit)
+            free = min(room[y] for y in [year, *later])
+            fits = remaining.quantity if remaining.cost <= free + 1e-9 else _fitting(remaining, free, unit)
+            if fits <= 0:
                 continue
-            fits = _fitting(remaining, room[year], unit)
-            if fits > 0:
-                part = _part(remaining, fits, unit)
-                placed[year].append(part)
-                room[year] -= part.cost
-                remaining = _part(remaining, remaining.quantity - fits, unit)
+            part = _part(remaining, fits, unit) if fits < remaining.quantity else remaining
+            placed[year].append(part)
+            room[year] -= part.cost
+            for y in later:
+                room[y] -= part.cost
+                carried[y] += part.cost
+            remaining = _part(remaining, remaining.quantity - fits, unit)
         if remaining.quantity > 0:
             left.append(remaining)
-    phases = tuple(Phase(y, tuple(placed[y]), sum(a.cost for a in placed[y])) for y in years)
+    phases = tuple(
+        Phase(y, tuple(placed[y]), sum(a.cost for a in placed[y]) + carried[y], carried=carried[y]) for y in years
+    )
     return phases, tuple(left)
 
 
@@ -228,7 +241,9 @@ def plan_years_ahead(
     for (county,) in target.select("county").unique(maintain_order=True).rows():
         table = target.filter(pl.col("county") == county)
         result = plan_county(table, standard, costs, budget=budget, time_limit=time_limit)
-        phases, left = phase(result.actions, years, yearly_budget) if result.status != INFEASIBLE else ((), ())
+        phases, left = (
+            phase(result.actions, years, yearly_budget, costs.recurring) if result.status != INFEASIBLE else ((), ())
+        )
         judged = []
         done: list[Change] = []
         for ph in phases:
@@ -242,6 +257,7 @@ def plan_years_ahead(
                     ph.cost,
                     bool(verdict.counties["pass"][0]),
                     int(verdict.counties["failing_schools"][0]),
+                    ph.carried,
                 )
             )
         results.append(YearsAheadPlan(result, target_year, table, tuple(judged), left, yearly_budget))

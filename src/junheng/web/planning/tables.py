@@ -66,13 +66,19 @@ class PhaseRows:
     passes: bool | None
     failing_schools: int | None
     by_school: list[SchoolActions]
+    carried: str | None = None  # the yearly pay of teachers hired or rotated in earlier years, when any
 
 
 def phase_rows(ahead: YearsAheadPlan, table: pl.DataFrame) -> list[PhaseRows]:
     """The plan's actions year by year (issue 5 §4), each year with the county's projected verdict."""
     return [
         PhaseRows(
-            ph.year, msg.number_text(ph.cost, 2), ph.passes, ph.failing_schools, actions_by_school_of(ph.actions, table)
+            ph.year,
+            msg.number_text(ph.cost, 2),
+            ph.passes,
+            ph.failing_schools,
+            actions_by_school_of(ph.actions, table),
+            msg.number_text(ph.carried, 2) if ph.carried else None,
         )
         for ph in ahead.phases
     ]
