@@ -8,7 +8,7 @@ import pytest
 from junheng.engine import evaluate
 from junheng.schema import FIELDS, SCHOOL_TYPE_LEVELS, Kind, polars_schema
 from junheng.standards import load_standard
-from junheng.synth import SCOPES, synthesize
+from junheng.synth import SCOPES, brought_up, synthesize
 
 NATIONAL = load_standard("national-2017")
 LEVELS = ("primary", "junior", "senior")
@@ -165,3 +165,24 @@ def test_the_optional_columns_let_basic_2012_evaluate_too(province: pl.DataFrame
     assert composites is not None
     assert composites["composite"].null_count() == 0
     assert composites.height == province.select("county", "year").n_unique() * 2
+
+
+def test_a_brought_up_county_passes_and_nothing_else_changes() -> None:
+    table = synthesize(counties=3, schools_per_county=40, years=(2024, 2025), seed=7)
+    county = table["county"][0]
+    before = evaluate(table.filter(pl.col("year") == 2025), NATIONAL).counties
+    assert not before.filter(pl.col("county") == county)["pass"][0]
+    raised = brought_up(table, county, NATIONAL)
+    assert raised.schema == table.schema
+    after = evaluate(raised.filter(pl.col("year") == 2025), NATIONAL).counties
+    assert after.filter(pl.col("county") == county)["pass"][0]
+    chosen = (pl.col("county") == county) & (pl.col("year") == 2025)
+    assert raised.filter(~chosen).equals(table.filter(~chosen))
+    resources = [c for c in table.columns if table[c].dtype.is_numeric() and not c.startswith(("students", "year"))]
+    new, old = raised.filter(chosen).select(resources), table.filter(chosen).select(resources)
+    assert all(((new[c] >= old[c]) | old[c].is_null()).all() for c in resources)
+    assert (
+        raised.filter(chosen)
+        .select(pl.selectors.starts_with("students"))
+        .equals(table.filter(chosen).select(pl.selectors.starts_with("students")))
+    )

@@ -37,6 +37,20 @@ def test_the_demo_city_has_several_counties_three_years_and_one_user_per_role() 
 
 
 @pytest.mark.django_db
+def test_the_demo_shows_a_passing_county_beside_failing_ones() -> None:
+    from junheng.engine import evaluate
+    from junheng.standards import load_standard
+    from junheng.web.collection.services import county_table
+
+    load_demo()  # what `junheng demo` loads
+    verdicts = {
+        county.name: bool(evaluate(county_table(county, 2025), load_standard("national-2017")).counties["pass"][0])
+        for county in Organisation.objects.filter(kind="county").order_by("path")
+    }
+    assert list(verdicts.values()) == [False, False, False, True], verdicts
+
+
+@pytest.mark.django_db
 def test_the_demo_is_loaded_once() -> None:
     assert load_demo(counties=2, schools_per_county=10) is True
     assert load_demo(counties=2, schools_per_county=10) is False

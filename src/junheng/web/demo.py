@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from junheng.synth import synthesize
+from junheng.standards import load_standard
+from junheng.synth import brought_up, synthesize
 from junheng.web.collection.models import RECORD_FIELDS, Round, SchoolRecord
 from junheng.web.orgs.models import Membership, Organisation, Role
 
@@ -40,11 +41,14 @@ def load_demo(
     """Load the demo city unless it is there already; True when it was loaded now.
 
     Earlier years are approved (locked); the latest year's round is open, most schools have
-    submitted and some, among them demo-school-1's, are still filling in.
+    submitted and some, among them demo-school-1's, are still filling in. The last county has done its
+    work in the latest year (`synth.brought_up`), so the demo shows a county that passes resource
+    allocation beside counties that do not.
     """
     if Organisation.objects.filter(kind=Organisation.Kind.PROVINCE, code=PROVINCE_CODE).exists():
         return False
     table = synthesize(counties=counties, schools_per_county=schools_per_county, years=years, seed=seed)
+    table = brought_up(table, table["county"][-1], load_standard("national-2017"))
     province = Organisation.objects.create(kind=Organisation.Kind.PROVINCE, name="示范省", code=PROVINCE_CODE)
     city = Organisation.objects.create(kind=Organisation.Kind.CITY, name="示范市", code="DEMO-CITY", parent=province)
     county_orgs: dict[str, Organisation] = {}
