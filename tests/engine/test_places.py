@@ -124,3 +124,81 @@ def test_places_per_1000_residents_against_the_norm() -> None:
         ("junior", 37.5, 40.0, False),
         ("primary", 81.0, 80.0, True),
     ]
+
+
+def test_the_county_row_uses_the_county_births_and_every_schools_places_hand_worked() -> None:
+    """County births 1,000 a year for 2014–2019 → 6,000 primary pupils in 2025 (the catchment's own births
+    are not added); places 24 × 45 (城东) + 100 × 45 (no catchment) = 5,580; housing 1,000 households in
+    城东 → 330 pupils; demand 6,330 ≥ 100 % of 5,580 → red, a gap of −750."""
+    rows = [(None, y, "户籍", 1000) for y in range(2014, 2020)] + [("城东", y, "户籍", 400) for y in range(2014, 2020)]
+    births = pl.DataFrame(rows, schema=["catchment", "year", "series", "births"], orient="row")
+    base = places.births_demand(births, "户籍", RULES)
+    caps = _capacities([("A", 2025, "城东", "primary", 24, None), ("B", 2025, None, "primary", 100, None)])
+    supply = places.places_in(caps, [2025], RULES)
+    deliveries = pl.DataFrame({"catchment": ["城东"], "year": [2025], "households": [1000]})
+    housing = places.housing_demand(deliveries, [2025], RULES)
+    county = places.county_gaps(supply, base, housing, RULES).filter(pl.col("level") == "primary")
+    assert county.select("catchment", "year", "places", "base", "housing", "demand", "gap", "warning").rows() == [
+        (None, 2025, 5580, 6000.0, 330.0, 6330.0, -750.0, "red")
+    ]
+    # The catchment row still uses its own births: 6 × 400 = 2,400 + 330 against 1,080.
+    east = places.gaps(CATCHMENTS, supply, base, housing, RULES).filter(pl.col("catchment") == "城东")
+    assert east.select("year", "places", "base", "demand", "warning").rows() == [(2025, 1080, 2400.0, 2730.0, "red")]
+
+
+def test_the_county_row_is_green_below_90_percent_and_absent_without_county_births() -> None:
+    rows = [(None, y, "常住", 100) for y in range(2014, 2020)]
+    births = pl.DataFrame(rows, schema=["catchment", "year", "series", "births"], orient="row")
+    caps = _capacities([("A", 2025, "城东", "primary", 24, None)])
+    supply = places.places_in(caps, [2025], RULES)
+    housing = places.housing_demand(
+        pl.DataFrame(schema={"catchment": pl.String, "year": pl.Int64, "households": pl.Int64}), [2025], RULES
+    )
+    county = places.county_gaps(supply, places.births_demand(births, "常住", RULES), housing, RULES)
+    # 600 pupils against 1,080 places: 55.6 % → green, 480 places to spare.
+    assert county.filter(pl.col("level") == "primary").select("demand", "gap", "warning").rows() == [
+        (600.0, 480.0, "green")
+    ]
+    assert places.county_gaps(supply, places.births_demand(births, "户籍", RULES), housing, RULES).is_empty()
+
+
+def test_a_year_before_any_capacity_has_unknown_places_not_zero() -> None:
+    rows = [(None, y, "户籍", 100) for y in range(2014, 2020)] + [("城东", y, "户籍", 100) for y in range(2014, 2020)]
+    births = pl.DataFrame(rows, schema=["catchment", "year", "series", "births"], orient="row")
+    base = places.births_demand(births, "户籍", RULES)
+    caps = _capacities([("A", 2026, "城东", "primary", 24, None)])  # first recorded for 2026
+    supply = places.places_in(caps, [2025, 2026], RULES)
+    housing = places.housing_demand(
+        pl.DataFrame(schema={"catchment": pl.String, "year": pl.Int64, "households": pl.Int64}), [2025], RULES
+    )
+    east = places.gaps(CATCHMENTS, supply, base, housing, RULES).filter(pl.col("year") == 2025).row(0, named=True)
+    assert (east["places"], east["demand"], east["gap"], east["warning"]) == (None, 600.0, None, None)
+    county = places.county_gaps(supply, base, housing, RULES).filter(pl.col("level") == "primary").row(0, named=True)
+    assert (county["places"], county["gap"], county["warning"]) == (None, None, None)
+
+
+def test_a_catchment_without_schools_has_no_places_and_its_pupils_make_it_red() -> None:
+    catchments = pl.DataFrame({"catchment": ["城东", "城北"], "level": ["primary", "primary"]})
+    births = pl.DataFrame(
+        [("城北", y, "户籍", 10) for y in range(2014, 2020)],
+        schema=["catchment", "year", "series", "births"],
+        orient="row",
+    )
+    supply = places.places_in(_capacities([("A", 2025, "城东", "primary", 24, None)]), [2025], RULES)
+    empty = pl.DataFrame(schema={"catchment": pl.String, "year": pl.Int64, "level": pl.String, "housing": pl.Float64})
+    table = places.gaps(catchments, supply, places.births_demand(births, "户籍", RULES), empty, RULES)
+    assert table.select("catchment", "places", "demand", "gap", "warning").rows() == [
+        ("城东", 1080, None, None, None),  # no births for 城东: no demand, no warning
+        ("城北", 0, 60.0, -60.0, "red"),
+    ]
+
+
+def test_places_per_1000_residents_shows_a_year_without_residents_as_unknown() -> None:
+    caps = _capacities([("A", 2025, "城东", "primary", 36, None)])
+    residents = pl.DataFrame({"year": [2024, 2026], "residents": [20000, 0]})
+    table = places.places_per_1000_residents(caps, residents, RULES).filter(pl.col("level") == "primary")
+    assert table.select("year", "places", "residents", "per_1000", "meets").rows() == [
+        (2024, None, 20000, None, None),  # residents but no places recorded yet
+        (2025, 1620, None, None, None),  # places but no residents
+        (2026, 1620, 0, None, None),  # no residents counted: no figure rather than a division by zero
+    ]

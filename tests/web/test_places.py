@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -135,8 +136,12 @@ def test_the_map_draws_catchments_by_warning_from_local_leaflet(tree: Tree, offi
     page = office.get(reverse("places:map", args=[tree.county.pk])).content.decode()
     assert "/static/junheng/vendor/leaflet/leaflet.js" in page and "/static/junheng/places.js" in page
     data = json.loads(re.search(r'id="places-data"[^>]*>(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
-    assert [f["properties"]["name"] for f in data["catchments"]["features"]] == ["城东学区"]
-    assert data["schools"] == [{"name": "示范县实验小学", "lat": 22.05, "lon": 108.05, "pass": None}]
+    outlines = {f["properties"]["name"]: f["geometry"] is not None for f in data["catchments"]["features"]}
+    assert outlines == {"城东学区": True, "城西学区": False}
+    assert [(s["name"], s["lat"], s["lon"], s["rule"]) for s in data["schools"]] == [
+        ("示范县实验小学", 22.05, 108.05, "未判定"),
+        ("示范县第二小学", None, None, "未判定"),
+    ]
 
 
 @pytest.mark.parametrize("name", ["places:county", "places:map", "places:catchments"])
@@ -194,3 +199,79 @@ def test_demand_from_the_schools_own_enrolment_projected(tree: Tree, users: dict
     row = table.filter((table["catchment"] == "城东学区") & (table["year"] == 2025)).row(0, named=True)
     assert row["base"] == 900  # 600 + 300 students of the two schools in 城东学区
     assert row["places"] == 1080
+
+
+def _row(page: str, scope: str, name: str, year: int) -> list[str]:
+    found = re.search(rf'data-scope="{scope}" data-catchment="{name}" data-year="{year}">(.*?)</tr>', page, re.S)
+    assert found is not None, (scope, name, year)
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", found.group(1))]
+
+
+def test_county_births_without_a_catchment_give_a_county_row_beside_the_catchments(tree: Tree, office: Client) -> None:
+    """County 户籍 births 300 a year (2014–2019) → 1,800 primary pupils in 2025, plus 城东's 1,000 new homes
+    → 330: 2,130 against all the county's places, 24 × 45 + 20 × 45 = 1,980 → red, 150 short. 城东's own
+    births (110 a year → 660) stay in its own row and are not added to the county's."""
+    county = tree.county.pk
+    capacities = CAPACITIES.replace("4521010002,2025,城东学区,0,0,,,,", "4521010002,2025,,20,0,,,,")
+    _post(office, reverse("places:upload", args=[county, "capacities"]), "cap.csv", capacities)
+    births = "学区,出生年度,口径,出生人口\n" + "".join(
+        f",{y},户籍,300\n城东学区,{y},户籍,110\n" for y in range(2014, 2020)
+    )
+    _post(office, reverse("places:upload", args=[county, "births"]), "b.csv", births)
+    _post(
+        office,
+        reverse("places:upload", args=[county, "housing"]),
+        "h.csv",
+        "学区,交付年度,交付户数\n城东学区,2025,1000\n",
+    )
+    assert Births.objects.filter(catchment__isnull=True).count() == 6
+    page = office.get(reverse("places:county", args=[county]), {"method": "户籍"}).content.decode()
+    assert _row(page, "county", "全县", 2025) == ["全县", "小学", "2025", "1980", "1800", "330", "2130", "-150", "红色"]
+    # 城东: 1,080 places against 660 + 330 = 990 (91.7 %) → yellow, as without the county figure.
+    assert _row(page, "catchment", "城东学区", 2025)[3:] == ["1080", "660", "330", "990", "90", "黄色"]
+    assert page.index('data-scope="county"') < page.index('data-scope="catchment"')
+    # The 常住 series has no county figure: no county row, never the 户籍 one.
+    page = office.get(reverse("places:county", args=[county]), {"method": "常住"}).content.decode()
+    assert 'data-scope="county"' not in page
+
+
+def test_a_births_upload_names_each_bad_cell_and_stores_nothing(tree: Tree, office: Client) -> None:
+    text = "学区,出生年度,口径,出生人口\n,2019,户籍,300\n无此学区,2019,户籍,100\n,19,户口,三百\n,2019,户籍,310\n"
+    page = _post(office, reverse("places:upload", args=[tree.county.pk, "births"]), "b.csv", text).content.decode()  # type: ignore[attr-defined]
+    assert "未保存任何数据" in page
+    assert "<td>3</td><td>学区</td><td>无此学区</td><td>学区“无此学区”不存在" in page
+    assert "<td>4</td><td>出生年度</td><td>19</td><td>“19”不正确：应为四位年度" in page
+    assert "<td>4</td><td>口径</td><td>户口</td><td>“户口”不正确：应为“户籍”或“常住”" in page
+    assert "<td>4</td><td>出生人口</td><td>三百</td><td>“三百”不正确：应为非负整数" in page
+    assert "学区“（空）”、出生年度“2019”、口径“户籍”与第 2 行重复" in page
+    assert not Births.objects.exists()
+
+
+def test_residents_of_zero_are_refused(tree: Tree, office: Client) -> None:
+    url = reverse("places:upload", args=[tree.county.pk, "residents"])
+    page = _post(office, url, "r.csv", "年度,常住人口\n2025,0\n").content.decode()  # type: ignore[attr-defined]
+    assert "<td>2</td><td>常住人口</td><td>0</td><td>“0”不正确：应为正整数" in page
+    assert not Residents.objects.exists()
+
+
+def test_the_database_keeps_one_county_births_figure_per_year_and_series(tree: Tree) -> None:
+    Births.objects.create(county=tree.county, catchment=None, year=2019, series="户籍", births=300)
+    Births.objects.create(county=tree.county, catchment=None, year=2019, series="常住", births=320)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Births.objects.create(county=tree.county, catchment=None, year=2019, series="户籍", births=301)
+
+
+def test_a_county_missing_residents_and_early_capacities_sees_what_to_upload(tree: Tree, office: Client) -> None:
+    """Capacities only from 2026 and residents only for 2025: the 2025 places are unknown (not 0, not red)
+    and 2026 has no residents; the page says which upload is missing instead of failing."""
+    county = tree.county.pk
+    _post(office, reverse("places:upload", args=[county, "capacities"]), "cap.csv", CAPACITIES.replace("2025", "2026"))
+    births = "学区,出生年度,口径,出生人口\n" + "".join(f"城东学区,{y},户籍,100\n" for y in range(2014, 2020))
+    _post(office, reverse("places:upload", args=[county, "births"]), "b.csv", births)
+    _post(office, reverse("places:upload", args=[county, "residents"]), "r.csv", "年度,常住人口\n2025,10000\n")
+    page = office.get(reverse("places:county", args=[county]), {"method": "户籍"}).content.decode()
+    assert _row(page, "catchment", "城东学区", 2025)[3:] == ["未上传学位", "600", "0", "600", "—", "—"]
+    per_1000 = page[page.index('id="per-1000"') :]
+    cells = re.search(r'data-year="2026" data-level="primary">(.*?)</tr>', per_1000, re.S).group(1)  # type: ignore[union-attr]
+    assert re.findall(r"<td>(.*?)</td>", cells) == ["2026", "小学", "1080", "未上传常住人口", "—", "80", "—"]
+    assert "<td>2025</td><td>小学</td><td>未上传学位</td><td>10000</td>" in per_1000

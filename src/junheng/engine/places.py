@@ -5,7 +5,8 @@ replaces) and the class sizes of G5 (`[class_size].limits`). Tables are long, on
 
 - capacities: `school`, `year`, `catchment` (name or null), `level`, `design_classes`, `class_size`
   (null: the standard class size of the 学段);
-- births: `catchment`, `year` (of birth), `series` (户籍 or 常住, never mixed), `births`;
+- births: `catchment` (null: the whole county), `year` (of birth), `series` (户籍 or 常住, never mixed),
+  `births`;
 - deliveries: `catchment`, `year`, `households` (homes handed over that year);
 - enrolment: `catchment`, `year`, `level`, `students` (e.g. the projection of the schools' enrolment);
 - catchments: `catchment`, `level` (a catchment serves one 学段).
@@ -141,6 +142,28 @@ def warning(ratio: pl.Expr, rules: PlacesRules) -> pl.Expr:
     )
 
 
+def _judged(table: pl.DataFrame, rules: PlacesRules) -> pl.DataFrame:
+    """`demand` = base + housing (null when the base is unknown), `gap` = places − demand (negative: a
+    shortage), `ratio` = demand ÷ places and the `warning`; all null when the places are unknown. With no
+    places and some demand: red."""
+    table = table.with_columns(pl.col("housing").fill_null(0.0)).with_columns(
+        (pl.col("base") + pl.col("housing")).alias("demand")
+    )
+    ratio = (
+        pl.when(pl.col("places").is_null())
+        .then(None)
+        .when(pl.col("places") > 0)
+        .then(pl.col("demand") / pl.col("places"))
+        .when(pl.col("demand") > 0)
+        .then(pl.lit(float("inf")))
+        .when(pl.col("demand").is_not_null())
+        .then(pl.lit(0.0))
+    )
+    return table.with_columns((pl.col("places") - pl.col("demand")).alias("gap"), ratio.alias("ratio")).with_columns(
+        warning(pl.col("ratio"), rules).alias("warning")
+    )
+
+
 def gaps(
     catchments: pl.DataFrame,
     places: pl.DataFrame,
@@ -149,44 +172,56 @@ def gaps(
     rules: PlacesRules,
 ) -> pl.DataFrame:
     """Per catchment and year (its own 学段 only): `places`, `base` (projection or births), `housing`,
-    `demand` = base + housing (null when the base is unknown), `gap` = places − demand (negative: a
-    shortage), `ratio` = demand ÷ places and the `warning`. With no places and some demand: red."""
+    then demand, gap, ratio and warning. Every catchment appears in every year that has places or demand:
+    one without schools has 0 places (a shortage as soon as it has pupils); in a year before any capacity
+    is recorded the places are unknown (null), not 0. Rows of `base` without a catchment (the county's
+    own births) belong to `county_gaps`, not here."""
     keys = ["catchment", "year", "level"]
-    years = pl.concat([places.select(keys), base.select(keys)]).unique()
+    base = base.filter(pl.col("catchment").is_not_null())
+    years = pl.concat([places.select("year", "level"), base.select("year", "level")]).unique()
+    known = places.select("year").unique().with_columns(pl.lit(True).alias("known"))
     table = (
         catchments.select("catchment", "level")
-        .join(years, on=["catchment", "level"])
+        .join(years, on="level")
         .join(places.select(*keys, "places"), on=keys, how="left")
+        .join(known, on="year", how="left")
         .join(base.select(*keys, pl.col("demand").alias("base")), on=keys, how="left")
         .join(housing.select(*keys, "housing"), on=keys, how="left")
-        .with_columns(pl.col("places").fill_null(0), pl.col("housing").fill_null(0.0))
-        .with_columns((pl.col("base") + pl.col("housing")).alias("demand"))
+        .with_columns(pl.when(pl.col("known")).then(pl.col("places").fill_null(0)).alias("places"))
+        .drop("known")
     )
-    ratio = (
-        pl.when(pl.col("places") > 0)
-        .then(pl.col("demand") / pl.col("places"))
-        .when(pl.col("demand") > 0)
-        .then(pl.lit(float("inf")))
-        .when(pl.col("demand").is_not_null())
-        .then(pl.lit(0.0))
+    return _judged(table, rules).sort("catchment", "year", "level")
+
+
+def county_gaps(places: pl.DataFrame, base: pl.DataFrame, housing: pl.DataFrame, rules: PlacesRules) -> pl.DataFrame:
+    """The county as one catchment (`catchment` null), for each year and 学段 its own demand is known:
+    every school's places (in a catchment or not), the county's births demand (the rows of `base` without a
+    catchment; the catchments' own births are never added to it, so nothing is counted twice) plus the
+    housing of all catchments; then gap, ratio and warning as for a catchment."""
+    keys = ["year", "level"]
+    own = base.filter(pl.col("catchment").is_null()).select(*keys, pl.col("demand").alias("base"))
+    table = (
+        own.join(places.group_by(keys).agg(pl.col("places").sum()), on=keys, how="left")
+        .join(housing.group_by(keys).agg(pl.col("housing").sum()), on=keys, how="left")
+        .select(pl.lit(None, pl.String).alias("catchment"), *keys, "places", "base", "housing")
     )
-    return (
-        table.with_columns((pl.col("places") - pl.col("demand")).alias("gap"), ratio.alias("ratio"))
-        .with_columns(warning(pl.col("ratio"), rules).alias("warning"))
-        .sort("catchment", "year")
-    )
+    return _judged(table, rules).sort("year", "level")
 
 
 def places_per_1000_residents(capacities: pl.DataFrame, residents: pl.DataFrame, rules: PlacesRules) -> pl.DataFrame:
     """The county's places per 1,000 residents by year and 学段 against the county's norm (standard.md §9):
-    `places`, `residents`, `per_1000`, `norm`, `meets`."""
-    places = (
-        places_in(capacities, residents["year"].to_list(), rules).group_by("year", "level").agg(pl.col("places").sum())
-    )
+    `places`, `residents`, `per_1000`, `norm`, `meets`, for every year with capacities or residents; null
+    where either is missing (a year without its residents is shown as such, not dropped)."""
+    years = sorted(set(capacities["year"].to_list()) | set(residents["year"].to_list()))
+    places = places_in(capacities, years, rules).group_by("year", "level").agg(pl.col("places").sum())
+    levels = pl.DataFrame({"level": list(rules.norm_per_1000_residents)})
     return (
-        residents.join(places, on="year")
+        pl.DataFrame({"year": years}, schema={"year": pl.Int64})
+        .join(levels, how="cross")
+        .join(places, on=["year", "level"], how="left")
+        .join(residents.select("year", "residents"), on="year", how="left")
         .with_columns(
-            (pl.col("places") * 1000 / pl.col("residents")).alias("per_1000"),
+            pl.when(pl.col("residents") > 0).then(pl.col("places") * 1000 / pl.col("residents")).alias("per_1000"),
             rules.per_level(rules.norm_per_1000_residents).alias("norm"),
         )
         .with_columns((pl.col("per_1000") >= pl.col("norm")).alias("meets"))

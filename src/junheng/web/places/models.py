@@ -67,7 +67,13 @@ class Births(models.Model):
         verbose_name = "出生人口"
         verbose_name_plural = "出生人口"
         constraints = [
-            models.UniqueConstraint(fields=["county", "catchment", "year", "series"], name="one_births_per_year")
+            models.UniqueConstraint(fields=["county", "catchment", "year", "series"], name="one_births_per_year"),
+            # NULLs are distinct in a unique index: without this, a county figure could be stored twice.
+            models.UniqueConstraint(
+                fields=["county", "year", "series"],
+                condition=models.Q(catchment__isnull=True),
+                name="one_county_births_per_year",
+            ),
         ]
 
 

@@ -1,4 +1,5 @@
-"""The places table, the map and the uploads. Views stay thin: `places.services` checks who may do what."""
+"""The places table, the map and the uploads. Views stay thin: `places.services` and
+`places.uploads` check who may do what."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from junheng.web.collection.services import InvalidData
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
-from junheng.web.places import services
+from junheng.web.places import services, uploads
 from junheng.web.places.forms import CatchmentsForm, UploadForm
 
 
@@ -26,33 +27,53 @@ def _method(request: HttpRequest) -> str:
 
 @login_required
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
-    """Places, demand, gap and warning per catchment and year; places per 1,000 residents vs the norm."""
+    """Places, demand, gap and warning for the whole county (全县) and per catchment and year; places per
+    1,000 residents vs the norm."""
     view = services.county_places(user=request.user, county_id=county_id, method=_method(request))
+    rows = [r | {"name": "全县", "scope": "county"} for r in view.county_gaps.iter_rows(named=True)]
+    rows += [r | {"name": r["catchment"], "scope": "catchment"} for r in view.gaps.iter_rows(named=True)]
     context = {
         "county": view.county,
         "method": view.method,
         "methods": services.METHODS,
-        "rows": list(view.gaps.iter_rows(named=True)),
+        "rows": rows,
         "per_1000": list(view.per_1000.iter_rows(named=True)),
-        "uploads": services.UPLOADS,
+        "uploads": uploads.UPLOADS,
         "can_manage": scope.can_manage(request.user, view.county),
     }
     return render(request, "places/county.html", context)
 
 
-@login_required
-def county_map(request: HttpRequest, county_id: int) -> HttpResponse:
-    """Catchments coloured by warning and schools by the school rule, drawn with Leaflet, no tiles."""
-    found = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    years = services.capacity_table(found)["year"].unique().sort().to_list()
+def _year(request: HttpRequest) -> int | None:
+    text = request.GET.get("year")
+    if not text:
+        return None
     try:
-        year = int(request.GET.get("year") or (years[-1] if years else 0))
+        return int(text)
     except ValueError as exc:
         raise Http404("年度不正确") from exc
-    method = _method(request)
-    data = services.map_data(user=request.user, county_id=county_id, year=year, method=method)
-    context = {"county": found, "year": year, "years": years, "method": method, "data": data}
+
+
+@login_required
+def county_map(request: HttpRequest, county_id: int) -> HttpResponse:
+    """Catchments coloured by warning and schools by the school rule, drawn with Leaflet, no tiles; the
+    catchments without an outline and the schools without coordinates listed below."""
+    data = services.map_data(user=request.user, county_id=county_id, year=_year(request), method=_method(request))
+    context = {
+        "county": data.county,
+        "map": data,
+        "data": data.as_json(),
+        "unmapped_catchments": [c for c in data.catchments if c.geometry is None],
+        "unmapped_schools": [s for s in data.schools if s.lat is None],
+    }
     return render(request, "places/map.html", context)
+
+
+@login_required
+def map_json(request: HttpRequest, county_id: int) -> JsonResponse:
+    """The map's data as JSON (the same the map page draws)."""
+    data = services.map_data(user=request.user, county_id=county_id, year=_year(request), method=_method(request))
+    return JsonResponse(data.as_json(), json_dumps_params={"ensure_ascii": False})
 
 
 def _manager(request: HttpRequest, county_id: int) -> Organisation:
@@ -66,7 +87,7 @@ def _manager(request: HttpRequest, county_id: int) -> Organisation:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, county_id: int, kind: str) -> HttpResponse:
     """Upload one table (capacities, births, housing, residents); problems listed cell by cell."""
-    if kind not in services.UPLOADS:
+    if kind not in uploads.UPLOADS:
         raise Http404("没有这种上传")
     found = _manager(request, county_id)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -77,7 +98,7 @@ def upload(request: HttpRequest, county_id: int, kind: str) -> HttpResponse:
             path = Path(folder) / f"upload{Path(file.name or '').suffix}"
             path.write_bytes(file.read())
             try:
-                count = services.upload_table(
+                count = uploads.upload_table(
                     user=request.user, county_id=found.pk, kind=kind, path=path, name=file.name or "上传文件"
                 )
             except InvalidData as exc:
@@ -85,7 +106,7 @@ def upload(request: HttpRequest, county_id: int, kind: str) -> HttpResponse:
             else:
                 messages.success(request, f"已保存 {count} 行")
                 return redirect("places:county", found.pk)
-    upload_ = services.UPLOADS[kind]
+    upload_ = uploads.UPLOADS[kind]
     context = {
         "county": found,
         "form": form,
@@ -107,7 +128,7 @@ def upload_catchments(request: HttpRequest, county_id: int) -> HttpResponse:
         file = form.cleaned_data["file"]
         try:
             text = file.read().decode("utf-8-sig")
-            count = services.upload_catchments(user=request.user, county_id=found.pk, text=text, name=file.name or "")
+            count = uploads.upload_catchments(user=request.user, county_id=found.pk, text=text, name=file.name or "")
         except UnicodeDecodeError:
             form.add_error("file", "文件不是 UTF-8 编码的 GeoJSON")
         except InvalidData as exc:

@@ -15,10 +15,13 @@
       layer.bindTooltip(f.properties.name + "（" + f.properties.level + "）");
     },
   }).addTo(layers);
+  var rules = { "达标": colours.green, "未达标": colours.red };
   data.schools.forEach(function (s) {
-    var c = s.pass === true ? colours.green : s.pass === false ? colours.red : "#616161";
-    L.circleMarker([s.lat, s.lon], { radius: 6, color: "#000", weight: 1, fillColor: c, fillOpacity: 1 })
-      .bindTooltip(s.name)
+    if (s.lat === null || s.lon === null) { return; }  // listed below the map instead
+    var c = rules[s.rule] || "#616161";
+    var ring = colours[s.warning] || "#000";
+    L.circleMarker([s.lat, s.lon], { radius: 6, color: ring, weight: 2, fillColor: c, fillOpacity: 1 })
+      .bindTooltip(s.name + "（学校规则：" + s.rule + "）")
       .addTo(layers);
   });
   var bounds = layers.getBounds();
