@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import pytest
 
-from junheng.engine.class_size import ClassSizeRules, classify, distribution, over_limit, shares
+from junheng.engine import class_size
+from junheng.engine.class_size import (
+    ClassSizeRules,
+    InvalidIntake,
+    classify,
+    distribution,
+    over_limit,
+    shares,
+    start_grade_guard,
+)
 from junheng.standards import load_standard
 
 RULES = ClassSizeRules.of(load_standard("national-2017"))
@@ -78,3 +89,52 @@ def test_shares_by_school_and_township_and_distribution() -> None:
     counts = distribution(table, RULES, ["township"]).filter(pl.col("township") == "城关镇")
     assert counts["classes"].to_list() == [1, 0, 0, 0, 1]
     assert over_limit(table, RULES)["students"].to_list() == [58, 66]
+
+
+def _plans(*plans: tuple[str, int, int, int]) -> pl.DataFrame:
+    return pl.DataFrame(plans, schema=["level", "grade", "students", "classes"], orient="row")
+
+
+def test_the_start_grade_guard_by_hand() -> None:
+    # 90 in 2 primary classes: 45 each, fine; 91 in 2: one class of 46, needs ⌈91/45⌉ = 3;
+    # junior 101 in 2: one class of 51 > 50, needs ⌈101/50⌉ = 3; junior 100 in 2: 50, fine, needs 2.
+    plans = _plans(("primary", 1, 90, 2), ("primary", 1, 91, 2), ("junior", 7, 101, 2), ("junior", 7, 100, 2))
+    guarded = start_grade_guard(plans, RULES)
+    assert guarded["largest_class"].to_list() == [45, 46, 51, 50]
+    assert guarded["over_limit"].to_list() == [False, True, True, False]
+    assert guarded["classes_needed"].to_list() == [2, 3, 3, 2]
+    assert guarded["limit"].to_list() == [45, 45, 50, 50]
+
+
+def test_the_guard_takes_its_limits_from_the_standard() -> None:
+    stricter = replace(RULES, limits={"primary": 40, "junior": 45})
+    guarded = start_grade_guard(_plans(("primary", 1, 90, 2)), stricter)
+    assert guarded.select("over_limit", "classes_needed").row(0) == (True, 3)
+
+
+def test_the_guard_refuses_students_in_no_class_and_a_grade_that_is_not_a_start() -> None:
+    plans = _plans(("primary", 1, 40, 1), ("primary", 1, 30, 0), ("junior", 8, 50, 1), ("primary", 1, 0, 0))
+    with pytest.raises(InvalidIntake) as caught:
+        start_grade_guard(plans, RULES)
+    problems = [(p.index, p.column) for p in caught.value.problems]
+    assert problems == [(1, "classes"), (2, "grade")]
+    assert "计划招生 30 人却计划 0 个班" in caught.value.problems[0].message
+    assert "初中只能填 7 年级" in caught.value.problems[1].message
+
+
+@pytest.mark.parametrize(
+    ("month", "year", "school_year"), [(9, 2025, 2025), (8, 2025, 2025), (3, 2026, 2025), (7, 2026, 2025)]
+)
+def test_the_school_year_starts_in_august(month: int, year: int, school_year: int) -> None:
+    assert class_size.school_year(month, year) == school_year
+
+
+def test_a_class_keeps_its_cohort_when_promoted() -> None:
+    table = pl.DataFrame(
+        {
+            "level": ["primary", "primary", "junior", "junior"],
+            "grade": [3, 4, 7, 9],
+            "school_year": [2025, 2026, 2025, 2027],
+        }
+    )
+    assert table.select(class_size.cohort_expr())["cohort"].to_list() == [2023, 2023, 2025, 2025]

@@ -123,3 +123,94 @@ def shares(classes: pl.DataFrame, rules: ClassSizeRules, by: Sequence[str] = ())
 def over_limit(classes: pl.DataFrame, rules: ClassSizeRules) -> pl.DataFrame:
     """The classes above their G5 limit (standard.md §5), with `band` and `limit`."""
     return classify(classes, rules).filter(pl.col("over_limit"))
+
+
+# Classes known across terms -------------------------------------------------------------------------
+
+# The grade each 学段 starts at: the structure of compulsory education, not a setting of a standard.
+START_GRADES = {"primary": 1, "junior": 7}
+
+
+def school_year(month: int, year: int) -> int:
+    """The school year a date falls in: the autumn term of year Y and the spring term of Y+1 are school
+    year Y (a school year starts in August)."""
+    return year if month >= 8 else year - 1
+
+
+def cohort_expr() -> pl.Expr:
+    """The school year a class started its 学段 (`school_year` − grades since the start grade), which
+    with its name identifies the class across the promotion from one grade to the next."""
+    start = pl.col("level").replace_strict(START_GRADES, return_dtype=pl.Int64)
+    return (pl.col("school_year") - (pl.col("grade") - start)).alias("cohort")
+
+
+# The start-grade guard -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeProblem:
+    """A planned intake that cannot be checked: its position in the table, the column and why."""
+
+    index: int
+    column: str
+    message: str
+
+
+class InvalidIntake(ValueError):
+    """Planned intakes with problems, every one of them."""
+
+    def __init__(self, problems: Sequence[IntakeProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("；".join(p.message for p in self.problems))
+
+
+def intake_problems(plans: pl.DataFrame, rules: ClassSizeRules) -> list[IntakeProblem]:
+    """What is wrong with planned intakes (`level`, `grade`, `students`, `classes`): a grade other than the
+    start grade of its 学段, a 学段 without a limit, students planned in no class."""
+    checked = plans.with_row_index("index").with_columns(
+        pl.col("level").replace_strict(START_GRADES, default=None, return_dtype=pl.Int64).alias("start"),
+        limit_expr(rules),
+    )
+    problems = [
+        IntakeProblem(i, "grade", f"{grade} 年级不是起始年级；小学只能填 1 年级，初中只能填 7 年级")
+        for i, grade in checked.filter(pl.col("start").is_not_null() & (pl.col("grade") != pl.col("start")))
+        .select("index", "grade")
+        .iter_rows()
+    ]
+    problems += [
+        IntakeProblem(i, "level", f"学段“{level}”没有班额限额；请填写小学或初中")
+        for i, level in checked.filter(pl.col("limit").is_null()).select("index", "level").iter_rows()
+    ]
+    problems += [
+        IntakeProblem(i, "classes", f"计划招生 {students} 人却计划 0 个班；请填写计划班数（至少 1 个班）")
+        for i, students in checked.filter((pl.col("classes") == 0) & (pl.col("students") > 0))
+        .select("index", "students")
+        .iter_rows()
+    ]
+    return sorted(problems, key=lambda p: p.index)
+
+
+def start_grade_guard(plans: pl.DataFrame, rules: ClassSizeRules) -> pl.DataFrame:
+    """Planned grade-1 and grade-7 intakes (`level`, `grade`, `students`, `classes`) with `limit`,
+    `largest_class` = ⌈students ÷ classes⌉, `over_limit` (the largest class above the G5 limit) and
+    `classes_needed` = ⌈students ÷ limit⌉, standard.md §5 G5. Raises `InvalidIntake` for plans that
+    cannot be checked (`intake_problems`)."""
+    problems = intake_problems(plans, rules)
+    if problems:
+        raise InvalidIntake(problems)
+
+    def ceil_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        return (a + b - 1) // b
+
+    return (
+        plans.with_columns(limit_expr(rules))
+        .with_columns(
+            pl.when(pl.col("classes") > 0)
+            .then(ceil_div(pl.col("students"), pl.col("classes")))
+            .otherwise(0)
+            .cast(pl.Int64)
+            .alias("largest_class"),
+            ceil_div(pl.col("students"), pl.col("limit")).cast(pl.Int64).alias("classes_needed"),
+        )
+        .with_columns((pl.col("largest_class") > pl.col("limit")).alias("over_limit"))
+    )

@@ -57,3 +57,13 @@ def test_record_a_measure_then_a_new_term_moves_the_county_share(
     expect(page.locator(".messages")).to_contain_text("已导入 2026春 的 5 个班级")
     expect(page.locator("#share-large .share")).to_have_text("0.0%")
     expect(page.locator("#shares h2")).to_contain_text("2026春")
+
+    page.click("text=填写起始年级招生计划")  # 91 pupils in 2 grade-1 classes: one class of 46
+    page.select_option("select[name=school]", label="示范县实验小学")
+    page.fill("input[name=year]", "2026")
+    page.select_option("select[name=level]", "primary")
+    page.fill("input[name=grade]", "1")
+    page.fill("input[name=students]", "91")
+    page.fill("input[name=classes]", "2")
+    page.click("#intake-form button[type=submit]")
+    expect(page.locator("#intakes tr.flagged td.guard")).to_contain_text("至少需要 3 个班")

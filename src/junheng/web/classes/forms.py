@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 
-from junheng.web.classes.models import LedgerRow
-from junheng.web.classes.services import DETAILS
+from junheng.web.classes.models import LedgerRow, Level
+from junheng.web.classes.services import DETAILS, REASON_LENGTH
+from junheng.web.orgs.models import Organisation
 
 
 class MeasuresForm(forms.ModelForm[LedgerRow]):
@@ -26,7 +27,32 @@ class MeasuresForm(forms.ModelForm[LedgerRow]):
         field.choices = [(m, m) for m in measures]
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="驳回理由", max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class IntakeForm(forms.Form):
+    """A school's planned grade-1 or grade-7 intake; the grade and the classes are checked by the service."""
+
+    school = forms.ModelChoiceField(label="学校", queryset=Organisation.objects.none())
+    year = forms.IntegerField(label="招生年份", min_value=2000, max_value=2100)
+    level = forms.ChoiceField(label="学段", choices=Level.choices)
+    grade = forms.IntegerField(label="起始年级", min_value=1, max_value=9, help_text="小学填 1，初中填 7")
+    students = forms.IntegerField(label="计划招生人数", min_value=0)
+    classes = forms.IntegerField(label="计划班数", min_value=0)
+
+    def __init__(self, *args: Any, county: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["school"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = county.subtree().filter(kind=Organisation.Kind.SCHOOL)
+
+
 class ImportForm(forms.Form):
     term = forms.CharField(label="学期", max_length=32, help_text="例如 2025秋")
     date = forms.DateField(label="统计日期", widget=forms.DateInput(attrs={"type": "date"}))
-    file = forms.FileField(label="班级名单（Excel 或 CSV）", help_text="列：学校标识码、学段、年级、班级、学生数")
+    file = forms.FileField(
+        label="班级名单（Excel 或 CSV）", help_text="列：学校标识码、学段、年级、班级、学生数；可选列：乡镇"
+    )

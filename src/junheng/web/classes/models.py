@@ -19,6 +19,8 @@ class Snapshot(models.Model):
     county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="class_snapshots")
     term = models.CharField("学期", max_length=32)
     date = models.DateField("统计日期")
+    # The autumn term of year Y and the spring term of Y+1 are school year Y (engine.class_size.school_year).
+    school_year = models.PositiveSmallIntegerField("学年")
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -33,7 +35,8 @@ class Snapshot(models.Model):
 
 
 class ClassRecord(models.Model):
-    """One class of a snapshot. A class is known across snapshots by school, 学段, grade and name."""
+    """One class of a snapshot. A class is known across snapshots by school, 学段, entry cohort and name
+    (`LedgerRow`), so that it stays the same class when promoted to the next grade."""
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="classes")
     school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -56,7 +59,11 @@ class ClassRecord(models.Model):
 
 
 class LedgerRow(models.Model):
-    """A class found above its limit, and what the county does about it until it is closed (销号)."""
+    """A class found above its limit, and what the county does about it until it is closed (销号).
+
+    The class is the one of `school`, `level`, `cohort` (the school year it started its 学段) and
+    `class_name`; `grade` is its grade at the latest snapshot it appeared in.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "待整改"
@@ -68,6 +75,7 @@ class LedgerRow(models.Model):
     county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ledger_rows")
     level = models.CharField("学段", max_length=16, choices=Level.choices)
+    cohort = models.PositiveSmallIntegerField("入学年份")
     grade = models.PositiveSmallIntegerField("年级")
     class_name = models.CharField("班级", max_length=64)
     found_in = models.ForeignKey(Snapshot, verbose_name="发现于", on_delete=models.PROTECT, related_name="+")
@@ -89,6 +97,29 @@ class LedgerRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.grade}年级{self.class_name} · {self.get_status_display()}"
+
+
+class PlannedIntake(models.Model):
+    """A school's planned grade-1 (小学) or grade-7 (初中) intake for a year, entered by the county office
+    and checked by the start-grade guard (engine.class_size.start_grade_guard)."""
+
+    county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(Organisation, verbose_name="学校", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("招生年份")
+    level = models.CharField("学段", max_length=16, choices=Level.choices)
+    students = models.PositiveIntegerField("计划招生人数")
+    classes = models.PositiveSmallIntegerField("计划班数")
+
+    class Meta:
+        verbose_name = "起始年级招生计划"
+        verbose_name_plural = "起始年级招生计划"
+        ordering = ["year", "school__path", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "level"], name="one_intake_per_school_year_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year} {self.get_level_display()} {self.students}人{self.classes}班"
 
 
 class LedgerChange(models.Model):

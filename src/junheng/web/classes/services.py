@@ -19,21 +19,23 @@ from django.http import Http404
 from django.utils import timezone
 
 from junheng.engine import class_size
-from junheng.engine.class_size import ClassSizeRules
+from junheng.engine.class_size import ClassSizeRules, IntakeProblem, InvalidIntake
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_grid
-from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, Level, Snapshot
+from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, Level, PlannedIntake, Snapshot
 from junheng.web.collection.services import InvalidData, WorkflowError, standard_for
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 
 Status = LedgerRow.Status
-ClassKey = tuple[int, str, int, str]  # school id, 学段, grade, class name
+ClassKey = tuple[int, str, int, str]  # school id, 学段, cohort (the school year it started its 学段), class name
 
 COLUMNS = {"school": "学校标识码", "level": "学段", "grade": "年级", "class_name": "班级", "students": "学生数"}
+TOWNSHIP = "乡镇"  # optional column: sets or updates the school's township
 LEVELS = {"小学": Level.PRIMARY, "初中": Level.JUNIOR, "primary": Level.PRIMARY, "junior": Level.JUNIOR}
 GRADES = {Level.PRIMARY: range(1, 7), Level.JUNIOR: range(7, 10)}
+NO_TOWNSHIP = "未填写乡镇"
 # Rows still being worked on: a later snapshot may propose closing them.
 WORKING = (Status.OPEN, Status.IN_PROGRESS, Status.REBOUND)
 DETAILS = (
@@ -60,8 +62,8 @@ def _user(user: User) -> Any:
     return user if user.is_authenticated else None
 
 
-def key_of(row: LedgerRow | ClassRecord) -> ClassKey:
-    return (row.school_id, row.level, row.grade, row.class_name)
+def key_of(row: LedgerRow) -> ClassKey:
+    return (row.school_id, row.level, row.cohort, row.class_name)
 
 
 # Import ------------------------------------------------------------------------------------------------
@@ -69,8 +71,9 @@ def key_of(row: LedgerRow | ClassRecord) -> ClassKey:
 
 @transaction.atomic
 def import_snapshot(*, user: User, county_id: int, term: str, date: datetime.date, path: Path, name: str) -> Snapshot:
-    """Store a term's class lists (学校标识码, 学段, 年级, 班级, 学生数) and update the ledger; on any
-    problem nothing is stored and every problem is reported, cell by cell."""
+    """Store a term's class lists (学校标识码, 学段, 年级, 班级, 学生数, optionally 乡镇) and update the
+    ledger; on any problem nothing is stored and every problem is reported, cell by cell. A 乡镇 given for
+    a school sets or updates its township."""
     county = _county(user, county_id)
     if not scope.can_manage(user, county):
         raise PermissionDenied("只有县级督导室可以导入班额数据")
@@ -83,16 +86,26 @@ def import_snapshot(*, user: User, county_id: int, term: str, date: datetime.dat
     if latest is not None and date <= latest.date:
         raise WorkflowError(f"统计日期应晚于上一次导入（{latest.term}，{latest.date:%Y-%m-%d}）")
     schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}
-    classes = _read_classes(path, name, county, schools)
-    snapshot = Snapshot.objects.create(county=county, term=term, date=date, imported_by=_user(user))
+    classes, townships = _read_classes(path, name, county, schools)
+    snapshot = Snapshot.objects.create(
+        county=county,
+        term=term,
+        date=date,
+        school_year=class_size.school_year(date.month, date.year),
+        imported_by=_user(user),
+    )
     ClassRecord.objects.bulk_create(ClassRecord(snapshot=snapshot, **c) for c in classes)
+    moved = [school for school, township in townships.items() if school.township != township]
+    for school in moved:
+        school.township = townships[school]
+    Organisation.objects.bulk_update(moved, ["township"])
     update_ledger(county, snapshot)
     return snapshot
 
 
 def _read_classes(
     path: Path, name: str, county: Organisation, schools: Mapping[str, Organisation]
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], dict[Organisation, str]]:
     try:
         grid = read_grid(path, name, None)
     except DataFileError as exc:
@@ -110,12 +123,15 @@ def _read_classes(
     issues: list[DataIssue] = []
     classes: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, int, str], int] = {}
+    townships: dict[Organisation, str] = {}
+    township_rows: dict[Organisation, int] = {}
     for cells in body.iter_rows(named=True):
         row = cells["row"]
         value = {key: cells[where[label]] for key, label in COLUMNS.items()}
+        value["township"] = cells[where[TOWNSHIP]] if TOWNSHIP in where else None
 
         def problem(key: str, message: str, *, row: int = row, value: Mapping[str, Any] = value) -> None:
-            issues.append(DataIssue(name, row, COLUMNS[key], message, value[key]))
+            issues.append(DataIssue(name, row, COLUMNS.get(key, TOWNSHIP), message, value[key]))
 
         school = schools.get(value["school"] or "")
         if value["school"] is None:
@@ -136,6 +152,15 @@ def _read_classes(
         students = _integer(value["students"])
         if students is None:
             problem("students", f"学生数“{value['students'] or ''}”不是非负整数；请填写班级的学生人数")
+        if school is not None and value["township"] is not None:
+            first = townships.setdefault(school, value["township"])
+            if first != value["township"]:
+                problem(
+                    "township",
+                    f"乡镇“{value['township']}”与第 {township_rows[school]} 行给{school.name}填的“{first}”不一致；"
+                    "一所学校只能属于一个乡镇（街道）",
+                )
+            township_rows.setdefault(school, row)
         if school is None or level is None or grade is None or value["class_name"] is None or students is None:
             continue
         key = (school.code, level.value, grade, value["class_name"])
@@ -150,7 +175,7 @@ def _read_classes(
         raise InvalidData(issues)
     if not classes:
         raise InvalidData([DataIssue(name, None, None, "文件中只有表头，没有班级；请每个班级填一行")])
-    return classes
+    return classes, townships
 
 
 def _integer(text: str | None) -> int | None:
@@ -161,24 +186,38 @@ def _integer(text: str | None) -> int | None:
 
 
 def snapshot_table(snapshots: Iterable[Snapshot]) -> pl.DataFrame:
-    """The classes of `snapshots`, one row each: snapshot (id), term, school (id), level, grade, class_name,
-    students; in one query."""
+    """The classes of `snapshots`, one row each: snapshot (id), term, school_year, school (id), school_name,
+    township (未填写乡镇 when the school has none), level, grade, cohort, class_name, students; in one query."""
     chosen = list(snapshots)
     terms = {s.pk: s.term for s in chosen}
     rows = list(
         ClassRecord.objects.filter(snapshot__in=chosen).values_list(
-            "snapshot_id", "school_id", "level", "grade", "class_name", "students"
+            "snapshot_id",
+            "snapshot__school_year",
+            "school_id",
+            "school__name",
+            "school__township",
+            "level",
+            "grade",
+            "class_name",
+            "students",
         )
     )
     schema = {
         "snapshot": pl.Int64,
+        "school_year": pl.Int64,
         "school": pl.Int64,
+        "school_name": pl.String,
+        "township": pl.String,
         "level": pl.String,
         "grade": pl.Int64,
         "class_name": pl.String,
         "students": pl.Int64,
     }
-    table = pl.DataFrame(rows, schema=schema, orient="row")
+    table = pl.DataFrame(rows, schema=schema, orient="row").with_columns(
+        class_size.cohort_expr(),
+        pl.when(pl.col("township") == "").then(pl.lit(NO_TOWNSHIP)).otherwise(pl.col("township")).alias("township"),
+    )
     snapshot_terms = pl.DataFrame(
         {"snapshot": list(terms), "term": list(terms.values())}, schema={"snapshot": pl.Int64, "term": pl.String}
     )
@@ -224,8 +263,9 @@ class _Recent:
 def _recent(county: Organisation, rules: ClassSizeRules) -> _Recent:
     snapshots = list(Snapshot.objects.filter(county=county).order_by("-date")[: rules.closing_snapshots])
     sizes: dict[ClassKey, dict[int, int]] = {}
-    for record in ClassRecord.objects.filter(snapshot__in=snapshots):
-        sizes.setdefault(key_of(record), {})[record.snapshot_id] = record.students
+    columns = ("school", "level", "cohort", "class_name", "snapshot", "students")
+    for school, level, cohort, name, snapshot, students in snapshot_table(snapshots).select(columns).iter_rows():
+        sizes.setdefault((school, level, cohort, name), {})[snapshot] = students
     return _Recent(snapshots, sizes, rules.limits, rules.closing_snapshots)
 
 
@@ -234,20 +274,22 @@ def update_ledger(county: Organisation, snapshot: Snapshot) -> None:
     row as 反弹 when its class is over again, and propose closing rows whose class has been within its
     limit at the configured number of consecutive snapshots (standard.md §5, G5)."""
     rules = rules_for(county)
-    over = class_size.over_limit(snapshot_table([snapshot]), rules)
+    table = snapshot_table([snapshot])
+    over = class_size.over_limit(table, rules)
     latest: dict[ClassKey, LedgerRow] = {}
     for existing in LedgerRow.objects.filter(county=county).order_by("pk"):
         latest[key_of(existing)] = existing
     changes: list[LedgerChange] = []
     note = f"{snapshot.term} 导入"
     for c in over.iter_rows(named=True):
-        key: ClassKey = (c["school"], c["level"], c["grade"], c["class_name"])
+        key: ClassKey = (c["school"], c["level"], c["cohort"], c["class_name"])
         found = latest.get(key)
         if found is None:
             row = LedgerRow.objects.create(
                 county=county,
                 school_id=c["school"],
                 level=c["level"],
+                cohort=c["cohort"],
                 grade=c["grade"],
                 class_name=c["class_name"],
                 found_in=snapshot,
@@ -261,6 +303,16 @@ def update_ledger(county: Organisation, snapshot: Snapshot) -> None:
             )
         elif found.status == Status.PROPOSED:
             changes.append(_set_status(found, Status.IN_PROGRESS, None, f"{note}：{c['students']} 人，核验前再次超额"))
+    grades = {
+        (school, level, cohort, name): grade
+        for school, level, cohort, name, grade in table.select(
+            "school", "level", "cohort", "class_name", "grade"
+        ).iter_rows()
+    }
+    promoted = [row for key, row in latest.items() if grades.get(key, row.grade) != row.grade]
+    for row in promoted:
+        row.grade = grades[key_of(row)]
+    LedgerRow.objects.bulk_update(promoted, ["grade"])
     recent = _recent(county, rules)
     for key, row in latest.items():
         if row.status in WORKING and recent.within(key):
@@ -325,6 +377,84 @@ def confirm_close(*, user: User, row_id: int) -> LedgerRow:
     return row
 
 
+REASON_LENGTH = 180  # LedgerChange.note holds the reason with its prefix
+
+
+@transaction.atomic
+def reject_close(*, user: User, row_id: int, reason: str) -> LedgerRow:
+    """A reviewer sends a proposed close (已达标待核验) back to 整改中, with the reason, which is logged."""
+    row = _row(user, row_id)
+    if not scope.can_review(user, row.county):
+        raise PermissionDenied("驳回销号须由县级督导室或督学核验")
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError("请填写驳回理由，例如核验时发现的问题")
+    if len(reason) > REASON_LENGTH:
+        raise WorkflowError(f"驳回理由最多 {REASON_LENGTH} 字；请精简")
+    if row.status != Status.PROPOSED:
+        raise WorkflowError(f"只有“已达标待核验”的记录可以驳回；当前状态为“{row.get_status_display()}”")
+    LedgerChange.objects.bulk_create([_set_status(row, Status.IN_PROGRESS, user, f"驳回销号：{reason}")])
+    return row
+
+
+# Planned intakes ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_intake(
+    *, user: User, county_id: int, school_id: int, year: int, level: str, grade: int, students: int, classes: int
+) -> PlannedIntake:
+    """The county office enters (or corrects) a school's planned grade-1 or grade-7 intake for a year.
+    Raises `InvalidIntake` (per field) for a grade that is not the start grade of its 学段 or students
+    planned in no class."""
+    county = _county(user, county_id)
+    if not scope.can_manage(user, county):
+        raise PermissionDenied("只有县级督导室可以填写招生计划")
+    school = county.subtree().filter(pk=school_id, kind=Organisation.Kind.SCHOOL).first()
+    if school is None:
+        raise InvalidIntake([IntakeProblem(0, "school", f"该学校不是{county.name}的学校；请重新选择")])
+    plan = pl.DataFrame(
+        [(level, grade, students, classes)], schema=["level", "grade", "students", "classes"], orient="row"
+    )
+    problems = class_size.intake_problems(plan, rules_for(county))
+    if problems:
+        raise InvalidIntake(problems)
+    intake, _ = PlannedIntake.objects.update_or_create(
+        school=school, year=year, level=level, defaults={"county": county, "students": students, "classes": classes}
+    )
+    return intake
+
+
+@dataclass(frozen=True)
+class IntakeCheck:
+    """A planned intake and what the start-grade guard says of it (standard.md §5 G5)."""
+
+    intake: PlannedIntake
+    grade: int
+    limit: int
+    largest_class: int
+    over_limit: bool
+    classes_needed: int
+
+
+def check_intakes(intakes: Sequence[PlannedIntake], rules: ClassSizeRules) -> list[IntakeCheck]:
+    """The start-grade guard on stored intakes, in their order."""
+    plans = pl.DataFrame(
+        [(i.level, class_size.START_GRADES[i.level], i.students, i.classes) for i in intakes],
+        schema={"level": pl.String, "grade": pl.Int64, "students": pl.Int64, "classes": pl.Int64},
+        orient="row",
+    )
+    guarded = class_size.start_grade_guard(plans, rules)
+    return [
+        IntakeCheck(intake, *checked)
+        for intake, checked in zip(
+            intakes,
+            guarded.select("grade", "limit", "largest_class", "over_limit", "classes_needed").iter_rows(),
+            strict=True,
+        )
+    ]
+
+
 # Reading -----------------------------------------------------------------------------------------------
 
 
@@ -335,6 +465,9 @@ class Ledger:
     rows: list[LedgerRow]
     snapshots: list[Snapshot]
     shares: pl.DataFrame  # one row per snapshot, in date order (engine.class_size.shares by term)
+    by_township: pl.DataFrame  # the latest snapshot by township: shares and `band_<key>` counts
+    by_school: pl.DataFrame  # the same by school (township, school_name, school)
+    intakes: list[IntakeCheck]
     today: datetime.date
 
 
@@ -350,7 +483,31 @@ def ledger(*, user: User, county_id: int) -> Ledger:
         schema={"term": pl.String, "order": pl.Int64},
     )
     shares = class_size.shares(table, rules, ["term"]).join(order, on="term").sort("order").drop("order")
-    return Ledger(county, rules, rows, snapshots, shares, timezone.localdate())
+    latest = table.filter(pl.col("snapshot") == snapshots[-1].pk) if snapshots else table
+    intakes = list(PlannedIntake.objects.filter(county=county).select_related("school"))
+    return Ledger(
+        county,
+        rules,
+        rows,
+        snapshots,
+        shares,
+        breakdown(latest, rules, ["township"]),
+        breakdown(latest, rules, ["township", "school_name", "school"]),
+        check_intakes(intakes, rules),
+        timezone.localdate(),
+    )
+
+
+def breakdown(table: pl.DataFrame, rules: ClassSizeRules, by: Sequence[str]) -> pl.DataFrame:
+    """Per group of `by`: the shares against the targets and, as `band_<key>`, the classes in each band."""
+    if table.height == 0:
+        return class_size.shares(table, rules, by)
+    counts = (
+        class_size.distribution(table, rules, by)
+        .with_columns(("band_" + pl.col("band")).alias("band"))
+        .pivot("band", index=list(by), values="classes", sort_columns=False)
+    )
+    return class_size.shares(table, rules, by).join(counts, on=list(by)).sort(by)
 
 
 def is_overdue(row: LedgerRow, today: datetime.date) -> bool:

@@ -10,5 +10,7 @@ urlpatterns = [
     path("county/<int:county_id>/", views.county_ledger, name="county"),
     path("county/<int:county_id>/import/", views.import_classes, name="import"),
     path("row/<int:row_id>/", views.row, name="row"),
+    path("county/<int:county_id>/intake/", views.plan_intake, name="intake"),
     path("row/<int:row_id>/close/", views.close_row, name="close"),
+    path("row/<int:row_id>/reject/", views.reject_row, name="reject"),
 ]

@@ -1,4 +1,4 @@
-"""The ledger page, a row's measures, the import form and the confirmation of a close (销号).
+"""The ledger page, a row's measures, the import form, planned intakes and the review of a close (销号).
 
 Views stay thin: `classes.services` checks who may do what and keeps the ledger.
 """
@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,8 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from junheng.engine.class_size import ClassSizeRules, InvalidIntake
 from junheng.web.classes import charts, services
-from junheng.web.classes.forms import ImportForm, MeasuresForm
+from junheng.web.classes.forms import ImportForm, IntakeForm, MeasuresForm, RejectForm
 from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
@@ -49,9 +52,29 @@ def county_ledger(request: HttpRequest, county_id: int) -> HttpResponse:
         if latest
         else [],
         "chart": charts.shares_by_snapshot(ledger.shares, ledger.rules) if latest else None,
+        "bands": ledger.rules.bands,
+        "targets": ledger.rules.targets,
+        "by_township": _breakdown_rows(ledger.by_township, ledger.rules),
+        "by_school": _breakdown_rows(ledger.by_school, ledger.rules),
+        "intakes": ledger.intakes,
+        "flagged": sum(check.over_limit for check in ledger.intakes),
         "can_manage": scope.can_manage(request.user, ledger.county),
     }
     return render(request, "classes/county.html", context)
+
+
+def _breakdown_rows(table: pl.DataFrame, rules: ClassSizeRules) -> list[dict[str, Any]]:
+    """Rows of a breakdown for the template: the group's cells, its band counts and its targets in order."""
+    return [
+        {
+            **group,
+            "band_counts": [group[f"band_{b.key}"] for b in rules.bands],
+            "targets": [
+                {"share": group[f"{t.key}_share"] * 100, "meets": group[f"{t.key}_meets"]} for t in rules.targets
+            ],
+        }
+        for group in table.iter_rows(named=True)
+    ]
 
 
 @login_required
@@ -80,6 +103,7 @@ def row(request: HttpRequest, row_id: int) -> HttpResponse:
         "form": form,
         "can_manage": can_manage,
         "can_review": scope.can_review(request.user, found.county),
+        "reject_form": RejectForm(),
         "changes": services.changes_of([found]).get(found.pk, []),
     }
     return render(request, "classes/row.html", context)
@@ -96,6 +120,53 @@ def close_row(request: HttpRequest, row_id: int) -> HttpResponse:
         return redirect("classes:row", row_id)
     messages.success(request, f"{closed.school.name} {closed.grade}年级{closed.class_name} 已销号")
     return redirect("classes:county", closed.county_id)
+
+
+@login_required
+@require_POST
+def reject_row(request: HttpRequest, row_id: int) -> HttpResponse:
+    """A reviewer sends a proposed close back to 整改中, with a reason."""
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        rejected = services.reject_close(user=request.user, row_id=row_id, reason=reason)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("classes:row", row_id)
+    messages.success(
+        request, f"{rejected.school.name} {rejected.grade}年级{rejected.class_name} 已驳回销号，退回整改中"
+    )
+    return redirect("classes:row", row_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_intake(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The county office enters a school's planned grade-1 or grade-7 intake."""
+    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    if not scope.can_manage(request.user, county):
+        raise PermissionDenied("只有县级督导室可以填写招生计划")
+    form = IntakeForm(request.POST or None, county=county)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_intake(
+                user=request.user,
+                county_id=county.pk,
+                school_id=data["school"].pk,
+                year=data["year"],
+                level=data["level"],
+                grade=data["grade"],
+                students=data["students"],
+                classes=data["classes"],
+            )
+        except InvalidIntake as exc:
+            for problem in exc.problems:
+                form.add_error(problem.column, problem.message)
+        else:
+            messages.success(request, f"已保存 {data['school'].name} {data['year']} 年的招生计划")
+            return redirect("classes:county", county.pk)
+    return render(request, "classes/intake.html", {"county": county, "form": form})
 
 
 @login_required

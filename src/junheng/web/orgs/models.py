@@ -30,6 +30,7 @@ class Organisation(models.Model):
     standard = models.CharField(
         "评估标准", max_length=64, blank=True, help_text="留空则沿用上级的标准；都未设置时为 national-2017"
     )
+    township = models.CharField("所在乡镇（街道）", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "组织"
