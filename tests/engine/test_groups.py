@@ -15,6 +15,7 @@ from junheng.engine.groups import (
     UNGROUPED,
     core_member_gaps,
     coverage,
+    member_progress,
     theil_decomposition,
     within_group_coefficients,
 )
@@ -186,3 +187,42 @@ def test_theil_agrees_with_the_oracle_on_random_counties(schools: list[tuple[int
     assert row["between"] == pytest.approx(between, rel=1e-6, abs=1e-9)
     assert row["within"] == pytest.approx(within, rel=1e-6, abs=1e-9)
     assert row["total"] == pytest.approx(row["between"] + row["within"], rel=1e-9, abs=1e-12)
+
+
+def _yearly(rows: Sequence[tuple[int, str, str, bool]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows, schema={"year": pl.Int64, "school_id": pl.String, "group": pl.String, "core": pl.Boolean}, orient="row"
+    )
+
+
+def test_member_progress_shows_a_members_gap_to_the_core_closing_year_by_year() -> None:
+    # core a: 400 students at 12 ㎡ both years; member b: 6 ㎡ in 2024, 9 ㎡ in 2025; c joins in 2025 at 4 ㎡
+    y2024 = table(
+        primary_school("a", students=400, sports_area_m2=400 * 12.0),
+        primary_school("b", students=100, sports_area_m2=100 * 6.0),
+        primary_school("c", students=100, sports_area_m2=100 * 4.0),
+    ).with_columns(pl.lit(2024).alias("year"))
+    y2025 = table(
+        primary_school("a", students=400, sports_area_m2=400 * 12.0),
+        primary_school("b", students=100, sports_area_m2=100 * 9.0),
+        primary_school("c", students=100, sports_area_m2=100 * 4.0),
+    ).with_columns(pl.lit(2025).alias("year"))
+    parts = pl.concat([evaluate(y2024, NATIONAL).schools, evaluate(y2025, NATIONAL).schools])
+    groups = _yearly([(2024, "a", "g", True), (2024, "b", "g", False), (2025, "a", "g", True), (2025, "b", "g", False)])
+    groups = pl.concat([groups, _yearly([(2025, "c", "g", False)])])
+    progress = member_progress(parts, groups, NATIONAL).filter(pl.col("indicator") == "L5")
+    assert progress.select("year", "school_id", "value", "core", "ratio", "difference").rows() == [
+        (2024, "b", 6.0, 12.0, 0.5, -6.0),
+        (2025, "b", 9.0, 12.0, 0.75, -3.0),
+        (2025, "c", 4.0, 12.0, pytest.approx(1 / 3), -8.0),
+    ]
+    assert member_progress(parts, groups, NATIONAL).height == 3 * len(NATIONAL.indicators)
+
+
+def test_member_progress_without_a_core_school_of_that_level_has_no_ratio() -> None:
+    parts = evaluate(table(junior_school("j", students=300), primary_school("p", students=100)), NATIONAL).schools
+    groups = _yearly([(int(parts["year"][0]), "j", "g", True), (int(parts["year"][0]), "p", "g", False)])
+    progress = member_progress(parts, groups, NATIONAL)
+    assert progress.height == len(NATIONAL.indicators)
+    assert progress["core"].null_count() == progress.height
+    assert progress["ratio"].null_count() == progress.height

@@ -176,3 +176,53 @@ def theil_decomposition(parts: pl.DataFrame, labels: pl.DataFrame, standard: Sta
         .sort("_level", maintain_order=True)
         .select("level", "indicator", "total", "between", "within", "between_share")
     )
+
+
+def member_progress(parts: pl.DataFrame, groups: pl.DataFrame, standard: Standard) -> pl.DataFrame:
+    """Each member school against its group's core schools, year by year, so a closing gap shows.
+
+    `parts` are the evaluated school parts of several years (with `year`); `groups` the memberships in
+    force each year (`year`, `school_id`, `group`, `core`). For every year, group, non-core member part and
+    indicator: the member's per-student value, the core schools' enrolment-weighted mean of that 学段
+    (ΣR × k ÷ ΣP), `ratio` = value ÷ core (null where the core mean is 0 or missing) and `difference` =
+    value − core. Columns `year`, `group`, `school_id`, `school_name`, `level`, `indicator`, `value`, `core`,
+    `ratio`, `difference`.
+    """
+    members = parts.join(groups.select("year", "school_id", "group", "core"), on=["year", "school_id"], how="inner")
+    core_sums = (
+        members.filter(pl.col("core"))
+        .group_by("year", "group", "level")
+        .agg(pl.col("students").sum(), *(pl.col(resource_column(i.id)).sum() for i in standard.indicators))
+    )
+    others = members.filter(~pl.col("core"))
+    frames = []
+    for ind in standard.indicators:
+        core = core_sums.select(
+            "year",
+            "group",
+            "level",
+            pl.when(pl.col("students") > 0)
+            .then(pl.col(resource_column(ind.id)) * ind.per_students / pl.col("students"))
+            .alias("core"),
+        )
+        frames.append(
+            others.select(
+                "year", "group", "school_id", "school_name", "level", pl.col(value_column(ind.id)).alias("value")
+            )
+            .join(core, on=["year", "group", "level"], how="left")
+            .select(
+                "year",
+                "group",
+                "school_id",
+                "school_name",
+                "level",
+                pl.lit(ind.id).alias("indicator"),
+                "value",
+                "core",
+            )
+        )
+    found = pl.concat(frames)
+    return found.with_columns(
+        pl.when(pl.col("core") != 0).then(pl.col("value") / pl.col("core")).alias("ratio"),
+        (pl.col("value") - pl.col("core")).alias("difference"),
+    ).sort("group", "school_id", "level", "year", maintain_order=True)

@@ -1,14 +1,31 @@
-"""The forms of groups, memberships, pairings and activities; choices limited to the county's schools and lists."""
+"""The forms of groups, memberships, pairings, activities, teacher exchanges, evidence files, pairing reviews,
+the county's lists and its scorecard; choices limited to the county's schools, groups and lists."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
 
+from junheng.web.collection.services import standard_for
 from junheng.web.groups import services
-from junheng.web.groups.models import Activity, Group, Membership, Pairing
+from junheng.web.groups.models import (
+    Activity,
+    Group,
+    Membership,
+    Pairing,
+    PairingReview,
+    ScorecardItem,
+    TeacherExchange,
+)
 from junheng.web.orgs.models import Organisation
+
+# Evidence of an activity: documents, spreadsheets, slides, pictures and PDFs people scan, up to 20 MB each.
+EVIDENCE_SUFFIXES = frozenset(
+    {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".jpg", ".jpeg", ".png", ".zip"}
+)
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -89,3 +106,113 @@ class ActivityForm(forms.ModelForm[Activity]):
         field = self.fields["kind"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = services.activity_kinds(county)
+
+
+class TeacherExchangeForm(forms.ModelForm[TeacherExchange]):
+    """Both schools are chosen among the group's schools; the model checks they are members on the first day."""
+
+    class Meta:
+        model = TeacherExchange
+        fields = ["teacher", "from_school", "to_school", "kind", "backbone", "start", "end", "note"]
+        widgets = {"start": DATE, "end": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        schools = services.county_schools(group.county).filter(pk__in=group.memberships.values("school"))
+        for name in ("from_school", "to_school"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = schools
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="佐证材料", help_text="PDF、Word、Excel、PPT、图片、文本或 zip，单个文件不超过 20 MB")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        suffix = PurePath(upload.name or "").suffix.lower()
+        if suffix not in EVIDENCE_SUFFIXES:
+            raise forms.ValidationError(
+                f"不支持“{suffix or '无扩展名'}”类型的文件，请上传 PDF、Word、Excel、PPT、图片、文本或 zip 文件"
+            )
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(
+                f"文件为 {upload.size / 1024 / 1024:.1f} MB，超过 20 MB 的上限，请压缩或拆分后上传"
+            )
+        return upload
+
+
+class PairingReviewForm(forms.ModelForm[PairingReview]):
+    class Meta:
+        model = PairingReview
+        fields = ["year", "goals", "outcome", "rating", "note"]
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_year(self) -> int:
+        year: int = self.cleaned_data["year"]
+        taken = PairingReview.objects.filter(pairing_id=self.instance.pairing_id, year=year).exclude(
+            pk=self.instance.pk
+        )
+        if taken.exists():
+            raise forms.ValidationError(f"该结对 {year} 年度的评价已经登记，请在列表中修改原记录")
+        return year
+
+
+class ListEntryForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=64)
+
+
+class ScorecardItemForm(forms.ModelForm[ScorecardItem]):
+    """The item's own rules (positive weight, a floor apart from the target…) are `ScorecardItem.clean`."""
+
+    class Meta:
+        model = ScorecardItem
+        fields = [
+            "name",
+            "source",
+            "indicator",
+            "level",
+            "weight",
+            "rule",
+            "higher_is_better",
+            "target",
+            "floor",
+            "data_note",
+        ]
+        widgets = {"data_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, county: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—（按集团的数据来源不需要）")]
+        choices += [(i.id, f"{i.id} {i.short}") for i in standard_for(county).indicators]
+        self.fields["indicator"] = forms.ChoiceField(label="指标", choices=choices, required=False)
+        self.county = county
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        taken = ScorecardItem.objects.filter(county=self.county, name=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"已有名为“{name}”的考核项目")
+        return name
+
+
+class ScorecardEntryForm(forms.Form):
+    """A value for a manual item, a group and a year; a second value for the same three replaces the first."""
+
+    item = forms.ModelChoiceField(label="考核项目", queryset=ScorecardItem.objects.none())
+    group = forms.ModelChoiceField(label="教育集团", queryset=Group.objects.none())
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    value = forms.DecimalField(label="数值", max_digits=14, decimal_places=4)
+
+    def __init__(self, *args: Any, county: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        item = self.fields["item"]
+        assert isinstance(item, forms.ModelChoiceField)
+        item.queryset = ScorecardItem.objects.filter(county=county, source=ScorecardItem.Source.MANUAL)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ModelChoiceField)
+        group.queryset = Group.objects.filter(county=county)

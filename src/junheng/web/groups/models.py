@@ -2,12 +2,18 @@
 
 The lists a county chooses from (group types, activity kinds) are data: a row with no county is offered
 to every county, a county adds its own. The migration seeds the issue's examples, labelled as examples.
+Around them: teachers shared or rotated inside a group, evidence files of activities, the yearly review
+of a pairing and the county's bundled-evaluation scorecard (捆绑考核; its scoring is `engine.scorecard`).
 """
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from pathlib import PurePath
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -158,3 +164,201 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
+
+
+class TeacherExchange(models.Model):
+    """A teacher shared or rotated between two member schools of a group, from `start` until `end`."""
+
+    class Kind(models.TextChoices):
+        SHARED = "shared", "共享教师"
+        ROTATION = "rotation", "交流轮岗"
+        SUPPORT = "support", "支教"
+        OTHER = "other", "其他"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="exchanges")
+    teacher = models.CharField("教师姓名", max_length=64)
+    from_school = models.ForeignKey(Organisation, verbose_name="派出学校", on_delete=models.PROTECT, related_name="+")
+    to_school = models.ForeignKey(Organisation, verbose_name="接收学校", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("方式", max_length=16, choices=Kind.choices, default=Kind.ROTATION)
+    backbone = models.BooleanField("骨干教师", default=False)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "教师共享与交流"
+        verbose_name_plural = "教师共享与交流"
+        ordering = ["group", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="exchange_end"),
+            models.CheckConstraint(condition=~Q(from_school=models.F("to_school")), name="exchange_two_schools"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher}：{self.from_school} → {self.to_school}"
+
+    def clean(self) -> None:
+        """Both schools are members of the group on the first day of the exchange; the dates run forward."""
+        errors: dict[str, str] = {}
+        if self.end is not None and self.start is not None and self.end < self.start:
+            errors["end"] = "结束日期不能早于开始日期"
+        if self.from_school_id is not None and self.from_school_id == self.to_school_id:
+            errors["to_school"] = "派出学校和接收学校不能是同一所学校"
+        if self.start is not None and self.group_id is not None:
+            members = {
+                m.school_id for m in Membership.objects.filter(group_id=self.group_id) if m.active_on(self.start)
+            }
+            chosen = {"from_school": self.from_school_id, "to_school": self.to_school_id}
+            for field, school_id in chosen.items():
+                if school_id is not None and school_id not in members and field not in errors:
+                    name = Organisation.objects.get(pk=school_id).name
+                    errors[field] = f"{name}在{self.start:%Y-%m-%d}不是本集团的成员学校，请先加入成员或修改日期"
+        if errors:
+            raise ValidationError(errors)
+
+    def in_year(self, year: int) -> bool:
+        """In force on some day of `year`."""
+        return self.start <= datetime.date(year, 12, 31) and (self.end is None or self.end >= datetime.date(year, 1, 1))
+
+
+def activity_evidence_path(evidence: ActivityEvidence, filename: str) -> str:
+    """Under MEDIA_ROOT by activity; the storage makes the name unique, the original stays in `name`."""
+    return f"groups/activities/{evidence.activity_id}/{PurePath(filename).name}"
+
+
+class ActivityEvidence(models.Model):
+    """A file behind a joint activity (佐证材料); served only through a view that checks scope."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evidence", verbose_name="活动")
+    file = models.FileField("文件", upload_to=activity_evidence_path, max_length=255)
+    name = models.CharField("文件名", max_length=255)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="上传人"
+    )
+
+    class Meta:
+        verbose_name = "活动佐证材料"
+        verbose_name_plural = "活动佐证材料"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PairingReview(models.Model):
+    """The yearly review of a pairing: its goals, what came of them and the county's rating."""
+
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", "优秀"
+        GOOD = "good", "良好"
+        PASS = "pass", "合格"
+        FAIL = "fail", "不合格"
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="reviews")
+    year = models.PositiveSmallIntegerField("年度")
+    goals = models.TextField("年度目标", blank=True)
+    outcome = models.TextField("完成情况", blank=True)
+    rating = models.CharField("评价等次", max_length=16, choices=Rating.choices)
+    note = models.TextField("备注", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="评价人"
+    )
+    reviewed_at = models.DateTimeField("评价时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "结对帮扶年度评价"
+        verbose_name_plural = "结对帮扶年度评价"
+        ordering = ["pairing", "-year"]
+        constraints = [models.UniqueConstraint(fields=["pairing", "year"], name="one_review_per_pairing_year")]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} {self.year} {self.get_rating_display()}"
+
+
+class ScorecardItem(models.Model):
+    """One item of a county's bundled evaluation of its groups (捆绑考核). No weights ship: the county sets
+    every item, weight and target; `engine.scorecard` computes the values and scores."""
+
+    class Source(models.TextChoices):
+        MEAN = "mean", "成员学校生均值（按学生数加权）"
+        CV = "cv", "集团内差异系数（越低越好）"
+        GAP = "gap", "核心校与成员校差距"
+        ACTIVITIES = "activities", "年度联合活动次数"
+        PASS_SHARE = "pass_share", "成员学校达到校际标准的比例"
+        MANUAL = "manual", "县级录入"
+
+    class Rule(models.TextChoices):
+        THRESHOLD = "threshold", "达到目标值得满分"
+        LINEAR = "linear", "线性赋分（最低值得 0 分，目标值得满分）"
+
+    class Level(models.TextChoices):
+        PRIMARY = "primary", "小学"
+        JUNIOR = "junior", "初中"
+
+    county = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="scorecard_items")
+    name = models.CharField("考核项目", max_length=100)
+    source = models.CharField("数据来源", max_length=16, choices=Source.choices)
+    indicator = models.CharField("指标", max_length=16, blank=True)
+    level = models.CharField("学段", max_length=16, choices=Level.choices, blank=True)
+    weight = models.DecimalField("权重", max_digits=7, decimal_places=2)
+    rule = models.CharField("赋分规则", max_length=16, choices=Rule.choices)
+    higher_is_better = models.BooleanField("越高越好", default=True, help_text="不勾选表示越低越好")
+    target = models.DecimalField("目标值", max_digits=14, decimal_places=4)
+    floor = models.DecimalField("最低值", max_digits=14, decimal_places=4, null=True, blank=True)
+    data_note = models.TextField("数据说明", blank=True)
+
+    class Meta:
+        verbose_name = "捆绑考核项目"
+        verbose_name_plural = "捆绑考核项目"
+        ordering = ["county", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="one_scorecard_item_name"),
+            models.CheckConstraint(condition=Q(weight__gt=Decimal(0)), name="scorecard_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """A positive weight; an indicator and 学段 for the sources that read one; for linear scoring a floor
+        on the worse side of the target (a floor equal to the target would divide by zero)."""
+        errors: dict[str, str] = {}
+        if self.weight is not None and self.weight <= 0:
+            errors["weight"] = "权重应大于 0"
+        if self.source in {self.Source.MEAN, self.Source.CV, self.Source.GAP}:
+            if not self.indicator:
+                errors["indicator"] = "该数据来源须选择指标"
+            if not self.level:
+                errors["level"] = "该数据来源须选择学段"
+        else:
+            self.indicator, self.level = "", ""
+        if self.rule == self.Rule.LINEAR and self.target is not None:
+            if self.floor is None:
+                errors["floor"] = "线性赋分须填写最低值（得 0 分的数值）"
+            elif self.floor == self.target:
+                errors["floor"] = "最低值不能等于目标值"
+            elif self.higher_is_better and self.floor > self.target:
+                errors["floor"] = "越高越好时，最低值应小于目标值"
+            elif not self.higher_is_better and self.floor < self.target:
+                errors["floor"] = "越低越好时，最低值应大于目标值"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ScorecardEntry(models.Model):
+    """The value the county enters for a manual scorecard item, a group and a year."""
+
+    item = models.ForeignKey(ScorecardItem, verbose_name="考核项目", on_delete=models.CASCADE, related_name="entries")
+    group = models.ForeignKey(Group, verbose_name="教育集团", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    value = models.DecimalField("数值", max_digits=14, decimal_places=4)
+
+    class Meta:
+        verbose_name = "捆绑考核录入值"
+        verbose_name_plural = "捆绑考核录入值"
+        ordering = ["item", "group", "year"]
+        constraints = [models.UniqueConstraint(fields=["item", "group", "year"], name="one_entry_per_item_group_year")]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.group} · {self.year}：{self.value}"

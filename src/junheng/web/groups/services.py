@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -22,7 +23,17 @@ from junheng.engine import evaluate
 from junheng.engine import groups as engine
 from junheng.web.collection.services import county_table, standard_for
 from junheng.web.dashboards.queries import years_with_data
-from junheng.web.groups.models import Activity, ActivityKind, Group, GroupType, Membership, Pairing
+from junheng.web.groups.models import (
+    Activity,
+    ActivityEvidence,
+    ActivityKind,
+    Group,
+    GroupType,
+    Membership,
+    Pairing,
+    PairingReview,
+    TeacherExchange,
+)
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -30,11 +41,11 @@ from junheng.web.orgs.scope import User
 IN_GROUPS = "集团内学校"
 
 
-def _county(user: User, county_id: int) -> Organisation:
+def county_of(user: User, county_id: int) -> Organisation:
     return scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
 
 
-def _require_manager(user: User, county: Organisation) -> None:
+def require_manager(user: User, county: Organisation) -> None:
     if not scope.can_manage(user, county):
         raise PermissionDenied("只有县级督导室可以维护教育集团和结对帮扶")
 
@@ -70,7 +81,7 @@ class CountyGroups:
 
 def county_groups(*, user: User, county_id: int) -> CountyGroups:
     """The county's groups (with type, lead school and members) and pairings, in a fixed number of queries."""
-    county = _county(user, county_id)
+    county = county_of(user, county_id)
     groups = list(
         Group.objects.filter(county=county)
         .select_related("type", "lead_school")
@@ -151,8 +162,8 @@ def _check_schools(county: Organisation, *schools: Organisation | None) -> None:
 @transaction.atomic
 def save_group(*, user: User, county_id: int, values: Mapping[str, Any], group_id: int | None = None) -> Group:
     """Create a group of the county, or change one (the county office only)."""
-    county = _county(user, county_id)
-    _require_manager(user, county)
+    county = county_of(user, county_id)
+    require_manager(user, county)
     found = Group(county=county) if group_id is None else Group.objects.get(pk=group_id, county=county)
     _check_schools(county, values.get("lead_school"))
     for field, value in values.items():
@@ -167,7 +178,7 @@ def save_membership(
 ) -> Membership:
     """Add a school to a group, or change its role or dates (a school leaves by getting a 退出日期)."""
     found_group = group(user=user, group_id=group_id)
-    _require_manager(user, found_group.county)
+    require_manager(user, found_group.county)
     _check_schools(found_group.county, values.get("school"))
     found = (
         Membership(group=found_group)
@@ -182,8 +193,8 @@ def save_membership(
 
 @transaction.atomic
 def save_pairing(*, user: User, county_id: int, values: Mapping[str, Any], pairing_id: int | None = None) -> Pairing:
-    county = _county(user, county_id)
-    _require_manager(user, county)
+    county = county_of(user, county_id)
+    require_manager(user, county)
     _check_schools(county, values.get("helper"), values.get("helped"))
     found = Pairing(county=county) if pairing_id is None else Pairing.objects.get(pk=pairing_id, county=county)
     for field, value in values.items():
@@ -205,8 +216,176 @@ def add_activity(
         county, found = owner_pairing.county, Activity(pairing=owner_pairing)
     else:
         raise ValueError("an activity belongs to a group or a pairing")
-    _require_manager(user, county)
+    require_manager(user, county)
     for field, value in values.items():
         setattr(found, field, value)
     found.save()
     return found
+
+
+def _by(user: User) -> Any:
+    return user if user.is_authenticated else None
+
+
+@transaction.atomic
+def save_exchange(
+    *, user: User, group_id: int, values: Mapping[str, Any], exchange_id: int | None = None
+) -> TeacherExchange:
+    """Record a teacher shared or rotated between two member schools of the group (`ValidationError` when a
+    school is not a member on the first day)."""
+    found_group = group(user=user, group_id=group_id)
+    require_manager(user, found_group.county)
+    found = (
+        TeacherExchange(group=found_group)
+        if exchange_id is None
+        else TeacherExchange.objects.filter(pk=exchange_id, group=found_group).first()
+    )
+    if found is None:
+        raise Http404("没有找到该教师交流记录")
+    for field, value in values.items():
+        setattr(found, field, value)
+    found.full_clean()
+    found.save()
+    return found
+
+
+def activity(*, user: User, activity_id: int) -> tuple[Activity, Organisation]:
+    """An activity and the county it belongs to (through its group or pairing); 404 outside the user's reach."""
+    found = Activity.objects.select_related("group__county", "pairing__county").filter(pk=activity_id).first()
+    owner = None if found is None else (found.group or found.pairing)
+    if found is None or owner is None or not scope.visible(user).filter(pk=owner.county_id).exists():
+        raise Http404("没有找到该活动，或您无权查看")
+    return found, owner.county
+
+
+@transaction.atomic
+def add_evidence(*, user: User, activity_id: int, upload: UploadedFile[bytes]) -> ActivityEvidence:
+    """Attach an evidence file to an activity (the county office only; the form checks its size and type)."""
+    found, county = activity(user=user, activity_id=activity_id)
+    require_manager(user, county)
+    return ActivityEvidence.objects.create(
+        activity=found, file=upload, name=upload.name or "佐证材料", uploaded_by=_by(user)
+    )
+
+
+def evidence_file(*, user: User, evidence_id: int) -> ActivityEvidence:
+    """An activity's evidence file, if its county is within the user's reach; 404 otherwise, whether or not
+    it exists."""
+    found = ActivityEvidence.objects.filter(pk=evidence_id).first()
+    if found is None:
+        raise Http404("没有找到该文件，或您无权查看")
+    activity(user=user, activity_id=found.activity_id)
+    return found
+
+
+@transaction.atomic
+def save_review(
+    *, user: User, pairing_id: int, values: Mapping[str, Any], review_id: int | None = None
+) -> PairingReview:
+    """Record (or change) a pairing's review of a year; one per pairing and year."""
+    found_pairing = pairing(user=user, pairing_id=pairing_id)
+    require_manager(user, found_pairing.county)
+    found = (
+        PairingReview(pairing=found_pairing)
+        if review_id is None
+        else PairingReview.objects.filter(pk=review_id, pairing=found_pairing).first()
+    )
+    if found is None:
+        raise Http404("没有找到该年度评价")
+    for field, value in values.items():
+        setattr(found, field, value)
+    found.reviewed_by = _by(user)
+    found.full_clean()
+    found.save()
+    return found
+
+
+# Reading a group's exchanges and its members' progress ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExchangeYear:
+    """Teachers shared or rotated in a group during a year (an exchange counts in every year it touches)."""
+
+    year: int
+    teachers: int
+    backbone: int
+
+
+def exchange_years(exchanges: Sequence[TeacherExchange], today: datetime.date) -> list[ExchangeYear]:
+    """Counts per year, from the first exchange's year to the last one's end (today, for one still running)."""
+    if not exchanges:
+        return []
+    first = min(e.start.year for e in exchanges)
+    last = max((e.end or max(today, e.start)).year for e in exchanges)
+    years = []
+    for year in range(first, last + 1):
+        current = [e for e in exchanges if e.in_year(year)]
+        years.append(ExchangeYear(year, len(current), sum(e.backbone for e in current)))
+    return years
+
+
+def progress(county: Organisation, found_group: Group) -> pl.DataFrame | None:
+    """`engine.groups.member_progress` of the group over every year with data, with the memberships in
+    force on each 31 December; None without a year in which the group had members with data. One query
+    for the memberships, then the records of each year."""
+    standard = standard_for(county)
+    memberships = list(found_group.memberships.select_related("group", "school"))
+    parts, tables = [], []
+    for year in years_with_data(county):
+        table = memberships_on(memberships, year_end(year))
+        if table.is_empty():
+            continue
+        parts.append(evaluate(county_table(county, year), standard).schools)
+        tables.append(table.with_columns(pl.lit(year).cast(parts[-1].schema["year"]).alias("year")))
+    if not parts:
+        return None
+    return engine.member_progress(pl.concat(parts, how="diagonal_relaxed"), pl.concat(tables), standard)
+
+
+# The county's own lists ----------------------------------------------------------------------------------
+
+LISTS: dict[str, type[GroupType] | type[ActivityKind]] = {"type": GroupType, "kind": ActivityKind}
+
+
+def _list_model(kind: str) -> type[GroupType] | type[ActivityKind]:
+    if kind not in LISTS:
+        raise Http404("没有这个列表")
+    return LISTS[kind]
+
+
+@transaction.atomic
+def add_list_entry(*, user: User, county_id: int, kind: str, name: str) -> GroupType | ActivityKind:
+    """Add a group type (`kind="type"`) or activity kind (`"kind"`) of the county's own."""
+    county = county_of(user, county_id)
+    require_manager(user, county)
+    model = _list_model(kind)
+    if model.objects.filter(Q(county=None) | Q(county=county), name=name).exists():
+        raise ValidationError({"name": f"已有名为“{name}”的条目"})
+    return model.objects.create(county=county, name=name)
+
+
+class InUse(Exception):
+    """A list entry still chosen by a group or an activity."""
+
+
+@transaction.atomic
+def delete_list_entry(*, user: User, county_id: int, kind: str, entry_id: int) -> str:
+    """Delete one of the county's own entries; the shared examples are not the county's to delete (404), and
+    an entry in use stays (`InUse`)."""
+    county = county_of(user, county_id)
+    require_manager(user, county)
+    model = _list_model(kind)
+    found = model.objects.filter(pk=entry_id, county=county).first()
+    if found is None:
+        raise Http404("没有找到该条目，示例条目不能删除")
+    used = (
+        Group.objects.filter(type_id=found.pk).count()
+        if model is GroupType
+        else Activity.objects.filter(kind_id=found.pk).count()
+    )
+    if used:
+        what = "教育集团" if model is GroupType else "活动记录"
+        raise InUse(f"“{found.name}”仍被 {used} 个{what}使用，不能删除；请先修改这些{what}")
+    found.delete()
+    return found.name

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from junheng.web.groups import views
+from junheng.web.groups import scorecard_views, views
 
 app_name = "groups"
 
@@ -18,4 +18,19 @@ urlpatterns = [
     path("pairing/<int:pairing_id>/", views.pairing, name="pairing"),
     path("pairing/<int:pairing_id>/edit/", views.edit_pairing, name="edit_pairing"),
     path("pairing/<int:pairing_id>/activities/new/", views.add_activity, name="pairing_activity"),
+    path("<int:group_id>/exchanges/new/", views.edit_exchange, name="new_exchange"),
+    path("<int:group_id>/exchanges/<int:exchange_id>/", views.edit_exchange, name="exchange"),
+    path("activity/<int:activity_id>/evidence/new/", views.add_evidence, name="add_evidence"),
+    path("evidence/<int:evidence_id>/", views.evidence, name="evidence"),
+    path("pairing/<int:pairing_id>/reviews/new/", views.edit_review, name="new_review"),
+    path("pairing/<int:pairing_id>/reviews/<int:review_id>/", views.edit_review, name="review"),
+    path("county/<int:county_id>/lists/", views.lists, name="lists"),
+    path(
+        "county/<int:county_id>/lists/<str:kind>/<int:entry_id>/delete/", views.delete_list_entry, name="delete_entry"
+    ),
+    path("county/<int:county_id>/scorecard/", scorecard_views.scorecard, name="scorecard"),
+    path("county/<int:county_id>/scorecard/items/new/", scorecard_views.edit_item, name="new_item"),
+    path("county/<int:county_id>/scorecard/entries/new/", scorecard_views.enter_value, name="enter_value"),
+    path("scorecard/items/<int:item_id>/", scorecard_views.edit_item, name="item"),
+    path("scorecard/items/<int:item_id>/delete/", scorecard_views.delete_item, name="delete_item"),
 ]
