@@ -90,6 +90,33 @@ def test_the_same_name_in_the_next_cohort_is_another_class(tmp_path: Path, tree:
     assert list(LedgerRow.objects.order_by("cohort").values_list("cohort", "grade")) == [(2022, 4), (2023, 3)]
 
 
+def test_a_graduated_class_is_proposed_for_closing_and_can_be_closed(
+    tmp_path: Path, tree: Tree, users: dict[str, User]
+) -> None:
+    office = users[Role.COUNTY_OFFICE]
+    _import(tmp_path, office, tree, "2025春", SPRING_2025, _class(6, 52))  # grade 6 in school year 2024
+    row = LedgerRow.objects.get()
+    assert row.status == Status.OPEN
+    # In autumn 2025 the class has left primary school: it is not in the list and cannot be counted again.
+    _import(tmp_path, office, tree, "2025秋", AUTUMN_2025, f"{OTHER},小学,1,1班,40\n")
+    row = LedgerRow.objects.get()
+    assert row.status == Status.PROPOSED
+    assert "已毕业离校" in row.changes.order_by("-pk").first().note  # type: ignore[union-attr]
+    services.confirm_close(user=users[Role.SUPERVISOR], row_id=row.pk)
+    assert LedgerRow.objects.get().status == Status.CLOSED
+
+
+def test_a_missing_class_that_has_not_graduated_stays_open(tmp_path: Path, tree: Tree, users: dict[str, User]) -> None:
+    office = users[Role.COUNTY_OFFICE]
+    _import(tmp_path, office, tree, "2025春", SPRING_2025, _class(5, 52))
+    _import(tmp_path, office, tree, "2025秋", AUTUMN_2025, f"{OTHER},小学,1,1班,40\n")
+    _import(tmp_path, office, tree, "2026春", SPRING_2026, f"{OTHER},小学,1,1班,40\n")
+    row = LedgerRow.objects.get()
+    assert row.status == Status.OPEN
+    with pytest.raises(WorkflowError):
+        services.confirm_close(user=users[Role.SUPERVISOR], row_id=row.pk)
+
+
 # A reviewer rejects a proposed close --------------------------------------------------------------------
 
 

@@ -259,6 +259,18 @@ class _Recent:
             s.pk in sizes and sizes[s.pk] <= limit for s in self.snapshots
         )
 
+    def graduated(self, key: ClassKey) -> bool:
+        """The class has left its 学段: by the latest snapshot's school year it would be past the top
+        grade, and it is not in that snapshot."""
+        if not self.snapshots:
+            return False
+        _, level, cohort, _ = key
+        latest = self.snapshots[0]
+        return latest.school_year - cohort >= len(GRADES[Level(level)]) and latest.pk not in self.sizes.get(key, {})
+
+    def closable(self, key: ClassKey) -> bool:
+        return self.within(key) or self.graduated(key)
+
 
 def _recent(county: Organisation, rules: ClassSizeRules) -> _Recent:
     snapshots = list(Snapshot.objects.filter(county=county).order_by("-date")[: rules.closing_snapshots])
@@ -318,6 +330,8 @@ def update_ledger(county: Organisation, snapshot: Snapshot) -> None:
         if row.status in WORKING and recent.within(key):
             terms = "、".join(s.term for s in reversed(recent.snapshots))
             changes.append(_set_status(row, Status.PROPOSED, None, f"{terms}均未超过限额，建议销号"))
+        elif row.status in WORKING and recent.graduated(key):
+            changes.append(_set_status(row, Status.PROPOSED, None, f"{snapshot.term}：该班已毕业离校，建议销号"))
     LedgerChange.objects.bulk_create(changes)
 
 
@@ -363,14 +377,14 @@ def _shown(value: object) -> str:
 @transaction.atomic
 def confirm_close(*, user: User, row_id: int) -> LedgerRow:
     """A reviewer (county office or supervisor) confirms a proposed close (销号); refused unless the class
-    is within its limit at the configured number of consecutive snapshots."""
+    is within its limit at the configured number of consecutive snapshots, or has graduated."""
     row = _row(user, row_id)
     if not scope.can_review(user, row.county):
         raise PermissionDenied("销号须由县级督导室或督学核验确认")
     rules = rules_for(row.county)
-    if row.status != Status.PROPOSED or not _recent(row.county, rules).within(key_of(row)):
+    if row.status != Status.PROPOSED or not _recent(row.county, rules).closable(key_of(row)):
         raise WorkflowError(
-            f"该班级须在最近连续 {rules.closing_snapshots} 次统计中均不超过限额，才能销号；"
+            f"该班级须在最近连续 {rules.closing_snapshots} 次统计中均不超过限额（或已毕业离校），才能销号；"
             f"当前状态为“{row.get_status_display()}”"
         )
     LedgerChange.objects.bulk_create([_set_status(row, Status.CLOSED, user, "核验确认销号")])
