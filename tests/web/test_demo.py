@@ -170,3 +170,76 @@ def test_demo_on_a_taken_port_exits_2_with_a_chinese_message(tmp_path: Path) -> 
         )
     assert done.returncode == 2
     assert f"端口 {port} 已被占用" in done.stderr
+
+
+@pytest.fixture
+def demo_county(db: None) -> Organisation:
+    """A small demo city; its first county, the one with working ledgers (demo-county-1's)."""
+    load_demo(counties=2, schools_per_county=24)
+    return Organisation.objects.filter(kind="county").order_by("path").first()  # type: ignore[return-value]
+
+
+def test_the_demo_county_has_groups_with_members_pairings_and_a_scorecard(demo_county: Organisation) -> None:
+    from junheng.web.groups.models import Group, Pairing, ScorecardItem
+
+    groups = Group.objects.filter(county=demo_county)
+    assert {g.type.name for g in groups} == {"紧密型", "城乡共建"}
+    assert all(g.memberships.count() >= 3 for g in groups)
+    assert [m.left.year for g in groups for m in g.memberships.all() if m.left] == [2025]
+    assert Pairing.objects.filter(county=demo_county, reviews__year=2024).count() == 2
+    assert all(item.name.startswith("示例") for item in ScorecardItem.objects.filter(county=demo_county))
+
+
+def test_the_demo_ledger_opens_rows_for_classes_over_the_limit_and_flags_an_intake(demo_county: Organisation) -> None:
+    from django.contrib.auth.models import User
+
+    from junheng.web.classes import services
+    from junheng.web.classes.models import LedgerRow
+
+    office = User.objects.get(username="demo-county-1")
+    ledger = services.ledger(user=office, county_id=demo_county.pk)
+    assert [s.term for s in ledger.snapshots] == ["2024春", "2024秋", "2025春"]
+    limits = ledger.rules.limits
+    assert any(row.students_found > limits[row.level] + 10 for row in ledger.rows)
+    assert {row.status for row in ledger.rows} >= {
+        LedgerRow.Status.OPEN,
+        LedgerRow.Status.IN_PROGRESS,
+        LedgerRow.Status.PROPOSED,
+    }
+    assert [c.over_limit for c in ledger.intakes].count(True) == 1
+    assert Organisation.objects.filter(parent=demo_county, township="城关镇").exists()
+
+
+def test_the_demo_places_have_a_catchment_short_of_places(demo_county: Organisation) -> None:
+    from django.contrib.auth.models import User
+
+    from junheng.web.places import services
+
+    office = User.objects.get(username="demo-county-1")
+    places = services.map_data(user=office, county_id=demo_county.pk)
+    assert {c.warning for c in places.catchments} & {"red", "yellow"}
+    assert sum(s.lat is None for s in places.schools) == 2
+    view = services.county_places(user=office, county_id=demo_county.pk, method="户籍")
+    assert view.gaps.height and view.per_1000.height
+
+
+def test_every_ledger_page_of_the_demo_answers_demo_county_1(demo_county: Organisation) -> None:
+    from django.test import Client
+
+    from junheng.web.groups.models import Group
+
+    client = Client()
+    assert client.login(username="demo-county-1", password=DEMO_PASSWORD)
+    pages = {
+        f"/groups/county/{demo_county.pk}/": "教育集团",
+        f"/groups/county/{demo_county.pk}/scorecard/": "示例：年度联合活动次数",
+        f"/classes/county/{demo_county.pk}/": "2025春",
+        f"/places/county/{demo_county.pk}/": "城关学区（小学）",
+        f"/places/county/{demo_county.pk}/map/": "城关学区（小学）",
+        f"/places/county/{demo_county.pk}/map.json": "城关学区（小学）",
+    }
+    pages |= {f"/groups/{g.pk}/": g.name for g in Group.objects.filter(county=demo_county)}
+    for url, shown in pages.items():
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert shown in answer.content.decode(), url

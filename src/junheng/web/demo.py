@@ -11,6 +11,7 @@ from django.db import transaction
 from junheng.standards import load_standard
 from junheng.synth import brought_up, synthesize
 from junheng.web.collection.models import RECORD_FIELDS, Round, SchoolRecord
+from junheng.web.demo_ledgers import load_demo_ledgers
 from junheng.web.orgs.models import Membership, Organisation, Role
 
 DEMO_PASSWORD = "junheng-demo"
@@ -103,4 +104,5 @@ def load_demo(
     ]:
         user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=name)
         Membership.objects.create(user=user, organisation=organisation, role=role)
+    load_demo_ledgers(first, table, seed=seed, office=User.objects.get(username="demo-county-1"))
     return True
