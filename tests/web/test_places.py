@@ -36,9 +36,9 @@ GEOJSON = {
     ],
 }
 CAPACITIES = (
-    "学校标识码,年度,学区,小学设计班数,初中设计班数,小学标准班额,初中标准班额,纬度,经度\n"
-    "4521010001,2025,城东学区,24,0,,,22.05,108.05\n"
-    "4521010002,2025,城东学区,0,0,,,,\n"
+    "学校标识码,年度,小学学区,初中学区,小学设计班数,初中设计班数,小学标准班额,初中标准班额,纬度,经度\n"
+    "4521010001,2025,城东学区,,24,0,,,22.05,108.05\n"
+    "4521010002,2025,城东学区,,0,0,,,,\n"
 )
 
 
@@ -115,9 +115,9 @@ def test_the_county_page_shows_places_demand_gap_and_warning(tree: Tree, office:
 
 def test_an_upload_with_bad_cells_lists_each_and_stores_nothing(tree: Tree, office: Client) -> None:
     text = (
-        "学校标识码,年度,学区,小学设计班数,初中设计班数,小学标准班额,初中标准班额,纬度,经度\n"
-        "4521010001,2025,城东学区,24,0,,,22.05,108.05\n"
-        "4521020001,25,无此学区,二十,0,,,95,108\n"
+        "学校标识码,年度,小学学区,初中学区,小学设计班数,初中设计班数,小学标准班额,初中标准班额,纬度,经度\n"
+        "4521010001,2025,城东学区,,24,0,,,22.05,108.05\n"
+        "4521020001,25,无此学区,,二十,0,,,95,108\n"
     )
     response = _post(office, reverse("places:upload", args=[tree.county.pk, "capacities"]), "cap.csv", text)
     page = response.content.decode()  # type: ignore[attr-defined]
@@ -125,7 +125,7 @@ def test_an_upload_with_bad_cells_lists_each_and_stores_nothing(tree: Tree, offi
     for column in ("年度", "小学设计班数", "纬度"):
         assert f"<td>3</td><td>{column}</td>" in page
     assert not SchoolCapacity.objects.exists()
-    text = CAPACITIES.splitlines()[0] + "\n4521020001,2025,无此学区,20,0,,,,\n"
+    text = CAPACITIES.splitlines()[0] + "\n4521020001,2025,无此学区,,20,0,,,,\n"
     page = _post(office, reverse("places:upload", args=[tree.county.pk, "capacities"]), "c.csv", text).content.decode()  # type: ignore[attr-defined]
     assert "不是示范县的学校" in page and "学区“无此学区”不存在" in page
     assert not SchoolCapacity.objects.exists()
@@ -212,7 +212,7 @@ def test_county_births_without_a_catchment_give_a_county_row_beside_the_catchmen
     → 330: 2,130 against all the county's places, 24 × 45 + 20 × 45 = 1,980 → red, 150 short. 城东's own
     births (110 a year → 660) stay in its own row and are not added to the county's."""
     county = tree.county.pk
-    capacities = CAPACITIES.replace("4521010002,2025,城东学区,0,0,,,,", "4521010002,2025,,20,0,,,,")
+    capacities = CAPACITIES.replace("4521010002,2025,城东学区,,0,0,,,,", "4521010002,2025,,,20,0,,,,")
     _post(office, reverse("places:upload", args=[county, "capacities"]), "cap.csv", capacities)
     births = "学区,出生年度,口径,出生人口\n" + "".join(
         f",{y},户籍,300\n城东学区,{y},户籍,110\n" for y in range(2014, 2020)
@@ -275,3 +275,61 @@ def test_a_county_missing_residents_and_early_capacities_sees_what_to_upload(tre
     cells = re.search(r'data-year="2026" data-level="primary">(.*?)</tr>', per_1000, re.S).group(1)  # type: ignore[union-attr]
     assert re.findall(r"<td>(.*?)</td>", cells) == ["2026", "小学", "1080", "未上传常住人口", "—", "80", "—"]
     assert "<td>2025</td><td>小学</td><td>未上传学位</td><td>10000</td>" in per_1000
+
+
+NINE_YEAR = (
+    "学校标识码,年度,小学学区,初中学区,小学设计班数,初中设计班数,小学标准班额,初中标准班额,纬度,经度\n"
+    "4521010001,2025,城东学区,城西学区,24,9,,,22.05,108.05\n"
+)
+
+
+def test_a_nine_year_school_serves_a_primary_and_a_junior_catchment(
+    tree: Tree, office: Client, users: dict[str, User]
+) -> None:
+    """24 primary classes × 45 go to 城东学区 and 9 junior classes × 50 to 城西学区, each in its own 学段."""
+    _post(office, reverse("places:upload", args=[tree.county.pk, "capacities"]), "cap.csv", NINE_YEAR)
+    stored = SchoolCapacity.objects.get()
+    assert (stored.catchment_primary.name, stored.catchment_junior.name) == ("城东学区", "城西学区")  # type: ignore[union-attr]
+    table = services.capacity_table(list(SchoolCapacity.objects.select_related("school")))
+    places = {(r["catchment"], r["level"]): r["design_classes"] for r in table.iter_rows(named=True)}
+    assert places == {("城东学区", "primary"): 24, ("城西学区", "junior"): 9}
+    county_map = services.map_data(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk)
+    school = next(s for s in county_map.schools if s.code == "4521010001")
+    assert school.catchment == "城东学区、城西学区"
+
+
+def test_a_catchment_in_the_column_of_the_other_level_is_refused(tree: Tree, office: Client) -> None:
+    text = NINE_YEAR.replace("城东学区,城西学区", "城西学区,城东学区")
+    response = _post(office, reverse("places:upload", args=[tree.county.pk, "capacities"]), "cap.csv", text)
+    page = response.content.decode()  # type: ignore[attr-defined]
+    assert "学区“城西学区”是初中学区，不能填在“小学学区”列" in page
+    assert "学区“城东学区”是小学学区，不能填在“初中学区”列" in page
+    assert not SchoolCapacity.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_a_stored_catchment_to_the_field_of_its_level() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from junheng.web.orgs.models import Organisation
+
+    before = ("places", "0002_births_one_county_births_per_year")
+    after = ("places", "0003_capacity_catchment_per_level")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old = executor.loader.project_state([before]).apps
+    county = Organisation.objects.create(kind="county", name="示范县", code="452101")
+    schools = [
+        Organisation.objects.create(kind="school", name=f"学校{i}", code=f"452101000{i}", parent=county) for i in (1, 2)
+    ]
+    catchment = old.get_model("places", "Catchment")
+    east = catchment.objects.create(county_id=county.pk, name="城东学区", level="primary")
+    west = catchment.objects.create(county_id=county.pk, name="城西学区", level="junior")
+    capacity = old.get_model("places", "SchoolCapacity")
+    capacity.objects.create(school_id=schools[0].pk, year=2025, catchment_id=east.pk, design_classes_primary=24)
+    capacity.objects.create(school_id=schools[1].pk, year=2025, catchment_id=west.pk, design_classes_junior=9)
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+    moved = {c.school.code: (c.catchment_primary_id, c.catchment_junior_id) for c in SchoolCapacity.objects.all()}
+    assert moved == {"4521010001": (east.pk, None), "4521010002": (None, west.pk)}

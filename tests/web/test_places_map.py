@@ -38,7 +38,7 @@ def _record(school: Organisation, **overrides: Any) -> None:
 
 def _capacity(school: Organisation, catchment: Catchment | None, classes: int, **where: float) -> None:
     SchoolCapacity.objects.create(
-        school=school, year=2025, catchment=catchment, design_classes_primary=classes, **where
+        school=school, year=2025, catchment_primary=catchment, design_classes_primary=classes, **where
     )
 
 

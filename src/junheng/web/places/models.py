@@ -36,17 +36,39 @@ class Catchment(models.Model):
 
 
 class SchoolCapacity(models.Model):
-    """A school's design classes of a year; class size blank: the standard's (G5: 45/50)."""
+    """A school's design classes of a year; class size blank: the standard's (G5: 45/50). A school teaching
+    both 学段 (九年一贯制) may serve a primary catchment and a junior one."""
 
     school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="capacities")
     year = models.PositiveSmallIntegerField("年度")
-    catchment = models.ForeignKey(Catchment, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
+    catchment_primary = models.ForeignKey(
+        Catchment,
+        verbose_name="小学学区",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="primary_schools",
+        limit_choices_to={"level": "primary"},
+    )
+    catchment_junior = models.ForeignKey(
+        Catchment,
+        verbose_name="初中学区",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="junior_schools",
+        limit_choices_to={"level": "junior"},
+    )
     design_classes_primary = models.PositiveIntegerField("小学设计班数", default=0)
     design_classes_junior = models.PositiveIntegerField("初中设计班数", default=0)
     class_size_primary = models.PositiveSmallIntegerField("小学标准班额", null=True, blank=True)
     class_size_junior = models.PositiveSmallIntegerField("初中标准班额", null=True, blank=True)
     latitude = models.FloatField("纬度", null=True, blank=True)
     longitude = models.FloatField("经度", null=True, blank=True)
+
+    def catchment(self, level: str) -> Catchment | None:
+        """The catchment this school's places of `level` serve."""
+        return self.catchment_primary if level == Level.PRIMARY else self.catchment_junior
 
     class Meta:
         verbose_name = "学校学位容量"

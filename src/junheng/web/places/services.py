@@ -9,7 +9,7 @@ reads a fixed number of queries, however many schools and catchments the county 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +58,7 @@ def _capacities(county: Organisation) -> list[SchoolCapacity]:
     """The county's capacity rows with their school and catchment, in one query."""
     return list(
         SchoolCapacity.objects.filter(school__path__startswith=county.path)
-        .select_related("catchment", "school")
+        .select_related("catchment_primary", "catchment_junior", "school")
         .order_by("year", "school__code")
     )
 
@@ -66,7 +66,7 @@ def _capacities(county: Organisation) -> list[SchoolCapacity]:
 def capacity_table(capacities: Sequence[SchoolCapacity]) -> pl.DataFrame:
     """Capacity rows long by 学段 (engine.places)."""
     rows = [
-        (c.school.code, c.year, c.catchment.name if c.catchment else None, level, getattr(c, classes), getattr(c, size))
+        (c.school.code, c.year, _name(c.catchment(level)), level, getattr(c, classes), getattr(c, size))
         for c in capacities
         for level, (classes, size) in LEVEL_FIELDS.items()
     ]
@@ -79,6 +79,10 @@ def capacity_table(capacities: Sequence[SchoolCapacity]) -> pl.DataFrame:
         "class_size": pl.Int64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _name(catchment: Catchment | None) -> str | None:
+    return None if catchment is None else catchment.name
 
 
 def _projected(county: Organisation, standard: Standard, capacities: pl.DataFrame, years: list[int]) -> pl.DataFrame:
@@ -98,11 +102,11 @@ def _projected(county: Organisation, standard: Standard, capacities: pl.DataFram
     enrolment = pl.concat(
         [t.select("school_id", "year", "students_primary", "students_junior") for t in [base, *projected.values()]]
     ).unique(["school_id", "year"], keep="first")
-    assigned = capacities.sort("year").group_by("school").agg(pl.col("catchment").last())
+    assigned = capacities.sort("year").group_by("school", "level").agg(pl.col("catchment").last())
     return (
         enrolment.unpivot(["students_primary", "students_junior"], index=["school_id", "year"], variable_name="level")
         .with_columns(pl.col("level").str.strip_prefix("students_"), pl.col("year").cast(pl.Int64))
-        .join(assigned, left_on="school_id", right_on="school")
+        .join(assigned, left_on=["school_id", "level"], right_on=["school", "level"])
         .filter(pl.col("catchment").is_not_null())
         .group_by("catchment", "year", "level")
         .agg(pl.col("value").fill_null(0).sum().cast(pl.Float64).alias("demand"))
@@ -181,8 +185,8 @@ class MapSchool:
     code: str
     lat: float | None  # None: no coordinates uploaded, listed beside the map
     lon: float | None
-    catchment: str | None
-    warning: str | None  # its catchment's warning that year
+    catchment: str | None  # its catchments, 、-joined (a 九年一贯制 school may serve two)
+    warning: str | None  # its catchments' warning that year (the worse of two)
     rule: str  # 达标, 未达标 or 未判定 (no records of that year, or outside the rule's scope)
 
 
@@ -225,6 +229,15 @@ class PlacesMap:
         }
 
 
+WARNING_ORDER = (places.GREEN, places.YELLOW, places.RED)
+
+
+def _worst(warnings: Iterable[str | None]) -> str | None:
+    """The most serious of the warnings of a school's catchments (a 九年一贯制 school may have two)."""
+    known = [w for w in warnings if w in WARNING_ORDER]
+    return max(known, key=WARNING_ORDER.index) if known else None
+
+
 def map_data(*, user: User, county_id: int, year: int | None = None, method: str = PROJECTION) -> PlacesMap:
     """The catchments coloured by their warning in `year` (default: the latest year with capacities) and
     every school of the county with its coordinates (those of its latest row at or before `year` that has
@@ -256,15 +269,15 @@ def map_data(*, user: User, county_id: int, year: int | None = None, method: str
     schools = []
     for school in county.subtree().filter(kind=Organisation.Kind.SCHOOL).order_by("code"):
         row, point = latest.get(school.pk), located.get(school.pk)
-        catchment = row.catchment.name if row is not None and row.catchment is not None else None
+        served = [] if row is None else [c.name for c in (row.catchment_primary, row.catchment_junior) if c is not None]
         schools.append(
             MapSchool(
                 school.name,
                 school.code,
                 point.latitude if point else None,
                 point.longitude if point else None,
-                catchment,
-                warnings.get(catchment) if catchment else None,
+                "、".join(served) or None,
+                _worst(warnings.get(name) for name in served),
                 RULE_STATES[verdicts.get(school.code)],
             )
         )

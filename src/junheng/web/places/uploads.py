@@ -25,6 +25,8 @@ from junheng.web.orgs.scope import User
 from junheng.web.places.models import Births, Catchment, HousingDelivery, Level, Residents, SchoolCapacity, Series
 
 LEVELS = {"小学": Level.PRIMARY, "初中": Level.JUNIOR, "primary": Level.PRIMARY, "junior": Level.JUNIOR}
+# Columns naming a catchment, and the 学段 the catchment must serve (None: any).
+CATCHMENT_COLUMNS: Mapping[str, Level | None] = {"学区": None, "小学学区": Level.PRIMARY, "初中学区": Level.JUNIOR}
 
 
 def _manager(user: User, county_id: int) -> Organisation:
@@ -151,7 +153,8 @@ def _resolver(county: Organisation, upload: Upload) -> Resolver:
         if "学校标识码" in upload.columns
         else {}
     )
-    catchments = {c.name: c for c in Catchment.objects.filter(county=county)} if "学区" in upload.columns else {}
+    named = [label for label in CATCHMENT_COLUMNS if label in upload.columns]
+    catchments = {c.name: c for c in Catchment.objects.filter(county=county)} if named else {}
 
     def resolve(row: dict[str, Any]) -> list[tuple[str, str, str]]:
         problems: list[tuple[str, str, str]] = []
@@ -160,11 +163,17 @@ def _resolver(county: Organisation, upload: Upload) -> Resolver:
             row["学校标识码"] = schools.get(code)
             if row["学校标识码"] is None:
                 problems.append(("学校标识码", f"学校标识码“{code}”不是{county.name}的学校；请核对", code))
-        if row.get("学区") is not None:
-            name = row["学区"]
-            row["学区"] = catchments.get(name)
-            if row["学区"] is None:
-                problems.append(("学区", f"学区“{name}”不存在；请先上传学区边界（GeoJSON）或核对名称", name))
+        for label in named:
+            name = row[label]
+            if name is None:
+                continue
+            row[label] = found = catchments.get(name)
+            level = CATCHMENT_COLUMNS[label]
+            if found is None:
+                problems.append((label, f"学区“{name}”不存在；请先上传学区边界（GeoJSON）或核对名称", name))
+            elif level is not None and found.level != level:
+                message = f"学区“{name}”是{found.get_level_display()}学区，不能填在“{label}”列；请核对"
+                problems.append((label, message, name))
         return problems
 
     return resolve
@@ -176,7 +185,8 @@ def _store_capacities(county: Organisation, rows: list[dict[str, Any]]) -> None:
             school=r["学校标识码"],
             year=r["年度"],
             defaults={
-                "catchment": r["学区"],
+                "catchment_primary": r["小学学区"],
+                "catchment_junior": r["初中学区"],
                 "design_classes_primary": r["小学设计班数"],
                 "design_classes_junior": r["初中设计班数"],
                 "class_size_primary": r["小学标准班额"],
@@ -221,7 +231,8 @@ UPLOADS = {
         {
             "学校标识码": _required(_text),
             "年度": _year,
-            "学区": _text,
+            "小学学区": _text,
+            "初中学区": _text,
             "小学设计班数": _whole,
             "初中设计班数": _whole,
             "小学标准班额": _optional_whole,
