@@ -55,7 +55,9 @@ def county_ledger(request: HttpRequest, county_id: int) -> HttpResponse:
         "bands": ledger.rules.bands,
         "targets": ledger.rules.targets,
         "by_township": _breakdown_rows(ledger.by_township, ledger.rules),
-        "by_school": _breakdown_rows(ledger.by_school, ledger.rules),
+        # schools with a class over 45/50 first, in full; the others folded away (a county has hundreds)
+        "by_school": [g for g in _breakdown_rows(ledger.by_school, ledger.rules) if g["over_limit"]],
+        "by_school_within": [g for g in _breakdown_rows(ledger.by_school, ledger.rules) if not g["over_limit"]],
         "intakes": ledger.intakes,
         "flagged": sum(check.over_limit for check in ledger.intakes),
         "can_manage": scope.can_manage(request.user, ledger.county),
