@@ -199,6 +199,10 @@ def test_demand_from_the_schools_own_enrolment_projected(tree: Tree, users: dict
     row = table.filter((table["catchment"] == "城东学区") & (table["year"] == 2025)).row(0, named=True)
     assert row["base"] == 900  # 600 + 300 students of the two schools in 城东学区
     assert row["places"] == 1080
+    # demand is projected five years ahead ([places].horizon_years); the 2025 places stand until changed
+    east = table.filter(table["catchment"] == "城东学区")
+    assert east["year"].to_list() == [2025, 2026, 2027, 2028, 2029, 2030]
+    assert set(east["places"].to_list()) == {1080} and east["base"].null_count() == 0
 
 
 def _row(page: str, scope: str, name: str, year: int) -> list[str]:

@@ -39,6 +39,7 @@ class PlacesRules:
     norm_per_1000_residents: Mapping[str, float]
     class_size: Mapping[str, int]
     grades: Mapping[str, int]
+    horizon_years: int
 
     @classmethod
     def of(cls, standard: Standard) -> PlacesRules:
@@ -53,6 +54,7 @@ class PlacesRules:
             norm_per_1000_residents={str(k): float(Decimal(v)) for k, v in raw["norm_per_1000_residents"].items()},
             class_size={str(k): int(v) for k, v in standard.raw["class_size"]["limits"].items()},
             grades={str(k): int(v) for k, v in grades.items()},
+            horizon_years=int(raw["horizon_years"]),
         )
 
     def per_level(self, values: Mapping[str, float]) -> pl.Expr:

@@ -86,8 +86,8 @@ def _name(catchment: Catchment | None) -> str | None:
 
 
 def _projected(county: Organisation, standard: Standard, capacities: pl.DataFrame, years: list[int]) -> pl.DataFrame:
-    """Demand from the schools' own enrolment: the latest collected year projected (plan.projection),
-    each school's students counted in its catchment."""
+    """Demand from the schools' own enrolment: the latest collected year projected (plan.projection) to
+    `[places].horizon_years` past it, each school's students counted in its catchment of the 学段."""
     schema: dict[str, pl.DataType] = {
         "catchment": pl.String(),
         "year": pl.Int64(),
@@ -98,7 +98,8 @@ def _projected(county: Organisation, standard: Standard, capacities: pl.DataFram
     if latest is None or capacities.height == 0:
         return pl.DataFrame(schema=schema)
     base = county_table(county, latest.year)
-    projected = project(base, standard, max([latest.year, *years]))
+    horizon = latest.year + places.PlacesRules.of(standard).horizon_years
+    projected = project(base, standard, max([horizon, *years]))
     enrolment = pl.concat(
         [t.select("school_id", "year", "students_primary", "students_junior") for t in [base, *projected.values()]]
     ).unique(["school_id", "year"], keep="first")
