@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from junheng.engine import evaluate
 from junheng.engine.groups import (
     UNGROUPED,
+    balance_by_year,
     core_member_gaps,
     coverage,
     member_progress,
@@ -226,3 +227,32 @@ def test_member_progress_without_a_core_school_of_that_level_has_no_ratio() -> N
     assert progress.height == len(NATIONAL.indicators)
     assert progress["core"].null_count() == progress.height
     assert progress["ratio"].null_count() == progress.height
+
+
+def test_balance_by_year_shows_a_group_closing_its_gap() -> None:
+    """Two schools of one group: sports ground 12 and 4 ㎡ a student in 2024, 10 and 8 in 2025. The
+    group's mean CV falls; the county row (with a third school outside the group) comes first."""
+
+    def year(y: int, a: float, b: float) -> list[dict[str, object]]:
+        return [
+            primary_school("a", students=200, year=y, sports_area_m2=200 * a),
+            primary_school("b", students=100, year=y, sports_area_m2=100 * b),
+            primary_school("c", students=300, year=y),
+        ]
+
+    parts = evaluate(table(*year(2024, 12.0, 4.0), *year(2025, 10.0, 8.0)), NATIONAL).schools
+    groups = pl.DataFrame(
+        [(y, s, "城东", s == "a") for y in (2024, 2025) for s in ("a", "b")],
+        schema={"year": parts.schema["year"], "school_id": pl.String, "group": pl.String, "core": pl.Boolean},
+        orient="row",
+    )
+    balance = balance_by_year(parts, groups, NATIONAL)
+    assert balance.select("group", "year").rows() == [("全县", 2024), ("全县", 2025), ("城东", 2024), ("城东", 2025)]
+    own = balance.filter(pl.col("group") == "城东")
+    assert own["schools"].to_list() == [2, 2]
+    first, second = own["mean_cv"].to_list()
+    assert second < first
+    within = within_group_coefficients(
+        parts.filter(pl.col("year") == 2024), groups.filter(pl.col("year") == 2024), NATIONAL
+    )
+    assert first == pytest.approx(within["cv"].mean())

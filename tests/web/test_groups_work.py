@@ -484,3 +484,45 @@ def test_the_lists_page_costs_the_same_queries_for_long_lists(
         GroupType.objects.create(county=tree.county, name=f"类型{n}")
     with django_assert_num_queries(6):
         assert "类型9" in _text(office.get(url))
+
+
+# Whether grouping narrows gaps, year by year ---------------------------------------------------------------
+
+
+def test_the_county_page_shows_each_groups_mean_within_cv_beside_the_county(
+    world: Group, tree: Tree, users: dict[str, User]
+) -> None:
+    # On 31 December 2025 the group holds 实验小学 (200 at 12 ㎡) and 第三小学 (100 at 4 ㎡): the sports-ground
+    # mean is 2,800 ÷ 300 = 9.333 ㎡ and its CV sqrt((200 × 2.667² + 100 × 5.333²) ÷ 300) ÷ 9.333 = 0.404.
+    table = services.balance(tree.county)
+    assert table is not None
+    within = services.analysis(tree.county, YEAR).within
+    assert within.filter(within["indicator"] == "L5")["cv"][0] == pytest.approx(0.40406, abs=1e-5)
+    group = table.filter(table["group"] == "城东教育集团").row(0, named=True)
+    assert (group["year"], group["level"], group["schools"]) == (YEAR, "primary", 2)
+    assert group["mean_cv"] == pytest.approx(within["cv"].mean())  # the engine's CVs on the same schools
+    assert table["group"][0] == "全县"
+    html = _text(_client(users[Role.OBSERVER]).get(reverse("groups:county", args=[tree.county.pk])))
+    section = html.split('id="balance"')[1].split("</section>")[0]
+    assert 'data-group="全县"' in section and 'data-group="城东教育集团"' in section
+    assert f"{group['mean_cv']:.3f}" in section
+
+
+def test_the_county_page_costs_the_same_queries_for_many_groups(
+    world: Group,
+    tree: Tree,
+    third: Organisation,
+    users: dict[str, User],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    client = _client(users[Role.OBSERVER])
+    url = reverse("groups:county", args=[tree.county.pk])
+    client.get(url)
+    with django_assert_num_queries(17) as one:
+        client.get(url)
+    for n in range(6):
+        extra = Group.objects.create(county=tree.county, name=f"集团{n}", type=world.type)
+        Membership.objects.create(group=extra, school=tree.other_school, joined=Day(2020, 1, 1))
+        Membership.objects.create(group=extra, school=third, role="core", joined=Day(2021, 1, 1))
+    with django_assert_num_queries(len(one)):
+        client.get(url)

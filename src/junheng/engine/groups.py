@@ -226,3 +226,32 @@ def member_progress(parts: pl.DataFrame, groups: pl.DataFrame, standard: Standar
         pl.when(pl.col("core") != 0).then(pl.col("value") / pl.col("core")).alias("ratio"),
         (pl.col("value") - pl.col("core")).alias("difference"),
     ).sort("group", "school_id", "level", "year", maintain_order=True)
+
+
+COUNTY = "全县"
+
+
+def balance_by_year(parts: pl.DataFrame, groups: pl.DataFrame, standard: Standard) -> pl.DataFrame:
+    """Whether grouping narrows gaps, year by year: the mean of the indicators' official CVs (standard.md
+    §3) within each group's members of that year, and over the whole county for comparison.
+
+    `parts` are the evaluated school parts of several years (with `year`), `groups` the memberships in
+    force each year (`year`, `school_id`, `group`). One row per year, group (`全县` for the county) and
+    学段: `schools`, `mean_cv` (the mean over the indicators whose CV is defined; null if none is).
+    """
+    specs = _specs(standard)
+    members = parts.join(groups.select("year", "school_id", "group"), on=["year", "school_id"], how="inner")
+    within = coefficients_by_group(members, ["year", "group", "level"], specs)
+    county = coefficients_by_group(parts, ["year", "level"], specs).with_columns(pl.lit(COUNTY).alias("group"))
+    level_order = {lv: i for i, lv in enumerate(standard.levels)}
+    return (
+        pl.concat([county.select(within.columns), within])
+        .group_by("year", "group", "level", maintain_order=True)
+        .agg(pl.col("schools").first(), pl.col("cv").mean().alias("mean_cv"))
+        .with_columns(
+            (pl.col("group") != COUNTY).alias("_group"),
+            pl.col("level").replace_strict(level_order, return_dtype=pl.Int32).alias("_level"),
+        )
+        .sort("_group", "group", "_level", "year")
+        .drop("_group", "_level")
+    )

@@ -325,12 +325,10 @@ def exchange_years(exchanges: Sequence[TeacherExchange], today: datetime.date) -
     return years
 
 
-def progress(county: Organisation, found_group: Group) -> pl.DataFrame | None:
-    """`engine.groups.member_progress` of the group over every year with data, with the memberships in
-    force on each 31 December; None without a year in which the group had members with data. One query
-    for the memberships, then the records of each year."""
+def _yearly(county: Organisation, memberships: Sequence[Membership]) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """The evaluated school parts of every year with data and the memberships in force on each 31
+    December (with `year`), for the years in which some membership was in force; None without one."""
     standard = standard_for(county)
-    memberships = list(found_group.memberships.select_related("group", "school"))
     parts, tables = [], []
     for year in years_with_data(county):
         table = memberships_on(memberships, year_end(year))
@@ -340,7 +338,23 @@ def progress(county: Organisation, found_group: Group) -> pl.DataFrame | None:
         tables.append(table.with_columns(pl.lit(year).cast(parts[-1].schema["year"]).alias("year")))
     if not parts:
         return None
-    return engine.member_progress(pl.concat(parts, how="diagonal_relaxed"), pl.concat(tables), standard)
+    return pl.concat(parts, how="diagonal_relaxed"), pl.concat(tables)
+
+
+def progress(county: Organisation, found_group: Group) -> pl.DataFrame | None:
+    """`engine.groups.member_progress` of the group over every year with data, with the memberships in
+    force on each 31 December; None without a year in which the group had members with data. One query
+    for the memberships, then the records of each year."""
+    yearly = _yearly(county, list(found_group.memberships.select_related("group", "school")))
+    return None if yearly is None else engine.member_progress(*yearly, standard_for(county))
+
+
+def balance(county: Organisation) -> pl.DataFrame | None:
+    """`engine.groups.balance_by_year` for the county's groups over every year with data (the mean
+    within-group CV of each group beside the county's); None before any group had members."""
+    memberships = list(Membership.objects.filter(group__county=county).select_related("group", "school"))
+    yearly = _yearly(county, memberships)
+    return None if yearly is None else engine.balance_by_year(*yearly, standard_for(county))
 
 
 # The county's own lists ----------------------------------------------------------------------------------

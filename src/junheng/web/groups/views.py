@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from junheng.engine.groups import COUNTY
 from junheng.web.collection.services import standard_for
 from junheng.web.dashboards.queries import years_with_data
 from junheng.web.groups import services
@@ -77,7 +78,28 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
     if context["analysis"] is not None:
         context["grouped_vs_not"] = _rows(context["analysis"].grouped_vs_not, found.county)
         context["by_group"] = _rows(context["analysis"].by_group, found.county)
+    context["balance"] = _balance(services.balance(found.county))
     return render(request, "groups/county.html", context)
+
+
+def _balance(table: pl.DataFrame | None) -> dict[str, Any] | None:
+    """The groups' mean within-group CV as one row per group and 学段, a cell per year (the county first)."""
+    if table is None:
+        return None
+    years = sorted(table["year"].unique().to_list())
+    rows = []
+    for (group, level), cells in table.group_by("group", "level", maintain_order=True):
+        values = dict(zip(cells["year"].to_list(), cells["mean_cv"].to_list(), strict=True))
+        rows.append(
+            {
+                "group": group,
+                "level": level,
+                "level_name": LEVELS.get(str(level), str(level)),
+                "county": group == COUNTY,
+                "values": [values.get(y) for y in years],
+            }
+        )
+    return {"years": years, "rows": rows}
 
 
 def _progress(county: Organisation, found: Group) -> dict[str, Any]:
