@@ -20,9 +20,10 @@ import polars as pl
 from django.contrib.auth.models import User
 
 from junheng.engine.class_size import START_GRADES, school_year
+from junheng.engine.places import GRADES
 from junheng.web.classes import services as classes
 from junheng.web.classes.models import ClassRecord, LedgerRow, Snapshot
-from junheng.web.demo_places import GRADES, URBAN_TOWNSHIP, load_places
+from junheng.web.demo_places import URBAN_TOWNSHIP, load_places
 from junheng.web.groups import scorecards
 from junheng.web.groups import services as groups
 from junheng.web.groups.models import ActivityKind, GroupType, Membership, ScorecardItem, TeacherExchange

@@ -9,12 +9,12 @@ import numpy as np
 import polars as pl
 from django.contrib.auth.models import User
 
+from junheng.engine.places import GRADES
 from junheng.web.orgs.models import Organisation
 from junheng.web.places.models import Births, Catchment, HousingDelivery, Residents, SchoolCapacity, Series
 from junheng.web.places.uploads import upload_catchments
 
 URBAN_TOWNSHIP = "城关镇"
-GRADES = {"primary": 6, "junior": 3}
 BIRTH_YEARS = range(2014, 2021)
 
 # School places -----------------------------------------------------------------------------------------
