@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 
-from junheng.web.classes import services
+from junheng.web.classes import imports, services
 from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, Snapshot
 from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.orgs.models import Role
@@ -35,7 +35,7 @@ def _import(tmp_path: Path, user: User, tree: Tree, term: str, day: int, one_two
         f"{SCHOOL},小学,3,1班,{one_two}\n{SCHOOL},小学,3,2班,{other}\n"
         f"{OTHER},小学,1,1班,{other}\n{OTHER},初中,7,1班,{other}\n"
     )
-    return services.import_snapshot(
+    return imports.import_snapshot(
         user=user,
         county_id=tree.county.pk,
         term=term,
@@ -58,7 +58,7 @@ def test_a_class_of_46_opens_a_row_and_45_does_not(tmp_path: Path, tree: Tree, u
 
 def test_junior_50_is_within_its_limit(tmp_path: Path, tree: Tree, users: dict[str, User]) -> None:
     body = f"{OTHER},初中,7,1班,50\n{OTHER},初中,8,1班,51\n"
-    services.import_snapshot(
+    imports.import_snapshot(
         user=users[Role.COUNTY_OFFICE],
         county_id=tree.county.pk,
         term="2025秋",
@@ -147,7 +147,7 @@ def test_import_reports_each_bad_cell_and_stores_nothing(tmp_path: Path, tree: T
         f"{SCHOOL},小学,3,1班,41\n"  # row 6: the same class as row 2
     )
     with pytest.raises(InvalidData) as caught:
-        services.import_snapshot(
+        imports.import_snapshot(
             user=users[Role.COUNTY_OFFICE],
             county_id=tree.county.pk,
             term="2025秋",
@@ -166,7 +166,7 @@ def test_import_needs_the_county_office_and_a_later_date(tmp_path: Path, tree: T
     with pytest.raises(PermissionDenied):
         _import(tmp_path, users[Role.SUPERVISOR], tree, "T1", 1, 40)
     with pytest.raises(Http404):
-        services.import_snapshot(
+        imports.import_snapshot(
             user=users[Role.COUNTY_OFFICE],
             county_id=tree.other_county.pk,
             term="T1",

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.test import Client
 
 from junheng.engine.class_size import InvalidIntake
-from junheng.web.classes import services
+from junheng.web.classes import imports, intakes, services
 from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, PlannedIntake, Snapshot
 from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.orgs.models import Organisation, Role
@@ -33,9 +33,7 @@ def _import(
 ) -> Snapshot:
     path = tmp_path / f"{term}.csv"
     path.write_text(f"{header}\n{body}", encoding="utf-8")
-    return services.import_snapshot(
-        user=user, county_id=tree.county.pk, term=term, date=date, path=path, name=path.name
-    )
+    return imports.import_snapshot(user=user, county_id=tree.county.pk, term=term, date=date, path=path, name=path.name)
 
 
 def _class(grade: int, students: int) -> str:
@@ -188,7 +186,7 @@ def test_the_reject_form_on_the_row_page(tmp_path: Path, tree: Tree, users: dict
 def _plan(
     user: User, tree: Tree, level: str, grade: int, students: int, classes: int, school: Organisation | None = None
 ) -> PlannedIntake:
-    return services.plan_intake(
+    return intakes.plan_intake(
         user=user,
         county_id=tree.county.pk,
         school_id=(school or tree.school).pk,
@@ -304,7 +302,7 @@ def test_a_workbook_with_a_bad_cell_is_refused_cell_by_cell(tmp_path: Path, tree
         [[SCHOOL, "小学", 3, "1班", 60, "城关镇"], [SCHOOL, "小学", 3, "2班", "四十", "城关镇"]],
     )
     with pytest.raises(InvalidData) as caught:
-        services.import_snapshot(
+        imports.import_snapshot(
             user=users[Role.COUNTY_OFFICE],
             county_id=tree.county.pk,
             term="2025秋",

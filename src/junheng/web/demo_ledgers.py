@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 
 from junheng.engine.class_size import START_GRADES, school_year
 from junheng.engine.places import GRADES
+from junheng.web.classes import intakes
 from junheng.web.classes import services as classes
 from junheng.web.classes.models import ClassRecord, LedgerRow, Snapshot
 from junheng.web.demo_places import URBAN_TOWNSHIP, load_places
@@ -329,14 +330,14 @@ def _class_ledger(
         classes.update_ledger(county, snapshot)
         if number == 0:
             _measures(county, office)
-    intakes = [
+    planned = [
         (cast.primary[0], "primary", 540, 12),  # 45 a class: within the limit
         (cast.primary[1], "primary", 520, 10),  # 52 a class: the start-grade guard flags it
     ]
     if cast.junior:
-        intakes.append((cast.junior[0], "junior", 600, 12))
-    for school, level, students, count in intakes:
-        classes.plan_intake(
+        planned.append((cast.junior[0], "junior", 600, 12))
+    for school, level, students, count in planned:
+        intakes.plan_intake(
             user=office,
             county_id=county.pk,
             school_id=school.pk,

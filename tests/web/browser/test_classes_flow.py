@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, expect
 
-from junheng.web.classes import services
+from junheng.web.classes import imports
 from junheng.web.orgs.models import Membership, Organisation, Role
 from tests.web.browser.conftest import log_in
 
@@ -29,7 +29,7 @@ def test_record_a_measure_then_a_new_term_moves_the_county_share(
     Membership.objects.create(user=office, organisation=county, role=Role.COUNTY_OFFICE)
     first = tmp_path / "2025秋.csv"  # 1 大班额 (58) of 4 classes: 25.0 %
     first.write_text(HEADER + "".join(f"4521010001,小学,3,{n}班,{s}\n" for n, s in enumerate([58, 40, 40, 40], 1)))
-    services.import_snapshot(
+    imports.import_snapshot(
         user=office, county_id=county.pk, term="2025秋", date=datetime.date(2025, 9, 1), path=first, name=first.name
     )
     base = live_server.url

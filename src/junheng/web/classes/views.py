@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from junheng.engine.class_size import ClassSizeRules, InvalidIntake
-from junheng.web.classes import charts, services
+from junheng.web.classes import charts, imports, intakes, services
 from junheng.web.classes.forms import ImportForm, IntakeForm, MeasuresForm, RejectForm
 from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.orgs import scope
@@ -152,7 +152,7 @@ def plan_intake(request: HttpRequest, county_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.plan_intake(
+            intakes.plan_intake(
                 user=request.user,
                 county_id=county.pk,
                 school_id=data["school"].pk,
@@ -187,7 +187,7 @@ def import_classes(request: HttpRequest, county_id: int) -> HttpResponse:
             path = Path(folder) / f"classes{suffix}"
             path.write_bytes(upload.read())
             try:
-                snapshot = services.import_snapshot(
+                snapshot = imports.import_snapshot(
                     user=request.user,
                     county_id=county.pk,
                     term=form.cleaned_data["term"],
