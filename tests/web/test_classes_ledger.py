@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import Client
 
@@ -196,6 +197,54 @@ def _plan(
         students=students,
         classes=classes,
     )
+
+
+INTAKE_HEADER = "学校标识码,招生年份,学段,年级,计划招生人数,计划班数\n"
+
+
+def _upload_intakes(client: Client, tree: Tree, text: str, name: str = "计划.csv") -> str:
+    url = f"/classes/county/{tree.county.pk}/intake/"
+    upload = SimpleUploadedFile(name, text.encode("utf-8"))
+    return str(client.post(url, {"file": upload}, follow=True).content.decode())
+
+
+def test_intakes_imported_from_a_file_are_guarded_on_the_ledger(tree: Tree, users: dict[str, User]) -> None:
+    client = Client()
+    client.force_login(users[Role.COUNTY_OFFICE])
+    body = f"{SCHOOL},2026,小学,1,90,2\n{OTHER},2026,小学,1,91,2\n"
+    page = _upload_intakes(client, tree, INTAKE_HEADER + body)
+    assert "已导入 2 条起始年级招生计划" in page
+    assert sorted(PlannedIntake.objects.values_list("students", "classes")) == [(90, 2), (91, 2)]
+    assert "将产生 46 人的班级" in page  # 91 in 2 classes: flagged on the ledger, 3 classes needed
+    page = _upload_intakes(client, tree, INTAKE_HEADER + f"{OTHER},2026,小学,1,91,3\n")  # replaces the plan
+    assert PlannedIntake.objects.get(school=tree.other_school).classes == 3
+
+
+def test_an_intake_file_with_bad_cells_is_refused_cell_by_cell(tree: Tree, users: dict[str, User]) -> None:
+    client = Client()
+    client.force_login(users[Role.COUNTY_OFFICE])
+    body = (
+        f"{SCHOOL},2026,小学,1,90,2\n"  # good, but nothing is stored while another row is wrong
+        f"9999999999,26,高中,一,90,2\n"  # row 3: school, year, level and grade
+        f"{OTHER},2026,小学,2,60,0\n"  # row 4: grade 2 is not the start grade; 60 pupils in no class
+        f"{SCHOOL},2026,小学,1,40,1\n"  # row 5: the same plan as row 2
+    )
+    page = _upload_intakes(client, tree, INTAKE_HEADER + body)
+    assert "未保存任何数据" in page and not PlannedIntake.objects.exists()
+    for row, column in [(3, "学校标识码"), (3, "招生年份"), (3, "学段"), (3, "年级"), (4, "年级"), (4, "计划班数")]:
+        assert f"<td>{row}</td><td>{column}</td>" in page, (row, column)
+    assert "2 年级不是起始年级" in page and "计划招生 60 人却计划 0 个班" in page
+    assert "与第 2 行是同一学校、年份和学段" in page
+    page = _upload_intakes(client, tree, "学校标识码,学段\n1,小学\n")
+    assert "缺少列：招生年份、年级、计划招生人数、计划班数" in page
+
+
+def test_only_the_county_office_imports_intakes(tree: Tree, users: dict[str, User]) -> None:
+    client = Client()
+    client.force_login(users[Role.SUPERVISOR])
+    upload = SimpleUploadedFile("计划.csv", (INTAKE_HEADER + f"{SCHOOL},2026,小学,1,90,2\n").encode("utf-8"))
+    response = client.post(f"/classes/county/{tree.county.pk}/intake/", {"file": upload})
+    assert response.status_code == 403 and not PlannedIntake.objects.exists()
 
 
 def test_planned_intakes_are_checked_by_hand(tree: Tree, users: dict[str, User]) -> None:

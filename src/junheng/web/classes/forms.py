@@ -56,3 +56,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="班级名单（Excel 或 CSV）", help_text="列：学校标识码、学段、年级、班级、学生数；可选列：乡镇"
     )
+
+
+class IntakeFileForm(forms.Form):
+    file = forms.FileField(
+        label="招生计划（Excel 或 CSV）", help_text="列：学校标识码、招生年份、学段、年级、计划招生人数、计划班数"
+    )

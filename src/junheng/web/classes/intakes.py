@@ -3,14 +3,22 @@ form or many from a file; the start-grade guard reads them (`services.check_inta
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
 import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from junheng.engine import class_size
 from junheng.engine.class_size import IntakeProblem, InvalidIntake
+from junheng.io.errors import DataFileError, DataIssue
+from junheng.io.reader import read_grid
+from junheng.web.classes.imports import LEVELS
 from junheng.web.classes.models import PlannedIntake
 from junheng.web.classes.services import county_of, rules_for
+from junheng.web.collection.services import InvalidData
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -39,3 +47,102 @@ def plan_intake(
         school=school, year=year, level=level, defaults={"county": county, "students": students, "classes": classes}
     )
     return intake
+
+
+INTAKE_COLUMNS = {
+    "school": "学校标识码",
+    "year": "招生年份",
+    "level": "学段",
+    "grade": "年级",
+    "students": "计划招生人数",
+    "classes": "计划班数",
+}
+
+
+@transaction.atomic
+def import_intakes(*, user: User, county_id: int, path: Path, name: str) -> int:
+    """Store many schools' planned intakes from a CSV or Excel file (one row per school, year and 学段;
+    a row replaces the stored plan of the same school, year and 学段). On any problem nothing is stored
+    and every problem is reported, cell by cell. Returns the number of plans stored."""
+    county = county_of(user, county_id)
+    if not scope.can_manage(user, county):
+        raise PermissionDenied("只有县级督导室可以填写招生计划")
+    schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}
+    rows = _read_intakes(path, name, county, schools)
+    for school, year, level, students, classes in rows:
+        PlannedIntake.objects.update_or_create(
+            school=school, year=year, level=level, defaults={"county": county, "students": students, "classes": classes}
+        )
+    return len(rows)
+
+
+def _read_intakes(
+    path: Path, name: str, county: Organisation, schools: Mapping[str, Organisation]
+) -> list[tuple[Organisation, int, str, int, int]]:
+    try:
+        grid = read_grid(path, name, None)
+    except DataFileError as exc:
+        raise InvalidData(exc.issues) from exc
+    labels = list(INTAKE_COLUMNS.values())
+    if grid.height < 2:
+        raise InvalidData([DataIssue(name, None, None, "文件中没有招生计划；第一行应为表头：" + "、".join(labels))])
+    header, body = grid.row(0, named=True), grid.slice(1)
+    where = {text: column for column, text in header.items() if column != "row" and text is not None}
+    missing = [label for label in labels if label not in where]
+    if missing:
+        message = f"缺少列：{'、'.join(missing)}；第一行应为表头：{'、'.join(labels)}"
+        raise InvalidData([DataIssue(name, header["row"], None, message)])
+    issues: list[DataIssue] = []
+    parsed: list[tuple[int, Organisation, int, str, int, int, int]] = []
+    seen: dict[tuple[str, int, str], int] = {}
+    for cells in body.iter_rows(named=True):
+        row = cells["row"]
+        value = {key: cells[where[label]] for key, label in INTAKE_COLUMNS.items()}
+
+        def problem(key: str, message: str, *, row: int = row, value: Mapping[str, Any] = value) -> None:
+            issues.append(DataIssue(name, row, INTAKE_COLUMNS[key], message, value[key]))
+
+        school = schools.get(value["school"] or "")
+        if school is None:
+            problem("school", f"学校标识码“{value['school'] or ''}”不是{county.name}的学校；请核对")
+        year = _whole(value["year"])
+        if year is None or not 2000 <= year <= 2100:
+            problem("year", f"招生年份“{value['year'] or ''}”不正确；请填写四位年份，例如 2026")
+        level = LEVELS.get(value["level"] or "")
+        if level is None:
+            problem("level", f"学段“{value['level'] or ''}”无法识别；请填写“小学”或“初中”")
+        numbers = {key: _whole(value[key]) for key in ("grade", "students", "classes")}
+        for column, number in numbers.items():
+            if number is None:
+                problem(column, f"{INTAKE_COLUMNS[column]}“{value[column] or ''}”不是非负整数；请填写")
+        grade, students, classes = numbers["grade"], numbers["students"], numbers["classes"]
+        if school is None or year is None or level is None or grade is None or students is None or classes is None:
+            continue
+        ident = (school.code, year, level.value)
+        if ident in seen:
+            problem("school", f"与第 {seen[ident]} 行是同一学校、年份和学段；每项计划只填一行")
+            continue
+        seen[ident] = row
+        parsed.append((row, school, year, level.value, grade, students, classes))
+    plans = pl.DataFrame(
+        [p[3:] for p in parsed],
+        schema={"level": pl.String, "grade": pl.Int64, "students": pl.Int64, "classes": pl.Int64},
+        orient="row",
+    )
+    for found in class_size.intake_problems(plans, rules_for(county)):
+        row, *_ = parsed[found.index]
+        cell = value_of(grid, where, row, INTAKE_COLUMNS[found.column])
+        issues.append(DataIssue(name, row, INTAKE_COLUMNS[found.column], found.message, cell))
+    if issues:
+        raise InvalidData(sorted(issues, key=lambda i: i.row or 0))
+    return [(school, year, level, students, classes) for _, school, year, level, _, students, classes in parsed]
+
+
+def value_of(grid: pl.DataFrame, where: Mapping[str, str], row: int, label: str) -> str | None:
+    """The text of a cell of `grid` by its spreadsheet row number and header label."""
+    cell: str | None = grid.filter(pl.col("row") == row)[where[label]][0]
+    return cell
+
+
+def _whole(text: str | None) -> int | None:
+    return int(text) if text is not None and text.isascii() and text.isdigit() else None

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from junheng.engine.class_size import ClassSizeRules, InvalidIntake
 from junheng.web.classes import charts, imports, intakes, services
-from junheng.web.classes.forms import ImportForm, IntakeForm, MeasuresForm, RejectForm
+from junheng.web.classes.forms import ImportForm, IntakeFileForm, IntakeForm, MeasuresForm, RejectForm
 from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
@@ -148,6 +148,8 @@ def plan_intake(request: HttpRequest, county_id: int) -> HttpResponse:
     county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
     if not scope.can_manage(request.user, county):
         raise PermissionDenied("只有县级督导室可以填写招生计划")
+    if request.method == "POST" and "file" in request.FILES:
+        return _import_intakes(request, county)
     form = IntakeForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -168,7 +170,29 @@ def plan_intake(request: HttpRequest, county_id: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存 {data['school'].name} {data['year']} 年的招生计划")
             return redirect("classes:county", county.pk)
-    return render(request, "classes/intake.html", {"county": county, "form": form})
+    return render(request, "classes/intake.html", {"county": county, "form": form, "file_form": IntakeFileForm()})
+
+
+def _import_intakes(request: HttpRequest, county: Organisation) -> HttpResponse:
+    """Many schools' planned intakes from a file; problems listed cell by cell, nothing stored."""
+    file_form = IntakeFileForm(request.POST, request.FILES)
+    issues: tuple[object, ...] = ()
+    if file_form.is_valid():
+        upload = file_form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"intakes{Path(upload.name or '').suffix}"
+            path.write_bytes(upload.read())
+            try:
+                count = intakes.import_intakes(
+                    user=request.user, county_id=county.pk, path=path, name=upload.name or "上传文件"
+                )
+            except InvalidData as exc:
+                issues = exc.issues
+            else:
+                messages.success(request, f"已导入 {count} 条起始年级招生计划")
+                return redirect("classes:county", county.pk)
+    context = {"county": county, "form": IntakeForm(county=county), "file_form": file_form, "issues": issues}
+    return render(request, "classes/intake.html", context)
 
 
 @login_required
