@@ -92,6 +92,31 @@ def read_grid(path: Path, file: str, sheet: str | None) -> pl.DataFrame:
     return _read_workbook(path, file, sheet)
 
 
+def read_labelled(
+    path: Path, file: str, labels: Sequence[str], optional: Sequence[str] = ()
+) -> list[tuple[int, dict[str, str | None]]]:
+    """A small table whose first row names its columns in any order (the class lists, planned intakes and
+    school-place uploads): each data row's spreadsheet number and its cells by label, an `optional` label
+    missing from the header reading None. Raises `DataFileError` for an unreadable or empty file, a
+    missing column or a file with no row under its header, saying which header to write."""
+    grid = read_grid(path, file, None)
+    wanted = "、".join(labels)
+    if grid.height == 0:
+        raise DataFileError([_file_issue(file, f"文件中没有数据；第一行应为表头：{wanted}")])
+    header, body = grid.row(0, named=True), grid.slice(1)
+    where = {text: column for column, text in header.items() if column != "row" and text is not None}
+    missing = [label for label in labels if label not in where]
+    if missing:
+        message = f"缺少列：{'、'.join(missing)}；第一行应为表头：{wanted}"
+        raise DataFileError([DataIssue(file, header["row"], None, message)])
+    if body.height == 0:
+        raise DataFileError([_file_issue(file, "文件中只有表头，没有数据；请在表头下每行填写一项")])
+    return [
+        (cells["row"], {label: cells[where[label]] if label in where else None for label in [*labels, *optional]})
+        for cells in body.iter_rows(named=True)
+    ]
+
+
 def _read_csv(path: Path, file: str) -> pl.DataFrame:
     try:
         data = path.read_bytes()

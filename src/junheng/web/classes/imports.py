@@ -13,7 +13,7 @@ from django.db import transaction
 
 from junheng.engine import class_size
 from junheng.io.errors import DataFileError, DataIssue
-from junheng.io.reader import read_grid
+from junheng.io.reader import read_labelled
 from junheng.web.classes.models import ClassRecord, Level, Snapshot
 from junheng.web.classes.services import GRADES, acting, county_of, update_ledger
 from junheng.web.collection.services import InvalidData, WorkflowError
@@ -64,28 +64,17 @@ def _read_classes(
     path: Path, name: str, county: Organisation, schools: Mapping[str, Organisation]
 ) -> tuple[list[dict[str, Any]], dict[Organisation, str]]:
     try:
-        grid = read_grid(path, name, None)
+        table = read_labelled(path, name, list(COLUMNS.values()), optional=[TOWNSHIP])
     except DataFileError as exc:
         raise InvalidData(exc.issues) from exc
-    if grid.height == 0:
-        raise InvalidData(
-            [DataIssue(name, None, None, "文件中没有数据；第一行应为表头：" + "、".join(COLUMNS.values()))]
-        )
-    header, body = grid.row(0, named=True), grid.slice(1)
-    where = {text: column for column, text in header.items() if column != "row" and text is not None}
-    missing = [label for label in COLUMNS.values() if label not in where]
-    if missing:
-        message = f"缺少列：{'、'.join(missing)}；第一行应为表头：{'、'.join(COLUMNS.values())}"
-        raise InvalidData([DataIssue(name, header["row"], None, message)])
     issues: list[DataIssue] = []
     classes: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, int, str], int] = {}
     townships: dict[Organisation, str] = {}
     township_rows: dict[Organisation, int] = {}
-    for cells in body.iter_rows(named=True):
-        row = cells["row"]
-        value = {key: cells[where[label]] for key, label in COLUMNS.items()}
-        value["township"] = cells[where[TOWNSHIP]] if TOWNSHIP in where else None
+    for row, cells in table:
+        value = {key: cells[label] for key, label in COLUMNS.items()}
+        value["township"] = cells[TOWNSHIP]
 
         def problem(key: str, message: str, *, row: int = row, value: Mapping[str, Any] = value) -> None:
             issues.append(DataIssue(name, row, COLUMNS.get(key, TOWNSHIP), message, value[key]))
@@ -98,7 +87,7 @@ def _read_classes(
         level = LEVELS.get(value["level"] or "")
         if level is None:
             problem("level", f"学段“{value['level'] or ''}”无法识别；请填写“小学”或“初中”")
-        grade = _integer(value["grade"])
+        grade = whole_number(value["grade"])
         if grade is None or (level is not None and grade not in GRADES[level]):
             allowed = (
                 "小学填 1–6，初中填 7–9" if level is None else f"{level.label}填 {GRADES[level][0]}–{GRADES[level][-1]}"
@@ -106,7 +95,7 @@ def _read_classes(
             problem("grade", f"年级“{value['grade'] or ''}”不正确；{allowed}")
         if value["class_name"] is None:
             problem("class_name", "班级为空；请填写班级名称，例如 1班")
-        students = _integer(value["students"])
+        students = whole_number(value["students"])
         if students is None:
             problem("students", f"学生数“{value['students'] or ''}”不是非负整数；请填写班级的学生人数")
         if school is not None and value["township"] is not None:
@@ -130,10 +119,9 @@ def _read_classes(
         )
     if issues:
         raise InvalidData(issues)
-    if not classes:
-        raise InvalidData([DataIssue(name, None, None, "文件中只有表头，没有班级；请每个班级填一行")])
     return classes, townships
 
 
-def _integer(text: str | None) -> int | None:
+def whole_number(text: str | None) -> int | None:
+    """A cell's text as a non-negative whole number; None for anything else."""
     return int(text) if text is not None and text.isascii() and text.isdigit() else None

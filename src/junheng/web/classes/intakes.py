@@ -14,8 +14,8 @@ from django.db import transaction
 from junheng.engine import class_size
 from junheng.engine.class_size import IntakeProblem, InvalidIntake
 from junheng.io.errors import DataFileError, DataIssue
-from junheng.io.reader import read_grid
-from junheng.web.classes.imports import LEVELS
+from junheng.io.reader import read_labelled
+from junheng.web.classes.imports import LEVELS, whole_number
 from junheng.web.classes.models import PlannedIntake
 from junheng.web.classes.services import county_of, rules_for
 from junheng.web.collection.services import InvalidData
@@ -80,24 +80,15 @@ def _read_intakes(
     path: Path, name: str, county: Organisation, schools: Mapping[str, Organisation]
 ) -> list[tuple[Organisation, int, str, int, int]]:
     try:
-        grid = read_grid(path, name, None)
+        table = read_labelled(path, name, list(INTAKE_COLUMNS.values()))
     except DataFileError as exc:
         raise InvalidData(exc.issues) from exc
-    labels = list(INTAKE_COLUMNS.values())
-    if grid.height < 2:
-        raise InvalidData([DataIssue(name, None, None, "文件中没有招生计划；第一行应为表头：" + "、".join(labels))])
-    header, body = grid.row(0, named=True), grid.slice(1)
-    where = {text: column for column, text in header.items() if column != "row" and text is not None}
-    missing = [label for label in labels if label not in where]
-    if missing:
-        message = f"缺少列：{'、'.join(missing)}；第一行应为表头：{'、'.join(labels)}"
-        raise InvalidData([DataIssue(name, header["row"], None, message)])
     issues: list[DataIssue] = []
     parsed: list[tuple[int, Organisation, int, str, int, int, int]] = []
     seen: dict[tuple[str, int, str], int] = {}
-    for cells in body.iter_rows(named=True):
-        row = cells["row"]
-        value = {key: cells[where[label]] for key, label in INTAKE_COLUMNS.items()}
+    values: dict[int, dict[str, str | None]] = {}
+    for row, cells in table:
+        value = values[row] = {key: cells[label] for key, label in INTAKE_COLUMNS.items()}
 
         def problem(key: str, message: str, *, row: int = row, value: Mapping[str, Any] = value) -> None:
             issues.append(DataIssue(name, row, INTAKE_COLUMNS[key], message, value[key]))
@@ -105,13 +96,13 @@ def _read_intakes(
         school = schools.get(value["school"] or "")
         if school is None:
             problem("school", f"学校标识码“{value['school'] or ''}”不是{county.name}的学校；请核对")
-        year = _whole(value["year"])
+        year = whole_number(value["year"])
         if year is None or not 2000 <= year <= 2100:
             problem("year", f"招生年份“{value['year'] or ''}”不正确；请填写四位年份，例如 2026")
         level = LEVELS.get(value["level"] or "")
         if level is None:
             problem("level", f"学段“{value['level'] or ''}”无法识别；请填写“小学”或“初中”")
-        numbers = {key: _whole(value[key]) for key in ("grade", "students", "classes")}
+        numbers = {key: whole_number(value[key]) for key in ("grade", "students", "classes")}
         for column, number in numbers.items():
             if number is None:
                 problem(column, f"{INTAKE_COLUMNS[column]}“{value[column] or ''}”不是非负整数；请填写")
@@ -131,18 +122,7 @@ def _read_intakes(
     )
     for found in class_size.intake_problems(plans, rules_for(county)):
         row, *_ = parsed[found.index]
-        cell = value_of(grid, where, row, INTAKE_COLUMNS[found.column])
-        issues.append(DataIssue(name, row, INTAKE_COLUMNS[found.column], found.message, cell))
+        issues.append(DataIssue(name, row, INTAKE_COLUMNS[found.column], found.message, values[row][found.column]))
     if issues:
         raise InvalidData(sorted(issues, key=lambda i: i.row or 0))
     return [(school, year, level, students, classes) for _, school, year, level, _, students, classes in parsed]
-
-
-def value_of(grid: pl.DataFrame, where: Mapping[str, str], row: int, label: str) -> str | None:
-    """The text of a cell of `grid` by its spreadsheet row number and header label."""
-    cell: str | None = grid.filter(pl.col("row") == row)[where[label]][0]
-    return cell
-
-
-def _whole(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isascii() and text.isdigit() else None

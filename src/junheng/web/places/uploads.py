@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from junheng.io.errors import DataFileError, DataIssue
-from junheng.io.reader import read_grid
+from junheng.io.reader import read_labelled
 from junheng.web.collection.services import InvalidData
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
@@ -102,46 +102,36 @@ def _series(text: str | None) -> str:
 
 def _read(path: Path, name: str, upload: Upload, resolve: Resolver) -> list[dict[str, Any]]:
     """Rows of the file parsed cell by cell; every problem reported with its row and column."""
+    labels = list(upload.columns)
     try:
-        grid = read_grid(path, name, None)
+        table = read_labelled(path, name, labels)
     except DataFileError as exc:
         raise InvalidData(exc.issues) from exc
-    labels = list(upload.columns)
-    if grid.height == 0:
-        raise InvalidData([DataIssue(name, None, None, "文件中没有数据；第一行应为表头：" + "、".join(labels))])
-    header, body = grid.row(0, named=True), grid.slice(1)
-    where = {text: column for column, text in header.items() if column != "row" and text is not None}
-    missing = [label for label in labels if label not in where]
-    if missing:
-        message = f"缺少列：{'、'.join(missing)}；第一行应为表头：{'、'.join(labels)}"
-        raise InvalidData([DataIssue(name, header["row"], None, message)])
     issues: list[DataIssue] = []
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
-    for cells in body.iter_rows(named=True):
+    for row, cells in table:
         parsed: dict[str, Any] = {}
         for label, parse in upload.columns.items():
-            text = cells[where[label]]
+            text = cells[label]
             try:
                 parsed[label] = parse(text)
             except ValueError as exc:
-                issues.append(DataIssue(name, cells["row"], label, f"“{text or ''}”不正确：{exc}", text))
+                issues.append(DataIssue(name, row, label, f"“{text or ''}”不正确：{exc}", text))
         if len(parsed) < len(labels):
             continue
         key = tuple(parsed[label] for label in upload.key)
         if key in seen:
             shown = "、".join(f"{label}“{parsed[label] or '（空）'}”" for label in upload.key)
             message = f"{shown}与第 {seen[key]} 行重复；每项只能填一行，请删去其一"
-            issues.append(DataIssue(name, cells["row"], upload.key[0], message, parsed[upload.key[0]]))
+            issues.append(DataIssue(name, row, upload.key[0], message, parsed[upload.key[0]]))
             continue
-        seen[key] = cells["row"]
+        seen[key] = row
         for label, message, value in resolve(parsed):
-            issues.append(DataIssue(name, cells["row"], label, message, value))
+            issues.append(DataIssue(name, row, label, message, value))
         rows.append(parsed)
     if issues:
         raise InvalidData(issues)
-    if not rows:
-        raise InvalidData([DataIssue(name, None, None, "文件中只有表头，没有数据")])
     return rows
 
 
