@@ -24,7 +24,7 @@ def mark_active(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None
 
 
 class IdleSessionMiddleware:
-    """Renews the session's expiry (SESSION_COOKIE_AGE from now) when a tenth of it has passed since the last renewal."""
+    """Renews the session's expiry (SESSION_COOKIE_AGE from now) once a tenth of it has passed since the last."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response

@@ -64,7 +64,7 @@ def security_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "AUTH_PASSWORD_VALIDATORS": [
             {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
             {
-                "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+                "NAME": "junheng.web.passwords.ChineseMinimumLengthValidator",
                 "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
             },
             {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
