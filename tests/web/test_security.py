@@ -201,3 +201,12 @@ def test_a_500_leaves_its_traceback_in_the_server_log(db: None, settings: Any) -
     assert "ERROR django.request: Internal Server Error: /broken/" in written
     assert "Traceback (most recent call last):" in written
     assert 'raise RuntimeError("学校数据读不出来")' in written
+
+
+def test_every_security_setting_is_documented_in_the_deployment_guide() -> None:
+    source = (WEB_DIR / "security.py").read_text(encoding="utf-8")
+    variables = set(re.findall(r'environ\.get\("(JUNHENG_[A-Z_]+)"', source))
+    assert len(variables) == 5
+    guide = (REPO / "docs" / "deployment.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## 安全与反向代理") :]
+    assert [v for v in sorted(variables) if f"`{v}`" not in section] == []
