@@ -2,7 +2,9 @@
 
 Production (`junheng serve`) reads JUNHENG_DATABASE_URL (sqlite:/// or postgresql://),
 JUNHENG_SECRET_KEY and JUNHENG_ALLOWED_HOSTS; the demo and the tests fall back to an SQLite
-database under JUNHENG_DATA_DIR and a development key.
+database under JUNHENG_DATA_DIR and a development key. Who may get in and what the browser is told
+(login throttling, password rules, idle timeout, Content-Security-Policy, HTTPS cookies, logging) comes
+from `security.security_settings` (docs/deployment.md, 安全与反向代理).
 """
 
 from __future__ import annotations
