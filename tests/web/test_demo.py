@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from junheng.web.collection.models import Round, SchoolRecord
 from junheng.web.demo import DEMO_PASSWORD, demo_logins, load_demo
@@ -33,7 +34,8 @@ def test_the_demo_city_has_several_counties_three_years_and_one_user_per_role() 
     assert {login.username for login in demo_logins()} == DEMO_USERS
     assert Round.objects.filter(status=Round.Status.OPEN).count() == 3
     for username in DEMO_USERS:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+        # django-axes needs the request of a login to count it per account and address
+        assert authenticate(RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD) is not None
 
 
 @pytest.mark.django_db
@@ -229,7 +231,7 @@ def test_every_ledger_page_of_the_demo_answers_demo_county_1(demo_county: Organi
     from junheng.web.groups.models import Group
 
     client = Client()
-    assert client.login(username="demo-county-1", password=DEMO_PASSWORD)
+    assert client.login(request=RequestFactory().post("/login/"), username="demo-county-1", password=DEMO_PASSWORD)
     pages = {
         f"/groups/county/{demo_county.pk}/": "教育集团",
         f"/groups/county/{demo_county.pk}/scorecard/": "示例：年度联合活动次数",

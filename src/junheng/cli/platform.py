@@ -49,7 +49,7 @@ def _prepare_demo(data_dir: Path) -> tuple[bool, list[tuple[str, str, str]]]:
 def command_serve(host: str, port: int, workers: int) -> int:
     from junheng.web import server
 
-    server.setup()
+    server.setup(production=True)
     try:
         server.check_production()
         server.check_port(host, port)

@@ -14,11 +14,14 @@ class ConfigurationError(Exception):
     """A setting that makes starting unsafe or impossible; the message is for the operator, in Chinese."""
 
 
-def setup(*, demo_dir: Path | None = None) -> None:
+def setup(*, demo_dir: Path | None = None, production: bool = False) -> None:
     """Configure Django for this process (before any model import).
 
     The demo passes its folder and always gets the SQLite database in it, whatever the environment says.
+    `serve` passes `production`: HTTPS-only cookies and HSTS (settings.security_settings).
     """
+    if production:
+        os.environ["JUNHENG_PRODUCTION"] = "1"
     if demo_dir is not None:
         demo_dir.mkdir(parents=True, exist_ok=True)
         os.environ["JUNHENG_DATA_DIR"] = str(demo_dir)

@@ -2,7 +2,9 @@
 
 Production (`junheng serve`) reads JUNHENG_DATABASE_URL (sqlite:/// or postgresql://),
 JUNHENG_SECRET_KEY and JUNHENG_ALLOWED_HOSTS; the demo and the tests fall back to an SQLite
-database under JUNHENG_DATA_DIR and a development key.
+database under JUNHENG_DATA_DIR and a development key. Who may get in and what the browser is told
+(login throttling, password rules, idle timeout, Content-Security-Policy, HTTPS cookies, logging) comes
+from `security.security_settings` (docs/deployment.md, 安全与反向代理).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+
+from junheng.web.security import security_settings
 
 WEB_DIR = Path(__file__).resolve().parent
 DEVELOPMENT_SECRET = "junheng-development-only-not-secret"
@@ -29,6 +33,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         database["CONN_MAX_AGE"] = 0
     debug = environ.get("JUNHENG_DEBUG", "") == "1"
     return {
+        **security_settings(environ),
         "BASE_DIR": WEB_DIR,
         "SECRET_KEY": environ.get("JUNHENG_SECRET_KEY", DEVELOPMENT_SECRET),
         "DEBUG": debug,
@@ -43,6 +48,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "django.contrib.messages",
             "django.contrib.staticfiles",
             "ninja",  # the API docs' Swagger UI from its own static files, not from a CDN
+            "axes",  # login throttling: failed attempts per account and per address
+            "csp",  # the Content-Security-Policy header
             "junheng.web.orgs",
             "junheng.web.collection",
             "junheng.web.dashboards",
@@ -62,8 +69,11 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "junheng.web.idle.IdleSessionMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "csp.middleware.CSPMiddleware",
+            "axes.middleware.AxesMiddleware",  # last, as django-axes requires
         ],
         "ROOT_URLCONF": "junheng.web.urls",
         "TEMPLATES": [

@@ -3,7 +3,8 @@
 (function () {
   "use strict";
 
-  var encode = window.echarts ? window.echarts.format.encodeHTML : function (s) { return s; };
+  // ECharts renders a tooltip formatter's answer as HTML: every name and value is escaped (text.js).
+  var encode = window.junheng.escapeHTML;
 
   function pointText(p) {
     var data = p.data || {};

@@ -1,5 +1,6 @@
 // The school-places map: catchments by warning, schools by the school rule, on a blank background
-// (no tile layer, so nothing is fetched from a tile server).
+// (no tile layer, so nothing is fetched from a tile server). Names are uploaded by counties: tooltips get
+// them as text elements (text.js), never as HTML.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("places-data").textContent);
@@ -12,7 +13,7 @@
       return { color: c, weight: 2, fillColor: c, fillOpacity: 0.35 };
     },
     onEachFeature: function (f, layer) {
-      layer.bindTooltip(f.properties.name + "（" + f.properties.level + "）");
+      layer.bindTooltip(junheng.textElement(f.properties.name + "（" + f.properties.level + "）"));
     },
   }).addTo(layers);
   var rules = { "达标": colours.green, "未达标": colours.red };
@@ -21,7 +22,7 @@
     var c = rules[s.rule] || "#616161";
     var ring = colours[s.warning] || "#000";
     L.circleMarker([s.lat, s.lon], { radius: 6, color: ring, weight: 2, fillColor: c, fillOpacity: 1 })
-      .bindTooltip(s.name + "（学校规则：" + s.rule + "）")
+      .bindTooltip(junheng.textElement(s.name + "（学校规则：" + s.rule + "）"))
       .addTo(layers);
   });
   var bounds = layers.getBounds();
