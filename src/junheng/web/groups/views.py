@@ -33,18 +33,14 @@ from junheng.web.groups.forms import (
 from junheng.web.groups.models import Group, Membership, Pairing, PairingReview, TeacherExchange
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
+from junheng.web.years import asked_year
 
 LEVELS = {"primary": "小学", "junior": "初中"}
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
-    asked = request.GET.get("year")
-    if not asked:
-        return years[-1] if years else None
-    try:
-        return int(asked)
-    except ValueError as exc:
-        raise Http404("年度应为四位数字") from exc
+    asked = asked_year(request)
+    return asked if asked is not None else years[-1] if years else None
 
 
 def _rows(table: pl.DataFrame, county: Organisation) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.planning import services, tables
 from junheng.web.planning.forms import BudgetForm
+from junheng.web.years import asked_year
 
 RECORD_KEYS = frozenset(f.key for f in RECORD_FIELDS)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,13 +31,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _year(request: HttpRequest, county: Organisation) -> tuple[list[int], int | None]:
     """The years with figures and the one asked for (else the latest); 404 for a malformed year."""
     years = years_with_data(county)
-    asked = request.GET.get("year") or ""
-    if not asked:
+    asked = asked_year(request)
+    if asked is None:
         return years, years[-1] if years else None
-    try:
-        return years, int(asked)
-    except ValueError as exc:
-        raise Http404("年度应为四位数字") from exc
+    return years, asked
 
 
 @login_required
