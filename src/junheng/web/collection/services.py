@@ -28,6 +28,7 @@ from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRe
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation, Role
 from junheng.web.orgs.scope import User
+from junheng.web.reading import reading
 
 
 class InvalidData(Exception):
@@ -304,7 +305,8 @@ def import_workbook(*, user: User, county_id: int, year: int, path: Path, name: 
     if not scope.can_manage(user, county):
         raise PermissionDenied("只有县级督导室可以导入全县数据")
     try:
-        table = read_school_file(path, standard_for(county))
+        with reading(name):
+            table = read_school_file(path, standard_for(county))
     except DataFileError as exc:
         raise InvalidData([_renamed(issue, name) for issue in exc.issues]) from exc
     schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}
