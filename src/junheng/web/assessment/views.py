@@ -22,6 +22,7 @@ from junheng.web.assessment import reports, services
 from junheng.web.assessment.forms import FiguresForm, JudgementForm, VetoForm
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import standard_for
+from junheng.web.evidence import HELP_TEXT, TYPES, download
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year, checked_year
@@ -62,6 +63,8 @@ def _page(
         "figures_form": figures_form,
         "judgement_form": JudgementForm(auto_id=False),  # one copy per item: no duplicate ids
         "veto_form": VetoForm(auto_id=False),
+        "evidence_help": HELP_TEXT,
+        "evidence_accept": ",".join(TYPES),
     }
     return render(request, "assessment/county.html", context, status=status)
 
@@ -167,4 +170,4 @@ def report(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
 def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     """An evidence file, to users who see its county only (MEDIA_URL is never served publicly)."""
     found = services.evidence_file(user=request.user, evidence_id=evidence_id)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+    return download(found.file, found.name)
