@@ -60,6 +60,7 @@ def _page(
         "year": year,
         "verdict": verdict,
         "editable": scope.can_manage(request.user, county),
+        "can_report": scope.can_analyse(request.user, county),
         "figures_form": figures_form,
         "judgement_form": JudgementForm(auto_id=False),  # one copy per item: no duplicate ids
         "veto_form": VetoForm(auto_id=False),

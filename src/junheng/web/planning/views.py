@@ -128,7 +128,9 @@ def what_if(request: HttpRequest, county_id: int) -> HttpResponse:
     county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
     years, year = _year(request, county)
     context: dict[str, object] = {"county": county, "years": years, "year": year}
-    if year is not None:
+    if not scope.can_analyse(request.user, county):
+        context["refused"] = "只有县级督导室和督学可以试算；观察员可以查看评估结果"
+    elif year is not None:
         records = county_records(county, year)
         context["schools"] = sorted((r.school for r in records), key=lambda s: s.code)
         chosen = request.GET.get("school") or ""
