@@ -253,14 +253,19 @@ def import_workbook(request: HttpRequest, county_id: int) -> HttpResponse:
     year: int = form.cleaned_data["year"]
     upload: UploadedFile[bytes] = form.cleaned_data["file"]
     try:
-        stored = _import(request, county, year, upload)
+        imported = _import(request, county, year, upload)
     except services.InvalidData as exc:
         return _county_page(request, county, year, import_form=form, import_issues=exc.issues)
+    stored = imported.stored
     messages.success(request, f"已导入“{upload.name}”：{stored} 所学校的 {year} 年度数据已保存，每项修改都已记录")
+    if imported.warnings:
+        messages.warning(request, f"请核对：有 {len(imported.warnings)} 行的学校名称与系统中该学校标识码的名称不一致")
+    for warning in imported.warnings:
+        messages.warning(request, f"第 {warning.row} 行：{warning.message}")
     return _redirect("collection:county", county.pk, year=year)
 
 
-def _import(request: HttpRequest, county: Organisation, year: int, upload: UploadedFile[bytes]) -> int:
+def _import(request: HttpRequest, county: Organisation, year: int, upload: UploadedFile[bytes]) -> services.Imported:
     name = upload.name or "上传文件"
     with tempfile.TemporaryDirectory() as folder:
         # The reader tells a workbook from a CSV by the suffix; the temporary name keeps only that.
