@@ -23,6 +23,7 @@ from junheng.web.orgs.models import Organisation
 
 MB = 1024 * 1024
 MAX_BYTES = 20 * MB
+DEFAULT_QUOTA_MB = 2048
 # The allowed suffixes and the content type each is served with.
 TYPES: dict[str, str] = {
     ".pdf": "application/pdf",
@@ -73,7 +74,7 @@ def check_uploads(county: Organisation, uploads: Sequence[UploadedFile[bytes]]) 
 
 def quota_bytes() -> int:
     """The per-county storage quota, from the setting JUNHENG_EVIDENCE_QUOTA_MB."""
-    return int(settings.JUNHENG_EVIDENCE_QUOTA_MB * MB)
+    return int(float(getattr(settings, "JUNHENG_EVIDENCE_QUOTA_MB", DEFAULT_QUOTA_MB)) * MB)
 
 
 def county_usage(county: Organisation) -> int:
