@@ -29,6 +29,7 @@ REFUSED = {
     "program": ("setup.exe", b"MZ\x90\x00", "不支持“.exe”类型的文件（setup.exe）"),
     "web page": ("说明.html", b"<script>alert(1)</script>", "不支持“.html”类型的文件（说明.html）"),
     "drawing": ("图.svg", b"<svg onload=alert(1)>", "不支持“.svg”类型的文件（图.svg）"),
+    "empty": ("会议纪要.pdf", b"", "“会议纪要.pdf”是空文件（0 字节），请重新选择要上传的文件"),
     "21 MB": (
         "扫描件.pdf",
         b"%PDF" + b"0" * (21 * MB),

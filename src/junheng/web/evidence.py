@@ -48,11 +48,13 @@ class EvidenceRefused(ValueError):
 
 
 def check_file(upload: UploadedFile[bytes]) -> None:
-    """EvidenceRefused unless `upload` is of an allowed type and at most MAX_BYTES."""
+    """EvidenceRefused unless `upload` is of an allowed type, not empty and at most MAX_BYTES."""
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in TYPES:
         raise EvidenceRefused(f"不支持“{suffix or '无扩展名'}”类型的文件（{upload.name}），请上传 {TYPES_TEXT} 文件")
-    if upload.size is not None and upload.size > MAX_BYTES:
+    if not upload.size:
+        raise EvidenceRefused(f"“{upload.name}”是空文件（0 字节），请重新选择要上传的文件")
+    if upload.size > MAX_BYTES:
         raise EvidenceRefused(
             f"“{upload.name}”为 {upload.size / MB:.1f} MB，超过 {MAX_BYTES // MB} MB 的上限，请压缩或拆分后上传"
         )
