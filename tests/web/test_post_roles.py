@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -147,8 +147,9 @@ def _names(resolver: URLResolver, namespace: str = "") -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Demo]:
-    """The demo (two counties of ten schools), loaded once for the module and removed after it."""
-    with django_db_blocker.unblock():
+    """The demo (two counties of ten schools), loaded once for the module in a transaction rolled back
+    after it (each test's own transaction nests inside, as in Django's setUpTestData)."""
+    with django_db_blocker.unblock(), transaction.atomic():
         load_demo(counties=2, schools_per_county=10)
         county = Organisation.objects.filter(kind=Organisation.Kind.COUNTY).order_by("pk")[0]
         group = Group.objects.filter(county=county).order_by("pk")[0]
@@ -168,7 +169,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Demo]:
             own_type=GroupType.objects.create(county=county, name="本县自定类型"),
             survey=Survey.objects.create(county=county, year=YEAR, title="满意度调查", resident_population=300000),
         )
-        call_command("flush", interactive=False, verbosity=0)
+        transaction.set_rollback(True)
 
 
 def _rows() -> dict[str, int]:
