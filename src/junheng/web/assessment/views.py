@@ -37,7 +37,7 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
 
 
 def _year(request: HttpRequest, county: Organisation) -> int:
-    """?year=, else the latest year with school records, else this year; 404 for a malformed year."""
+    """?year=, else the latest year with school records, else this year; 400 for a malformed year (years.py)."""
     asked = asked_year(request)
     if asked is not None:
         return asked

@@ -27,7 +27,7 @@ Kind = Organisation.Kind
 
 
 def _year(request: HttpRequest, years: Sequence[int]) -> int | None:
-    """The year asked for, else the latest with figures; None when there are none. 404 for a malformed year."""
+    """The year asked for, else the latest with figures; None when there are none; 400 for a malformed year."""
     asked = asked_year(request)
     return asked if asked is not None else years[-1] if years else None
 

@@ -29,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request: HttpRequest, county: Organisation) -> tuple[list[int], int | None]:
-    """The years with figures and the one asked for (else the latest); 404 for a malformed year."""
+    """The years with figures and the one asked for (else the latest); 400 for a malformed year (years.py)."""
     years = years_with_data(county)
     asked = asked_year(request)
     if asked is None:
