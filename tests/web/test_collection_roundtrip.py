@@ -51,8 +51,8 @@ def test_workbook_to_database_to_workbook_gives_back_what_went_in(
     source = tmp_path / "全县数据.xlsx"
     write_school_file(synthetic, source)
     office = users[Role.COUNTY_OFFICE]
-    stored = services.import_workbook(user=office, county_id=tree.county.pk, year=YEAR, path=source, name=source.name)
-    assert stored == synthetic.height
+    imported = services.import_workbook(user=office, county_id=tree.county.pk, year=YEAR, path=source, name=source.name)
+    assert imported == services.Imported(synthetic.height, ())
 
     client = Client()
     client.force_login(office)

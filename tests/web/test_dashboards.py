@@ -301,7 +301,7 @@ def test_a_year_without_data_says_so_and_a_malformed_year_is_not_found(
     assert "资源配置：" not in body
     assert (
         page(client, supervisor, reverse("dashboards:county", args=[world.tree.county.pk]) + "?year=x").status_code
-        == 404
+        == 400
     )
 
 

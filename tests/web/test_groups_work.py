@@ -109,7 +109,7 @@ def test_a_year_with_entered_values_but_no_school_data_scores_the_entries_only(
     client = _client(users[Role.OBSERVER])
     html = _text(client.get(reverse("groups:scorecard", args=[tree.county.pk]) + "?year=2030"))
     assert "2030" in html and "100.0 分" in html and "未取得数据" in html and "2 / 3" in html
-    assert client.get(reverse("groups:scorecard", args=[tree.county.pk]) + "?year=x").status_code == 404
+    assert client.get(reverse("groups:scorecard", args=[tree.county.pk]) + "?year=x").status_code == 400
 
 
 def test_the_scorecard_page_costs_the_same_queries_for_many_groups(

@@ -107,7 +107,7 @@ def test_the_map_of_a_county_without_capacities_lists_its_schools(tree: Tree, us
     }
     page = client.get(reverse("places:map", args=[tree.county.pk])).content.decode()
     assert "尚无学位数据" in page and "以下学校没有坐标" in page
-    assert client.get(reverse("places:map_json", args=[tree.county.pk]), {"year": "二〇二五"}).status_code == 404
+    assert client.get(reverse("places:map_json", args=[tree.county.pk]), {"year": "二〇二五"}).status_code == 400
 
 
 def _grow(tree: Tree, n: int) -> None:

@@ -154,7 +154,7 @@ def sports_cv(answer: dict[str, Any]) -> float:
     return value
 
 
-@pytest.mark.parametrize("role", [Role.COUNTY_OFFICE, Role.SUPERVISOR, Role.OBSERVER])
+@pytest.mark.parametrize("role", [Role.COUNTY_OFFICE, Role.SUPERVISOR])
 def test_what_if_raising_the_area_passes_the_school(
     client: Client, county: Tree, users: dict[str, User], role: str
 ) -> None:
@@ -215,13 +215,20 @@ def test_what_if_of_a_foreign_county_or_school_is_not_found(
 
 def test_what_if_page_shows_the_chosen_schools_figures(client: Client, county: Tree, users: dict[str, User]) -> None:
     page = reverse("planning:whatif", args=[county.county.pk]) + f"?year={YEAR}&school={county.other_school.pk}"
-    response = login(client, users[Role.OBSERVER]).get(page)
+    response = login(client, users[Role.SUPERVISOR]).get(page)
     assert response.status_code == 200
     fields = {f["key"]: f["value"] for f in response.context["fields"]}
     assert fields["sports_area_m2"] == SHORT_SPORTS_AREA
     assert fields["students_primary"] == 300
     assert len(fields) == 8  # students and the seven indicators' resources of 小学
     assert "junheng/planning.js" in response.content.decode()
+
+
+def test_the_observer_reads_but_cannot_try_a_what_if(client: Client, county: Tree, users: dict[str, User]) -> None:
+    login(client, users[Role.OBSERVER])
+    page = reverse("planning:whatif", args=[county.county.pk]) + f"?year={YEAR}&school={county.other_school.pk}"
+    assert "只有县级督导室和督学可以试算" in client.get(page).content.decode()
+    assert client.post(whatif_url(county.county, county.other_school), {}).status_code == 403
 
 
 # --- years ahead -------------------------------------------------------------------------------------

@@ -106,14 +106,23 @@ def test_an_unfixed_problem_is_carried_into_the_next_year_and_a_fixed_one_closed
     assert Problem.objects.count() == 2
 
 
-def test_a_reader_downloads_but_does_not_touch_the_ledger(
+def test_a_supervisor_downloads_but_does_not_touch_the_ledger(
+    tree: Tree, users: dict[str, User], prepare: Callable[[int, dict[str, Any]], User]
+) -> None:
+    prepare(YEAR, G14_FAILING)
+    response = _post(users[Role.SUPERVISOR], tree.county.pk)
+    assert response.status_code == 200
+    assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
+    assert Problem.objects.count() == 0
+
+
+def test_an_observer_cannot_start_the_report(
     tree: Tree, users: dict[str, User], prepare: Callable[[int, dict[str, Any]], User]
 ) -> None:
     prepare(YEAR, G14_FAILING)
     response = _post(users[Role.OBSERVER], tree.county.pk)
-    assert response.status_code == 200
-    assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
-    assert Problem.objects.count() == 0
+    assert response.status_code == 403
+    assert "只有县级督导室和督学可以生成自评报告" in response.content.decode()
 
 
 def test_a_county_out_of_reach_is_404_and_reading_by_get_is_refused(tree: Tree, users: dict[str, User]) -> None:

@@ -115,6 +115,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "X_FRAME_OPTIONS": "DENY",
         # A figure that changed by more than this share since last year is flagged for the reviewer.
         "JUNHENG_CHANGE_RATIO": float(environ.get("JUNHENG_CHANGE_RATIO", "0.5")),
+        # Storage for the evidence files (佐证材料) of one county, in MB, over every app (web/evidence.py).
+        "JUNHENG_EVIDENCE_QUOTA_MB": float(environ.get("JUNHENG_EVIDENCE_QUOTA_MB", "2048")),
     }
 
 

@@ -1,4 +1,5 @@
-"""The front door: the home page sends each user to where their role works, and the health check."""
+"""The front door: the home page sends each user to where their role works, the health check, and the
+page for a request that cannot be answered (400)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from junheng.web.orgs import scope
+from junheng.web.years import InvalidYear
 
 
 @login_required
@@ -22,3 +24,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400: what was wrong when it is ours to say (a year out of bounds), else a general line; never a
+    traceback or Django's English text."""
+    message = str(exception) if isinstance(exception, InvalidYear) else ""
+    return render(request, "400.html", {"message": message}, status=400)

@@ -25,6 +25,7 @@ from junheng.web.collection import services
 from junheng.web.collection.models import IDENTITY_KEYS, Change, SchoolRecord
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
+from junheng.web.years import ApiYear
 
 DESCRIPTION = """\
 县域义务教育优质均衡发展督导评估平台的数据接口：查询可查看的县区、学校年度数据和评估结果，修改学校数据。
@@ -95,7 +96,7 @@ def counties(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: dict[str, Any], **_REFUSED},
     summary="县区某年度的评估结果",
 )
-def county_evaluation(request: HttpRequest, id: int, year: int) -> dict[str, Any]:
+def county_evaluation(request: HttpRequest, id: int, year: ApiYear) -> dict[str, Any]:
     """The county object of `junheng evaluate --format json` (contracts.md §2), from the stored data.
 
     A county without any school record that year has no evaluation: 404, saying so.
@@ -112,7 +113,7 @@ def county_evaluation(request: HttpRequest, id: int, year: int) -> dict[str, Any
     response={200: dict[str, Any], **_REFUSED},
     summary="县区某年度的督导评估结论（四个维度与一票否决项）",
 )
-def county_verdict(request: HttpRequest, id: int, year: int) -> dict[str, Any]:
+def county_verdict(request: HttpRequest, id: int, year: ApiYear) -> dict[str, Any]:
     """The verdict of standard.md §1 as the county's evaluation page shows it: each dimension with its
     items (figure, threshold, result, failing schools, judgement and evidence), the veto checks and,
     when it fails, why."""
@@ -120,7 +121,7 @@ def county_verdict(request: HttpRequest, id: int, year: int) -> dict[str, Any]:
 
 
 @api.get("/schools", response={200: list[SchoolRecordOut], **_REFUSED}, summary="县区各学校某年度的数据")
-def schools(request: HttpRequest, county: int, year: int) -> list[dict[str, Any]]:
+def schools(request: HttpRequest, county: int, year: ApiYear) -> list[dict[str, Any]]:
     """Every record of the county's schools that year, each with every field of contracts.md §1.
 
     The county must be within the user's reach: a school's clerk, who reaches only their school,
@@ -131,7 +132,7 @@ def schools(request: HttpRequest, county: int, year: int) -> list[dict[str, Any]
 
 
 @api.get("/schools/{id}", response={200: SchoolRecordOut, **_REFUSED}, summary="一所学校某年度的数据")
-def school(request: HttpRequest, id: int, year: int) -> dict[str, Any]:
+def school(request: HttpRequest, id: int, year: ApiYear) -> dict[str, Any]:
     """One school's record of a year; 404 when it has none."""
     found = scope.get_visible(request.user, pk=id, kind=Organisation.Kind.SCHOOL)
     record = SchoolRecord.objects.filter(school=found, year=year).select_related("school").first()
@@ -146,7 +147,7 @@ def school(request: HttpRequest, id: int, year: int) -> dict[str, Any]:
     summary="修改一所学校某年度的数据",
 )
 def change_school(
-    request: HttpRequest, id: int, year: int, changes: SchoolRecordPatch, reason: str = ""
+    request: HttpRequest, id: int, year: ApiYear, changes: SchoolRecordPatch, reason: str = ""
 ) -> dict[str, Any]:
     """Change the fields given, checked with the whole record as the importer checks a file.
 

@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from junheng.io.errors import DataIssue
 from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.years import YEAR_MESSAGE
 
 NO_TOKEN = "需要有效的接口令牌：请在请求头中加上“Authorization: Bearer 令牌”；令牌可用“junheng token 用户名”生成"
 NOT_JSON = '请求体不是有效的 JSON；应为一个对象，如 {"students_primary": 500}'
@@ -103,4 +104,6 @@ def _shape_problem(error: Mapping[str, Any]) -> tuple[str | None, str]:
             return None, NOT_AN_OBJECT
         return str(place[1]), NOT_A_CELL.format(field=place[1])
     field = str(place[0]) if place else None
+    if field == "year" and error["type"] != "missing":
+        return field, YEAR_MESSAGE
     return field, PARAMETER_MESSAGES.get(error["type"], BAD_PARAMETER).format(field=field)

@@ -8,6 +8,7 @@ ledger, so that a supervisor's reading does not close a problem.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
@@ -25,8 +26,11 @@ from junheng.web.survey.services import survey_results
 
 
 def county_report(*, user: User, county_id: int, year: int) -> Report:
-    """The report of a county's year (404 outside the user's reach); the county office's updates the ledger."""
+    """The report of a county's year (404 outside the user's reach, 403 for an observer, before any work);
+    the county office's updates the ledger."""
     county = services.county_for(user=user, county_id=county_id, edit=False)
+    if not scope.can_analyse(user, county):
+        raise PermissionDenied("只有县级督导室和督学可以生成自评报告；观察员可以查看评估结果")
     verdict = services.county_verdict(user=user, county_id=county_id, year=year)
     evaluation = evaluate(county_table(county, year), standard_for(county))
     stored = _ledger_rows(county, year)

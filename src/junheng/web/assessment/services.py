@@ -21,6 +21,7 @@ from junheng.engine import evaluate
 from junheng.engine.county_items import county_figure_items
 from junheng.engine.guarantee import guarantee_items
 from junheng.standards import Standard
+from junheng.web import evidence
 from junheng.web.assessment import verdict as v
 from junheng.web.assessment.models import CountyFigures, Evidence, Judgement, VetoCheck
 from junheng.web.collection.services import county_table, standard_for
@@ -156,6 +157,7 @@ def record_judgement(
 ) -> Judgement:
     """Record (or change) the decision on a judgement item, adding any evidence files to it."""
     county = county_for(user=user, county_id=county_id, edit=True)
+    _check_evidence(county, files)
     items = judgement_items(standard_for(county))
     if item_id not in items:
         raise AssessmentError({"item_id": f"“{item_id}”不是需要认定的评估项；可认定的有 {'、'.join(items)}"})
@@ -183,6 +185,7 @@ def set_veto_check(
 ) -> VetoCheck:
     """Record whether a veto item applies to the county this year, with any evidence files."""
     county = county_for(user=user, county_id=county_id, edit=True)
+    _check_evidence(county, files)
     items = veto_items(standard_for(county))
     if key not in items:
         raise AssessmentError({"key": f"“{key}”不是本标准的一票否决项"})
@@ -191,6 +194,14 @@ def set_veto_check(
     )
     _attach(user, county, year, files, veto=check)
     return check
+
+
+def _check_evidence(county: Organisation, files: Sequence[UploadedFile[bytes]]) -> None:
+    """AssessmentError, before anything is stored, for files the evidence rules refuse (web/evidence.py)."""
+    try:
+        evidence.check_uploads(county, files)
+    except evidence.EvidenceRefused as exc:
+        raise AssessmentError({"files": str(exc)}) from exc
 
 
 def _attach(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +22,10 @@ from junheng.web.assessment import reports, services
 from junheng.web.assessment.forms import FiguresForm, JudgementForm, VetoForm
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import standard_for
+from junheng.web.evidence import HELP_TEXT, TYPES, download
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
+from junheng.web.years import asked_year, checked_year
 
 
 @login_required
@@ -35,13 +37,10 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
 
 
 def _year(request: HttpRequest, county: Organisation) -> int:
-    """?year=, else the latest year with school records, else this year; 404 for a malformed year."""
-    asked = request.GET.get("year")
-    if asked:
-        try:
-            return int(asked)
-        except ValueError as exc:
-            raise Http404("年度应为四位数字") from exc
+    """?year=, else the latest year with school records, else this year; 400 for a malformed year (years.py)."""
+    asked = asked_year(request)
+    if asked is not None:
+        return asked
     latest = (
         SchoolRecord.objects.filter(school__path__startswith=county.path).order_by("-year").values_list("year").first()
     )
@@ -61,9 +60,12 @@ def _page(
         "year": year,
         "verdict": verdict,
         "editable": scope.can_manage(request.user, county),
+        "can_report": scope.can_analyse(request.user, county),
         "figures_form": figures_form,
         "judgement_form": JudgementForm(auto_id=False),  # one copy per item: no duplicate ids
         "veto_form": VetoForm(auto_id=False),
+        "evidence_help": HELP_TEXT,
+        "evidence_accept": ",".join(TYPES),
     }
     return render(request, "assessment/county.html", context, status=status)
 
@@ -76,6 +78,7 @@ def _back(county_id: int, year: int, anchor: str = "") -> HttpResponseRedirect:
 @require_POST
 def figures(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
     """Store the county figures; the form comes back with its messages when a value is refused."""
+    checked_year(year)
     found = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
     catalogue = services.catalogue(standard_for(found))
     values = {key: request.POST.get(key) for key in catalogue}
@@ -100,6 +103,7 @@ def figures(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
 @require_POST
 def judgement(request: HttpRequest, county_id: int, year: int, item_id: str) -> HttpResponse:
     """Record the decision on a judgement item, with the evidence files uploaded beside it."""
+    checked_year(year)
     services.county_for(user=request.user, county_id=county_id, edit=True)
     form = JudgementForm(request.POST)
     if not form.is_valid():
@@ -126,6 +130,7 @@ def judgement(request: HttpRequest, county_id: int, year: int, item_id: str) -> 
 @require_POST
 def veto(request: HttpRequest, county_id: int, year: int, key: str) -> HttpResponse:
     """Record whether a veto item applies, with its evidence files."""
+    checked_year(year)
     services.county_for(user=request.user, county_id=county_id, edit=True)
     form = VetoForm(request.POST)
     if not form.is_valid():
@@ -153,6 +158,7 @@ def veto(request: HttpRequest, county_id: int, year: int, key: str) -> HttpRespo
 def report(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
     """一键生成自评报告: the zip of the .docx, the .pdf and the Excel annex (the county office's also
     updates the rectification ledger; POST because it may)."""
+    checked_year(year)
     found = reports.county_report(user=request.user, county_id=county_id, year=year)
     response = HttpResponse(render_zip(found), content_type="application/zip")
     name = f"{found.county}{year}年度自评报告.zip"
@@ -165,4 +171,4 @@ def report(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
 def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     """An evidence file, to users who see its county only (MEDIA_URL is never served publicly)."""
     found = services.evidence_file(user=request.user, evidence_id=evidence_id)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+    return download(found.file, found.name)

@@ -20,6 +20,7 @@ from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
+from junheng.web.reading import reading
 
 COLUMNS = {"school": "学校标识码", "level": "学段", "grade": "年级", "class_name": "班级", "students": "学生数"}
 TOWNSHIP = "乡镇"  # optional column: sets or updates the school's township
@@ -64,7 +65,8 @@ def _read_classes(
     path: Path, name: str, county: Organisation, schools: Mapping[str, Organisation]
 ) -> tuple[list[dict[str, Any]], dict[Organisation, str]]:
     try:
-        table = read_labelled(path, name, list(COLUMNS.values()), optional=[TOWNSHIP])
+        with reading(name):
+            table = read_labelled(path, name, list(COLUMNS.values()), optional=[TOWNSHIP])
     except DataFileError as exc:
         raise InvalidData(exc.issues) from exc
     issues: list[DataIssue] = []

@@ -22,6 +22,7 @@ from junheng.web.collection.services import InvalidData
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
+from junheng.web.reading import reading
 
 
 @transaction.atomic
@@ -80,7 +81,8 @@ def _read_intakes(
     path: Path, name: str, county: Organisation, schools: Mapping[str, Organisation]
 ) -> list[tuple[Organisation, int, str, int, int]]:
     try:
-        table = read_labelled(path, name, list(INTAKE_COLUMNS.values()))
+        with reading(name):
+            table = read_labelled(path, name, list(INTAKE_COLUMNS.values()))
     except DataFileError as exc:
         raise InvalidData(exc.issues) from exc
     issues: list[DataIssue] = []

@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from junheng.web.collection import services
+from junheng.web.years import InvalidYear, asked_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -17,10 +18,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_GET
 def county_workbook(request: HttpRequest, county_id: int) -> HttpResponse:
     """`?year=YYYY`: the county's records of that year as the workbook the importer takes."""
-    try:
-        year = int(request.GET["year"])
-    except (KeyError, ValueError) as exc:
-        raise Http404("请指定年度，例如 ?year=2025") from exc
+    year = asked_year(request)
+    if year is None:
+        raise InvalidYear("")
     name, content = services.county_workbook(user=request.user, county_id=county_id, year=year)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRe
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation, Role
 from junheng.web.orgs.scope import User
+from junheng.web.reading import reading
 
 
 class InvalidData(Exception):
@@ -293,18 +295,29 @@ def close_round(*, user: User, county_id: int, year: int) -> Round:
     return round_
 
 
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What a workbook import stored: the number of records, and a warning for each row whose 学校名称
+    differs from the name on record for its 学校标识码 (stored by the 学校标识码 all the same)."""
+
+    stored: int
+    warnings: tuple[DataIssue, ...]
+
+
 @transaction.atomic
-def import_workbook(*, user: User, county_id: int, year: int, path: Path, name: str) -> int:
+def import_workbook(*, user: User, county_id: int, year: int, path: Path, name: str) -> Imported:
     """Store a whole county's workbook in one transaction, or nothing: every problem is reported first.
 
     Every row must belong to this county and year and name a school of it; approved (locked)
-    records are not overwritten. Returns the number of records stored.
+    records are not overwritten. A row whose school name differs from the one on record is stored by
+    its 学校标识码, with a warning.
     """
     county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
     if not scope.can_manage(user, county):
         raise PermissionDenied("只有县级督导室可以导入全县数据")
     try:
-        table = read_school_file(path, standard_for(county))
+        with reading(name):
+            table = read_school_file(path, standard_for(county))
     except DataFileError as exc:
         raise InvalidData([_renamed(issue, name) for issue in exc.issues]) from exc
     schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}
@@ -333,6 +346,11 @@ def import_workbook(*, user: User, county_id: int, year: int, path: Path, name: 
             )
     if issues:
         raise InvalidData(issues)
+    warnings = tuple(
+        _other_name(name, row, schools[row["school_id"]])
+        for row in table.iter_rows(named=True)
+        if row["school_name"] != schools[row["school_id"]].name
+    )
     stored = 0
     for row in table.iter_rows(named=True):
         record = records.get(row["school_id"]) or SchoolRecord.objects.create(
@@ -341,7 +359,15 @@ def import_workbook(*, user: User, county_id: int, year: int, path: Path, name: 
         values = {f.key: row[f.key] for f in RECORD_FIELDS}
         update_record(user=user, record=record, values=values, reason=f"导入 {name}", action=Change.Action.IMPORT)
         stored += 1
-    return stored
+    return Imported(stored, warnings)
+
+
+def _other_name(file: str, row: Mapping[str, Any], school: Organisation) -> DataIssue:
+    message = (
+        f"学校标识码 {school.code} 在系统中是“{school.name}”，文件中的学校名称却是“{row['school_name']}”；"
+        f"数据已按学校标识码记入“{school.name}”。如果标识码填错了，请更正后重新导入"
+    )
+    return DataIssue(file, row["row"], "学校名称", message, row["school_name"])
 
 
 def _renamed(issue: DataIssue, name: str) -> DataIssue:

@@ -41,6 +41,7 @@ from junheng.web.collection.models import Change, Round, SchoolRecord
 from junheng.web.collection.quality import Flag
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
+from junheng.web.years import asked_year, checked_year
 
 SCHOOL, COUNTY = Organisation.Kind.SCHOOL, Organisation.Kind.COUNTY
 SUBMITTED = frozenset({SchoolRecord.Status.SUBMITTED, SchoolRecord.Status.APPROVED})
@@ -56,7 +57,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
     """A school's record of a year (?year=, else the latest open round): the form, or read-only once locked."""
     school = scope.get_visible(request.user, pk=school_id, kind=SCHOOL)
     county = _county_of(school)
-    year = _year(request) or _default_year(school, county)
+    year = asked_year(request) or _default_year(school, county)
     context: dict[str, Any] = {
         "school": school,
         "county": county,
@@ -115,6 +116,7 @@ def _save(request: HttpRequest, record: SchoolRecord, form: RecordForm) -> bool:
 @require_POST
 def validate(request: HttpRequest, school_id: int, year: int) -> JsonResponse:
     """The importer's messages for the figures typed so far, per field: {"errors": {key: [...]}, "general": [...]}."""
+    checked_year(year)
     school = scope.get_visible(request.user, pk=school_id, kind=SCHOOL)
     if not scope.can_edit(request.user, school):
         raise PermissionDenied("您无权修改该学校的数据")
@@ -170,7 +172,7 @@ class Tracker:
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county's collection of a year (?year=, else the latest round)."""
     county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
-    return _county_page(request, county, _year(request))
+    return _county_page(request, county, asked_year(request))
 
 
 def _county_page(
@@ -251,14 +253,19 @@ def import_workbook(request: HttpRequest, county_id: int) -> HttpResponse:
     year: int = form.cleaned_data["year"]
     upload: UploadedFile[bytes] = form.cleaned_data["file"]
     try:
-        stored = _import(request, county, year, upload)
+        imported = _import(request, county, year, upload)
     except services.InvalidData as exc:
         return _county_page(request, county, year, import_form=form, import_issues=exc.issues)
+    stored = imported.stored
     messages.success(request, f"已导入“{upload.name}”：{stored} 所学校的 {year} 年度数据已保存，每项修改都已记录")
+    if imported.warnings:
+        messages.warning(request, f"请核对：有 {len(imported.warnings)} 行的学校名称与系统中该学校标识码的名称不一致")
+    for warning in imported.warnings:
+        messages.warning(request, f"第 {warning.row} 行：{warning.message}")
     return _redirect("collection:county", county.pk, year=year)
 
 
-def _import(request: HttpRequest, county: Organisation, year: int, upload: UploadedFile[bytes]) -> int:
+def _import(request: HttpRequest, county: Organisation, year: int, upload: UploadedFile[bytes]) -> services.Imported:
     name = upload.name or "上传文件"
     with tempfile.TemporaryDirectory() as folder:
         # The reader tells a workbook from a CSV by the suffix; the temporary name keeps only that.
@@ -390,15 +397,6 @@ def _default_year(school: Organisation, county: Organisation) -> int | None:
     if open_year is not None:
         return open_year
     return school.records.order_by("-year").values_list("year", flat=True).first()
-
-
-def _year(request: HttpRequest) -> int | None:
-    text = request.GET.get("year", "")
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit():
-        raise Http404("年度应为数字，例如 ?year=2025")
-    return int(text)
 
 
 def _redirect(name: str, *args: int, year: int | None = None) -> HttpResponseRedirect:

@@ -21,19 +21,15 @@ from junheng.web.collection.services import standard_for
 from junheng.web.dashboards import cache, queries, region_tables, school_tables, tables
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
+from junheng.web.years import asked_year
 
 Kind = Organisation.Kind
 
 
 def _year(request: HttpRequest, years: Sequence[int]) -> int | None:
-    """The year asked for, else the latest with figures; None when there are none. 404 for a malformed year."""
-    asked = request.GET.get("year")
-    if asked is None or asked == "":
-        return years[-1] if years else None
-    try:
-        return int(asked)
-    except ValueError as exc:
-        raise Http404("年度应为四位数字") from exc
+    """The year asked for, else the latest with figures; None when there are none; 400 for a malformed year."""
+    asked = asked_year(request)
+    return asked if asked is not None else years[-1] if years else None
 
 
 @login_required

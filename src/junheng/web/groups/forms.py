@@ -3,11 +3,11 @@ the county's lists and its scorecard; choices limited to the county's schools, g
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
 
+from junheng.web import evidence
 from junheng.web.collection.services import standard_for
 from junheng.web.groups import services
 from junheng.web.groups.models import (
@@ -20,12 +20,6 @@ from junheng.web.groups.models import (
     TeacherExchange,
 )
 from junheng.web.orgs.models import Organisation
-
-# Evidence of an activity: documents, spreadsheets, slides, pictures and PDFs people scan, up to 20 MB each.
-EVIDENCE_SUFFIXES = frozenset(
-    {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".jpg", ".jpeg", ".png", ".zip"}
-)
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -126,19 +120,14 @@ class TeacherExchangeForm(forms.ModelForm[TeacherExchange]):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="佐证材料", help_text="PDF、Word、Excel、PPT、图片、文本或 zip，单个文件不超过 20 MB")
+    file = forms.FileField(label="佐证材料", help_text=evidence.HELP_TEXT)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        suffix = PurePath(upload.name or "").suffix.lower()
-        if suffix not in EVIDENCE_SUFFIXES:
-            raise forms.ValidationError(
-                f"不支持“{suffix or '无扩展名'}”类型的文件，请上传 PDF、Word、Excel、PPT、图片、文本或 zip 文件"
-            )
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(
-                f"文件为 {upload.size / 1024 / 1024:.1f} MB，超过 20 MB 的上限，请压缩或拆分后上传"
-            )
+        try:
+            evidence.check_file(upload)
+        except evidence.EvidenceRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

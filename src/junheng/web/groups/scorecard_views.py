@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,22 +15,13 @@ from junheng.web.groups.forms import ScorecardEntryForm, ScorecardItemForm
 from junheng.web.groups.models import ScorecardItem
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
-
-
-def _asked_year(request: HttpRequest) -> int | None:
-    asked = request.GET.get("year")
-    if not asked:
-        return None
-    try:
-        return int(asked)
-    except ValueError as exc:
-        raise Http404("年度应为四位数字") from exc
+from junheng.web.years import asked_year
 
 
 @login_required
 def scorecard(request: HttpRequest, county_id: int) -> HttpResponse:
     """Every group's score of a year, item by item; items without data show 未取得数据."""
-    page = scorecards.scorecard(user=request.user, county_id=county_id, year=_asked_year(request))
+    page = scorecards.scorecard(user=request.user, county_id=county_id, year=asked_year(request))
     context = {"page": page, "county": page.county, "can_manage": scope.can_manage(request.user, page.county)}
     return render(request, "groups/scorecard.html", context)
 

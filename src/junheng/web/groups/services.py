@@ -21,6 +21,7 @@ from django.http import Http404
 
 from junheng.engine import evaluate
 from junheng.engine import groups as engine
+from junheng.web import evidence
 from junheng.web.collection.services import county_table, standard_for
 from junheng.web.dashboards.queries import years_with_data
 from junheng.web.groups.models import (
@@ -260,9 +261,11 @@ def activity(*, user: User, activity_id: int) -> tuple[Activity, Organisation]:
 
 @transaction.atomic
 def add_evidence(*, user: User, activity_id: int, upload: UploadedFile[bytes]) -> ActivityEvidence:
-    """Attach an evidence file to an activity (the county office only; the form checks its size and type)."""
+    """Attach an evidence file to an activity (the county office only); EvidenceRefused for a file of a type
+    or size not allowed, or beyond the county's storage quota."""
     found, county = activity(user=user, activity_id=activity_id)
     require_manager(user, county)
+    evidence.check_uploads(county, [upload])
     return ActivityEvidence.objects.create(
         activity=found, file=upload, name=upload.name or "佐证材料", uploaded_by=_by(user)
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from junheng.engine.groups import COUNTY
 from junheng.web.collection.services import standard_for
 from junheng.web.dashboards.queries import years_with_data
+from junheng.web.evidence import EvidenceRefused, download
 from junheng.web.groups import services
 from junheng.web.groups.forms import (
     ActivityForm,
@@ -33,18 +34,14 @@ from junheng.web.groups.forms import (
 from junheng.web.groups.models import Group, Membership, Pairing, PairingReview, TeacherExchange
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
+from junheng.web.years import asked_year
 
 LEVELS = {"primary": "小学", "junior": "初中"}
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
-    asked = request.GET.get("year")
-    if not asked:
-        return years[-1] if years else None
-    try:
-        return int(asked)
-    except ValueError as exc:
-        raise Http404("年度应为四位数字") from exc
+    asked = asked_year(request)
+    return asked if asked is not None else years[-1] if years else None
 
 
 def _rows(table: pl.DataFrame, county: Organisation) -> list[dict[str, Any]]:
@@ -266,11 +263,15 @@ def add_evidence(request: HttpRequest, activity_id: int) -> HttpResponse:
     _manager(request, county)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.add_evidence(user=request.user, activity_id=found.pk, upload=form.cleaned_data["file"])
-        messages.success(request, "佐证材料已上传")
-        if found.group_id is not None:
-            return redirect("groups:group", found.group_id)
-        return redirect("groups:pairing", found.pairing_id)
+        try:
+            services.add_evidence(user=request.user, activity_id=found.pk, upload=form.cleaned_data["file"])
+        except EvidenceRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, "佐证材料已上传")
+            if found.group_id is not None:
+                return redirect("groups:group", found.group_id)
+            return redirect("groups:pairing", found.pairing_id)
     title = f"{found} · 上传佐证材料"
     return render(request, "groups/form.html", {"county": county, "form": form, "title": title, "multipart": True})
 
@@ -279,7 +280,7 @@ def add_evidence(request: HttpRequest, activity_id: int) -> HttpResponse:
 def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     """An activity's evidence file, to users who see its county only (MEDIA_URL is never served publicly)."""
     found = services.evidence_file(user=request.user, evidence_id=evidence_id)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+    return download(found.file, found.name)
 
 
 @login_required

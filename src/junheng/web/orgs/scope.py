@@ -22,6 +22,9 @@ User = AccountUser | AnonymousUser
 EDITORS = frozenset({Role.CLERK, Role.COUNTY_OFFICE})
 REVIEWERS = frozenset({Role.COUNTY_OFFICE, Role.SUPERVISOR})
 PLANNERS = frozenset({Role.COUNTY_OFFICE})
+# Who may start work that costs the server seconds (the self-evaluation report, a what-if evaluation):
+# those who act on a county's figures; an observer only reads what is there.
+ANALYSTS = frozenset({Role.COUNTY_OFFICE, Role.SUPERVISOR})
 
 
 def memberships(user: User) -> list[Membership]:
@@ -70,6 +73,11 @@ def can_edit(user: User, school: Organisation) -> bool:
 
 def can_review(user: User, county: Organisation) -> bool:
     return getattr(user, "is_superuser", False) or role_at(user, county) in REVIEWERS
+
+
+def can_analyse(user: User, county: Organisation) -> bool:
+    """Generate the county's report, evaluate a what-if: its office and the supervisors above it."""
+    return getattr(user, "is_superuser", False) or role_at(user, county) in ANALYSTS
 
 
 def can_manage(user: User, county: Organisation) -> bool:

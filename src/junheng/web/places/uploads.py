@@ -23,6 +23,7 @@ from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.places.models import Births, Catchment, HousingDelivery, Level, Residents, SchoolCapacity, Series
+from junheng.web.reading import reading
 
 LEVELS = {"小学": Level.PRIMARY, "初中": Level.JUNIOR, "primary": Level.PRIMARY, "junior": Level.JUNIOR}
 # Columns naming a catchment, and the 学段 the catchment must serve (None: any).
@@ -104,7 +105,8 @@ def _read(path: Path, name: str, upload: Upload, resolve: Resolver) -> list[dict
     """Rows of the file parsed cell by cell; every problem reported with its row and column."""
     labels = list(upload.columns)
     try:
-        table = read_labelled(path, name, labels)
+        with reading(name):
+            table = read_labelled(path, name, labels)
     except DataFileError as exc:
         raise InvalidData(exc.issues) from exc
     issues: list[DataIssue] = []

@@ -18,6 +18,7 @@ from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.places import services, uploads
 from junheng.web.places.forms import CatchmentsForm, UploadForm
+from junheng.web.years import asked_year
 
 
 def _method(request: HttpRequest) -> str:
@@ -44,21 +45,11 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
     return render(request, "places/county.html", context)
 
 
-def _year(request: HttpRequest) -> int | None:
-    text = request.GET.get("year")
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise Http404("年度不正确") from exc
-
-
 @login_required
 def county_map(request: HttpRequest, county_id: int) -> HttpResponse:
     """Catchments coloured by warning and schools by the school rule, drawn with Leaflet, no tiles; the
     catchments without an outline and the schools without coordinates listed below."""
-    data = services.map_data(user=request.user, county_id=county_id, year=_year(request), method=_method(request))
+    data = services.map_data(user=request.user, county_id=county_id, year=asked_year(request), method=_method(request))
     context = {
         "county": data.county,
         "map": data,
@@ -72,7 +63,7 @@ def county_map(request: HttpRequest, county_id: int) -> HttpResponse:
 @login_required
 def map_json(request: HttpRequest, county_id: int) -> JsonResponse:
     """The map's data as JSON (the same the map page draws)."""
-    data = services.map_data(user=request.user, county_id=county_id, year=_year(request), method=_method(request))
+    data = services.map_data(user=request.user, county_id=county_id, year=asked_year(request), method=_method(request))
     return JsonResponse(data.as_json(), json_dumps_params={"ensure_ascii": False})
 
 

@@ -156,6 +156,8 @@ def what_if(*, user: User, county_id: int, school_id: int, year: int, values: Ma
     Raises collection.services.InvalidData with the importer's messages for figures it would refuse.
     """
     county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    if not scope.can_analyse(user, county):
+        raise PermissionDenied("只有县级督导室和督学可以试算；观察员可以查看评估结果")
     records = county_records(county, year)
     record = next((r for r in records if r.school.pk == school_id), None)
     if record is None:

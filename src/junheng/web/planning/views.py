@@ -22,21 +22,19 @@ from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.planning import services, tables
 from junheng.web.planning.forms import BudgetForm
+from junheng.web.years import asked_year
 
 RECORD_KEYS = frozenset(f.key for f in RECORD_FIELDS)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request: HttpRequest, county: Organisation) -> tuple[list[int], int | None]:
-    """The years with figures and the one asked for (else the latest); 404 for a malformed year."""
+    """The years with figures and the one asked for (else the latest); 400 for a malformed year (years.py)."""
     years = years_with_data(county)
-    asked = request.GET.get("year") or ""
-    if not asked:
+    asked = asked_year(request)
+    if asked is None:
         return years, years[-1] if years else None
-    try:
-        return years, int(asked)
-    except ValueError as exc:
-        raise Http404("年度应为四位数字") from exc
+    return years, asked
 
 
 @login_required
@@ -130,7 +128,9 @@ def what_if(request: HttpRequest, county_id: int) -> HttpResponse:
     county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
     years, year = _year(request, county)
     context: dict[str, object] = {"county": county, "years": years, "year": year}
-    if year is not None:
+    if not scope.can_analyse(request.user, county):
+        context["refused"] = "只有县级督导室和督学可以试算；观察员可以查看评估结果"
+    elif year is not None:
         records = county_records(county, year)
         context["schools"] = sorted((r.school for r in records), key=lambda s: s.code)
         chosen = request.GET.get("school") or ""

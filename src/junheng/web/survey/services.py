@@ -21,6 +21,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from junheng.io.csv_text import csv_text
 from junheng.standards import load_standard
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
@@ -280,7 +281,8 @@ EXPORT_HEADER = ("答卷编号", "调查对象", "提交日期", "题号", "题�
 
 
 def export_answers(*, user: User, survey_id: int) -> tuple[str, bytes]:
-    """The raw answers as CSV (UTF-8 with BOM, for Excel and WPS): one row per answer, no personal data.
+    """The raw answers as CSV (UTF-8 with BOM, for Excel and WPS): one row per answer, no personal data;
+    text that begins like a formula is written so that the spreadsheet shows it and does not run it.
 
     A response is identified only by its position in the export; the date is kept, the time of day not.
     """
@@ -299,5 +301,5 @@ def export_answers(*, user: User, survey_id: int) -> tuple[str, bytes]:
     for response_id, group, submitted_at, position, text, option in rows:
         number = numbers.setdefault(response_id, len(numbers) + 1)
         day = timezone.localtime(submitted_at).date().isoformat()
-        writer.writerow((number, Group(group).label, day, position, text, option))
+        writer.writerow((number, Group(group).label, day, position, csv_text(text), csv_text(option)))
     return f"{survey.county.name}{survey.year}年度社会认可度调查原始答卷.csv", out.getvalue().encode("utf-8-sig")
