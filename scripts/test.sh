@@ -35,3 +35,11 @@ echo "== pytest on SQLite (every test)"
 echo "== pytest on PostgreSQL (the platform's tests)"
 JUNHENG_DATABASE_URL=postgresql://junheng:junheng@127.0.0.1:5432/junheng \
   .venv/bin/python -m pytest tests/web -q "$@"
+echo "== the engine's, the standards' and the reader's tests on the lowest Polars pyproject.toml allows"
+# The suite above runs on the newest Polars; this checks the floor still holds. A light venv: Polars at
+# the floor and what these tests import (the CLI's planner among them), from pip's cache after the first run.
+lowest="$(sed -n 's/^ *"polars>=\([0-9.]*\)".*/\1/p' pyproject.toml)"
+python3 -m venv .venv-polars-lowest
+.venv-polars-lowest/bin/pip install --quiet "polars==$lowest" numpy highspy python-calamine xlsxwriter openpyxl \
+  pytest hypothesis
+PYTHONPATH=src .venv-polars-lowest/bin/python -m pytest tests/engine tests/standards tests/io -q -p no:cacheprovider

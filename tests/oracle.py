@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def weighted_cv(students: Sequence[int], amounts: Sequence[float], per_students: int = 1) -> float | None:
@@ -28,3 +29,10 @@ def school_rule(values: Sequence[float], thresholds: Sequence[float], floors: Se
     met = [v >= t for v, t in zip(values, thresholds, strict=True)]
     above = all(m or v >= f for m, v, f in zip(met, values, floors, strict=True))
     return sum(met) >= min_met and above
+
+
+def composite(cvs: Sequence[float], rounding: str = ROUND_HALF_UP) -> Decimal:
+    """standard.md §8 on paper: each CV as written, to 3 decimals; their mean, to 3 decimals; 四舍五入."""
+    thousandth = Decimal("0.001")
+    parts = [Decimal(repr(cv)).quantize(thousandth, rounding=rounding) for cv in cvs]
+    return (sum(parts, Decimal(0)) / len(parts)).quantize(thousandth, rounding=rounding)

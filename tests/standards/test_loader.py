@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from junheng.standards import StandardError, builtin_standard_names, load_standard
+from junheng.standards import Rounding, StandardError, builtin_standard_names, load_standard
 
 
 def test_the_shipped_standards() -> None:
@@ -126,3 +126,24 @@ def test_a_standard_with_a_limit_for_only_some_levels_is_reported(tmp_path: Path
     )
     with pytest.raises(StandardError, match="每个学段"):
         load_standard(bad)
+
+
+@pytest.mark.parametrize("name", ["national-2017", "basic-2012"])
+def test_the_shipped_standards_round_half_up_as_the_published_tables_do(name: str) -> None:
+    assert load_standard(name).rounding is Rounding.HALF_UP
+
+
+def test_a_variant_may_round_half_to_even(tmp_path: Path) -> None:
+    own = tmp_path / "even.toml"
+    own.write_text('name = "even"\nparent = "basic-2012"\n[difference]\nrounding = "half_even"\n', encoding="utf-8")
+    assert load_standard(own).rounding is Rounding.HALF_EVEN
+
+
+def test_an_unknown_rounding_rule_names_the_known_ones(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\nparent = "national-2017"\n[difference]\nrounding = "up"\n', encoding="utf-8")
+    with pytest.raises(StandardError) as caught:
+        load_standard(bad)
+    assert caught.value.message == (
+        "difference.rounding 应为以下之一：half_up（四舍五入）、half_even（四舍六入五成双）；实际为 'up'"
+    )

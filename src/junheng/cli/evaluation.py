@@ -87,6 +87,13 @@ def _standard_detail(name: str) -> str:
     )
     weights = "，".join(f"{level_label(lv)} {w}" for lv, w in std.split_weights.items())
     lines.append(f"跨学段学校共享资源按加权在校生拆分：{weights}")
+    if std.composite is not None:
+        lines.append(
+            f"综合差异系数：各差异系数保留 {std.composite.component_decimals} 位小数后取平均，"
+            f"再保留 {std.composite.report_decimals} 位小数，均{std.rounding.label}"
+        )
+    else:
+        lines.append(f"差异系数以未修约值与限值比较，报告保留 {std.report_decimals} 位小数（{std.rounding.label}）")
     rule = std.school_rule
     if rule is not None:
         lines.append(f"学校达标规则：至少 {rule.min_met} 项达标，其余不低于达标值的 {rule.floor_ratio * 100:.0f}%")

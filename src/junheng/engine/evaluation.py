@@ -8,6 +8,7 @@ import polars as pl
 
 from junheng.engine.difference import coefficients_by_group
 from junheng.engine.indicators import indicator_values, resource_column, value_column
+from junheng.engine.rounding import rounded_quotient, rounded_units, units_value
 from junheng.engine.rules import FLOAT_NOISE, floors, level_constant, school_rule, shortfall_amount, thresholds
 from junheng.engine.scope import KEYS, partition_scope
 from junheng.engine.split import school_parts, split_shared_resources
@@ -149,15 +150,24 @@ def _levels(parts: pl.DataFrame, standard: Standard) -> pl.DataFrame:
 
 
 def composite_coefficients(levels: pl.DataFrame, standard: Standard) -> pl.DataFrame | None:
-    """basic-2012's composite: the mean of the CVs, each at 3 decimals, reported at 3 (standard.md §8)."""
+    """basic-2012's composite: the mean of the CVs, each at 3 decimals, reported at 3 (standard.md §8).
+
+    Both roundings follow the standard's rule on decimals (四舍五入: a mean of 0.5505 is 0.551), as the
+    published tables and Excel's ROUND do; the mean of the rounded CVs is taken exactly, in integers.
+    """
     composite = standard.composite
     if composite is None:
         return None
     limits = {lv: float(v) for lv, v in composite.limits.items()}
+    component, report = composite.component_decimals, composite.report_decimals
+    units = rounded_units(pl.col("cv"), component, standard.rounding)
+    # mean = Σ units ÷ n in 10^-component; in 10^-report that is (Σ units × 10^(report − component)) ÷ n
+    total = units.sum() * 10 ** max(report - component, 0)
+    count = units.count() * 10 ** max(component - report, 0)
     return (
         levels.group_by(LEVEL_KEYS, maintain_order=True)
         .agg(
-            pl.col("cv").round(composite.component_decimals).mean().round(composite.report_decimals).alias("composite"),
+            units_value(rounded_quotient(total, count, standard.rounding), report).alias("composite"),
             pl.col("cv").is_null().any().alias("undefined"),
         )
         .with_columns(

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from junheng.engine.scope import KEYS, partition_scope
+from junheng.engine.text import sentence
 from junheng.schema import LEVEL_LABELS
 from junheng.standards import Standard
 
@@ -71,7 +72,7 @@ def guarantee_items(schools: pl.DataFrame, standard: Standard) -> pl.DataFrame:
         limit.alias("G4_limit"),
         (compulsory <= limit).alias("G4"),
         pl.when(compulsory > limit)
-        .then(pl.format("义务教育阶段在校生 {} 人，超过 {} 人", compulsory, limit))
+        .then(sentence("义务教育阶段在校生 ", compulsory, " 人，超过 ", limit, " 人"))
         .otherwise(None)
         .alias("G4_reason"),
         *_g5(rules),
@@ -84,13 +85,13 @@ def _g3(rules: GuaranteeRules, needed: pl.Expr, reported_classes: pl.Expr) -> li
     missing = ~reported_classes | music.is_null() | art.is_null() | music_area.is_null() | art_area.is_null()
     problems = pl.concat_str(
         [
-            pl.when(music < needed).then(pl.format("音乐专用教室 {} 间，应不少于 {} 间", music, needed)),
-            pl.when(art < needed).then(pl.format("美术专用教室 {} 间，应不少于 {} 间", art, needed)),
+            pl.when(music < needed).then(sentence("音乐专用教室 ", music, " 间，应不少于 ", needed, " 间")),
+            pl.when(art < needed).then(sentence("美术专用教室 ", art, " 间，应不少于 ", needed, " 间")),
             pl.when(music_area < rules.music_room_min_m2).then(
-                pl.format("最小音乐教室 {} ㎡，应不小于 {} ㎡", music_area, pl.lit(_number(rules.music_room_min_m2)))
+                sentence("最小音乐教室 ", music_area, f" ㎡，应不小于 {_number(rules.music_room_min_m2)} ㎡")
             ),
             pl.when(art_area < rules.art_room_min_m2).then(
-                pl.format("最小美术教室 {} ㎡，应不小于 {} ㎡", art_area, pl.lit(_number(rules.art_room_min_m2)))
+                sentence("最小美术教室 ", art_area, f" ㎡，应不小于 {_number(rules.art_room_min_m2)} ㎡")
             ),
         ],
         separator="；",
@@ -110,7 +111,7 @@ def _g3(rules: GuaranteeRules, needed: pl.Expr, reported_classes: pl.Expr) -> li
 def _g5(rules: GuaranteeRules) -> list[pl.Expr]:
     over = [
         pl.when(pl.col(f"max_class_size_{level}") > limit).then(
-            pl.format(f"{LEVEL_LABELS[level]}最大班额 {{}} 人，超过 {limit} 人", pl.col(f"max_class_size_{level}"))
+            sentence(f"{LEVEL_LABELS[level]}最大班额 ", pl.col(f"max_class_size_{level}"), f" 人，超过 {limit} 人")
         )
         for level, limit in rules.max_class_size.items()
     ]

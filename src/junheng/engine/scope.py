@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from junheng.engine.text import sentence
 from junheng.schema import SCHOOL_TYPE_LABELS
 from junheng.standards import Standard
 
@@ -34,9 +35,9 @@ def _reason(standard: Standard) -> pl.Expr:
     minimum = pl.lit(standard.teaching_point_min_students)
     return (
         pl.when(pl.col("_exclusion") == "type")
-        .then(pl.format("{}不参与资源配置评估", type_label))
+        .then(sentence(type_label, "不参与资源配置评估"))
         .when(pl.col("_exclusion") == "small_teaching_point")
-        .then(pl.format("教学点在校生 {} 人，少于 {} 人，不参与计算", _compulsory_students(standard), minimum))
+        .then(sentence("教学点在校生 ", _compulsory_students(standard), " 人，少于 ", minimum, " 人，不参与计算"))
         .otherwise(pl.lit("无义务教育阶段在校生"))
     )
 

@@ -82,8 +82,7 @@ def cv_chart(points: tuple[CvPoint, ...]) -> bytes:
             ax.axhline(limit, color=BAD, linestyle="--", linewidth=1)
             ax.text(len(names) - 0.5, limit, f"限值 {limit:g}", color=BAD, ha="right", va="bottom", fontproperties=font)
         for x, p in enumerate(shown):
-            label = "无定义" if p.cv is None else f"{p.cv:.3f}"
-            ax.text(x, (p.cv or 0.0), label, ha="center", va="bottom", fontsize=7, fontproperties=font)
+            ax.text(x, (p.cv or 0.0), p.label, ha="center", va="bottom", fontsize=7, fontproperties=font)
         ax.set_title(f"{level}差异系数", fontproperties=font)
         ax.set_ylim(0, max([*values, *limits, 0.1]) * 1.25)
     return _png(figure)

@@ -47,12 +47,14 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class CvPoint:
-    """One difference coefficient for the chart: unrounded, with its limit (None when undefined)."""
+    """One difference coefficient for the chart: unrounded, with its limit (None when undefined), and its
+    label as the report shows it (the standard's decimals and rounding rule, or 无定义)."""
 
     level: str
     indicator: str
     cv: float | None
     limit: float | None
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +278,13 @@ def _resource_tables(evaluation: Evaluation) -> tuple[Table, ...]:
 
 def _cv_points(evaluation: Evaluation) -> tuple[CvPoint, ...]:
     return tuple(
-        CvPoint(msg.level_label(row["level"]), row["indicator"], row["cv"], row["limit"])
+        CvPoint(
+            msg.level_label(row["level"]),
+            row["indicator"],
+            row["cv"],
+            row["limit"],
+            msg.cv_number(row["cv"], evaluation.standard),
+        )
         for row in evaluation.levels.iter_rows(named=True)
     )
 

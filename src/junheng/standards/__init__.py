@@ -1,11 +1,12 @@
 """The evaluation standards as data files, and their loader (standard.md §10)."""
 
 from junheng.standards.loader import StandardError, builtin_standard_names, load_standard
-from junheng.standards.model import Composite, Indicator, SchoolRule, Standard
+from junheng.standards.model import Composite, Indicator, Rounding, SchoolRule, Standard
 
 __all__ = [
     "Composite",
     "Indicator",
+    "Rounding",
     "SchoolRule",
     "Standard",
     "StandardError",

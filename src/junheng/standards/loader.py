@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from junheng.standards.model import Composite, Indicator, SchoolRule, Standard
+from junheng.standards.model import Composite, Indicator, Rounding, SchoolRule, Standard
 
 _DATA_PACKAGE = "junheng.standards"
 
@@ -101,6 +101,14 @@ def _decimals(table: Any, where: str, source: str) -> dict[str, Decimal]:
     return {str(k): _decimal(v, f"{where}.{k}", source) for k, v in table.items()}
 
 
+def _rounding(value: Any, source: str) -> Rounding:
+    known = "、".join(f"{rule.value}（{rule.label}）" for rule in Rounding)
+    try:
+        return Rounding(value)
+    except ValueError:
+        raise StandardError(source, f"difference.rounding 应为以下之一：{known}；实际为 {value!r}") from None
+
+
 def _require(data: Mapping[str, Any], key: str, where: str, source: str) -> Any:
     if key not in data:
         raise StandardError(source, f"缺少设置 {where}{key}")
@@ -179,6 +187,7 @@ def _build(data: dict[str, Any], source: str) -> Standard:
         indicators=tuple(indicators),
         cv_limits=cv_limits,
         report_decimals=int(difference.get("report_decimals", 3)),
+        rounding=_rounding(difference.get("rounding", Rounding.HALF_UP.value), source),
         near_limit_margin=_decimal(difference.get("near_limit_margin", "0"), "near_limit_margin", source),
         school_rule=school_rule,
         composite=composite,

@@ -4,8 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any
+
+
+class Rounding(StrEnum):
+    """How a figure is taken to a number of decimals: `[difference] rounding` in a standard's data."""
+
+    HALF_UP = "half_up"  # 四舍五入, as the published tables and Excel's ROUND: 0.5505 → 0.551
+    HALF_EVEN = "half_even"  # 四舍六入五成双: 0.5505 → 0.550
+
+    @property
+    def label(self) -> str:
+        """The rule's Chinese name."""
+        return "四舍五入" if self is Rounding.HALF_UP else "四舍六入五成双"
+
+    @property
+    def decimal_mode(self) -> str:
+        """The `decimal` module's rounding mode of this rule."""
+        return ROUND_HALF_UP if self is Rounding.HALF_UP else ROUND_HALF_EVEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +88,7 @@ class Standard:
     indicators: tuple[Indicator, ...]
     cv_limits: Mapping[str, Decimal]
     report_decimals: int
+    rounding: Rounding
     near_limit_margin: Decimal
     school_rule: SchoolRule | None
     composite: Composite | None
