@@ -22,7 +22,7 @@ import polars.selectors as cs
 
 from junheng.engine import evaluate
 from junheng.engine.indicators import value_column
-from junheng.schema import polars_schema
+from junheng.schema import AT_MOST, polars_schema
 from junheng.standards import Standard, load_standard
 
 Floats = npt.NDArray[np.float64]
@@ -482,7 +482,23 @@ def brought_up(table: pl.DataFrame, county: str, standard: Standard, *, narrowin
         for column, rows in factors.items()
         if column in table.columns
     ]
-    return table.with_columns(raised)
+    return table.with_columns(raised).with_columns(_enough_full_time_teachers(chosen, table.columns))
+
+
+def _enough_full_time_teachers(chosen: pl.Expr, columns: Sequence[str]) -> list[pl.Expr]:
+    """Full-time teachers raised to at least each kind of teacher counted among them (schema.AT_MOST), where
+    raising those has left fewer full-time teachers than, say, teachers above the required degree."""
+    parts: dict[str, list[str]] = {}
+    for relation in AT_MOST:
+        if relation.whole.startswith("full_time_teachers_") and {relation.part, relation.whole} <= set(columns):
+            parts.setdefault(relation.whole, []).append(relation.part)
+    return [
+        pl.when(chosen & pl.col(whole).is_not_null())
+        .then(pl.max_horizontal(whole, *kinds))
+        .otherwise(pl.col(whole))
+        .alias(whole)
+        for whole, kinds in parts.items()
+    ]
 
 
 def _raised(column: pl.Expr, rows: pl.DataFrame, *, integral: bool) -> pl.Expr:
