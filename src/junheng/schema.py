@@ -228,3 +228,16 @@ def school_table(records: list[dict[str, object]]) -> pl.DataFrame:
         if records
         else pl.DataFrame(schema=schema)
     )
+
+
+def within_bounds(table: pl.DataFrame) -> pl.DataFrame:
+    """`table` with every figure outside its field's bounds (below 0, above `maximum`, NaN) made null.
+
+    The checks refuse such a figure at entry; one stored before they did counts as not reported, so that
+    it cannot carry an infinity into a county's results, until the school corrects it.
+    """
+    return table.with_columns(
+        pl.when(pl.col(f.key).is_between(0, f.maximum)).then(pl.col(f.key)).alias(f.key)
+        for f in FIELDS
+        if f.maximum is not None and f.key in table.columns
+    )
