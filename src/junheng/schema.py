@@ -180,6 +180,8 @@ AT_MOST: tuple[AtMost, ...] = (
     *_per_compulsory_level("mid_title_teachers", "full_time_teachers", "中级及以上职称教师是专任教师的一部分"),
     *_per_compulsory_level("classes", "students", "每个班至少有一名该学段的学生"),
     *_per_compulsory_level("max_class_size", "students", "最大班额的学生都是该学段的在校生"),
+    AtMost("music_room_min_area_m2", "teaching_aux_area_m2", "音乐专用教室是教学及辅助用房的一部分"),
+    AtMost("art_room_min_area_m2", "teaching_aux_area_m2", "美术专用教室是教学及辅助用房的一部分"),
 )
 
 NUMERIC_KINDS = frozenset({Kind.INTEGER, Kind.NUMBER})

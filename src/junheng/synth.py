@@ -408,12 +408,15 @@ class _Latent:
         rooms = np.ceil(classes.sum(axis=1) / 12).astype(np.int64) + self.room_delta
         rooms = np.where(point, np.maximum(self.room_delta, 0), np.maximum(rooms, 0))
         shared = self.shared * drift.shared
+        teaching_area = np.round(shared[:, 0])
+        # Special rooms are teaching rooms (schema.AT_MOST): a school whose teaching area cannot hold one has none.
+        rooms = np.where((np.round(self.room_area, 1) <= teaching_area[:, None]).all(axis=1), rooms, 0)
         room_area = np.where(rooms[:, None] > 0, np.round(self.room_area, 1), np.nan)
         columns: dict[str, npt.NDArray[np.generic]] = {
             **{f"students_{lv}": students[:, i] for i, lv in enumerate(LEVELS)},
             **{f"classes_{lv}": classes[:, i] for i, lv in enumerate(LEVELS[:2])},
             # areas in whole ㎡, equipment as the statistics report it (万元 to two decimals)
-            "teaching_aux_area_m2": np.round(shared[:, 0]),
+            "teaching_aux_area_m2": teaching_area,
             "sports_area_m2": np.round(shared[:, 1]),
             "equipment_value_yuan": np.round(shared[:, 2], -2),
             "multimedia_rooms": np.maximum(np.rint(shared[:, 3]), 1).astype(np.int64),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from junheng.io.errors import DataFileError
 from junheng.io.reader import check_records, read_school_file
 from junheng.schema import AT_MOST, FIELDS_BY_KEY, AtMost
-from junheng.standards import Standard
+from junheng.standards import Standard, load_standard
+from junheng.synth import brought_up, synthesize
 from tests.builders import junior_school, primary_school
 from tests.io.builders import PRIMARY_SCHOOL, only_issue, write_schools
 
@@ -40,8 +42,9 @@ def test_as_many_full_time_teachers_as_teachers_above_the_degree_is_accepted(
 @pytest.mark.parametrize("relation", AT_MOST, ids=lambda r: f"{r.part}<={r.whole}")
 def test_each_part_larger_than_its_whole_is_refused_naming_both_figures(national: Standard, relation: AtMost) -> None:
     part, whole = FIELDS_BY_KEY[relation.part], FIELDS_BY_KEY[relation.whole]
-    school = primary_school if part.level == "primary" else junior_school
-    other_level = {f.key: 0 for f in FIELDS_BY_KEY.values() if f.level not in (None, part.level, "senior")}
+    level = part.level or "primary"  # a school's own figure (a room's area): any school will do
+    school = primary_school if level == "primary" else junior_school
+    other_level = {f.key: 0 for f in FIELDS_BY_KEY.values() if f.level not in (None, level, "senior")}
     record = other_level | school("s1", students=1000) | {relation.part: 600, relation.whole: 599}
 
     with pytest.raises(DataFileError) as refused:
@@ -68,3 +71,14 @@ def test_a_cell_already_wrong_gets_one_message_not_two(tmp_path: Path, national:
         "小学班级数",
         "小学在校生数为 0，小学班级数却为 3：该学段有班级但没有学生；请核对小学在校生数，或把小学班级数改为 0",
     )
+
+
+@pytest.mark.parametrize("standard_name", ["national-2017", "basic-2012"])
+def test_the_demo_city_keeps_every_part_within_its_whole(standard_name: str) -> None:
+    """The demo's data (web/demo.py: a synthesized city with its last county brought up) passes the checks."""
+    city = synthesize(counties=4, schools_per_county=60, years=(2023, 2024, 2025), seed=2025)
+    city = brought_up(city, city["county"][-1], load_standard(standard_name))
+
+    broken = {r.part: city.filter(pl.col(r.part) > pl.col(r.whole)).height for r in AT_MOST}
+
+    assert broken == dict.fromkeys(broken, 0)
