@@ -13,6 +13,7 @@ from django.urls import reverse
 from junheng.web.api.tokens import issue_token
 from junheng.web.collection import services
 from junheng.web.collection.models import SchoolRecord
+from junheng.web.collection.quality import consistency_flags
 from junheng.web.orgs.models import Role
 from tests.web.conftest import Tree
 from tests.web.test_services import FIGURES
@@ -93,6 +94,21 @@ def test_a_huge_figure_stored_before_the_bounds_reads_as_not_reported(
     assert response.status_code == 200
     school = next(s for s in response.json()["schools"] if s["school_id"] == tree.school.code)
     assert school["values"]["L6"] is None
-    workbook = Client()
-    workbook.force_login(users[Role.COUNTY_OFFICE])
-    assert workbook.get(reverse("collection:export", args=[tree.county.pk]), {"year": YEAR}).status_code == 200
+    office = Client()
+    office.force_login(users[Role.COUNTY_OFFICE])
+    assert office.get(reverse("collection:export", args=[tree.county.pk]), {"year": YEAR}).status_code == 200
+    page = office.get(reverse("collection:county", args=[tree.county.pk]), {"year": YEAR}).content.decode()
+    assert (
+        "“1e+308”超出教学仪器设备值的合理范围：应在 0 至 10,000,000,000 元 之间；评估时按未填报处理，请学校更正" in page
+    )
+
+
+def test_counts_that_contradict_each_other_stored_before_the_checks_are_flagged_for_the_reviewer(
+    record: SchoolRecord,
+) -> None:
+    SchoolRecord.objects.filter(pk=record.pk).update(full_time_teachers_primary=20)
+
+    [flag] = consistency_flags(SchoolRecord.objects.get(pk=record.pk))
+
+    assert (flag.field, flag.kind.label) == ("teachers_above_degree_primary", "数据前后矛盾")
+    assert flag.message.startswith("小学高于规定学历教师数（25）多于小学专任教师数（20）")

@@ -20,6 +20,7 @@ from junheng.schema import (
     SCHOOL_TYPE_LABELS,
     SCHOOL_TYPE_LEVELS,
     YES_NO_VALUES,
+    AtMost,
     Field,
     Kind,
 )
@@ -154,8 +155,7 @@ def _problem(column: Column) -> pl.Expr:
             rules += [(not_number, pl.lit("not_number")), (number < 0, pl.lit("negative"))]
             if field.kind is Kind.INTEGER:
                 rules.append((~whole, pl.lit("not_integer")))
-            assert field.maximum is not None, f"{field.key} has no bound in schema.FIELDS"
-            rules.append((number * column.scale > field.maximum, pl.lit("out_of_range")))
+            rules.append((number * column.scale > pl.lit(field.maximum), pl.lit("out_of_range")))
     problem = pl.lit(None, pl.String)
     for condition, code in reversed(rules):
         problem = pl.when(condition).then(code).otherwise(problem)
@@ -235,10 +235,9 @@ def _message(code: str, column: Column, record: Mapping[str, Any]) -> str:
         case "not_integer":
             return f"“{value}”应为整数；{label}是个数"
         case "out_of_range":
-            assert field.maximum is not None
-            unit = f" {field.unit}" if field.unit else ""
-            message = f"“{value}”超出{label}的合理范围：应在 0 至 {number_text(field.maximum, 0)}{unit} 之间"
+            message = f"“{value}”超出{bounds_text(field)}"
             if column.scale != 1:
+                assert field.maximum is not None
                 message += f"（本列“{column.header}”即 0 至 {number_text(field.maximum / column.scale, 4)}）"
             return f"{message}；请核对数值和单位"
         case "year":
@@ -265,14 +264,21 @@ def _message(code: str, column: Column, record: Mapping[str, Any]) -> str:
             )
         case str() if code.startswith("at_most:"):
             relation = AT_MOST[int(code.removeprefix("at_most:"))]
-            whole = FIELDS_BY_KEY[relation.whole].label
-            return (
-                f"{label}（{_figure(record[field.key])}）多于{whole}（{_figure(record[relation.whole])}）："
-                f"{relation.why}，不能多于{whole}；请核对这两个数"
-            )
+            return at_most_message(relation, record[relation.part], record[relation.whole])
     raise AssertionError(code)
 
 
-def _figure(value: float) -> str:
-    """A typed value as a person wrote it: 12 rather than 12.0."""
-    return number_text(value, 4)
+def bounds_text(field: Field) -> str:
+    """`…的合理范围：应在 0 至 MAX 单位 之间`, the field's bounds in words (schema.FIELDS' `maximum`)."""
+    assert field.maximum is not None, f"{field.key} has no bound in schema.FIELDS"
+    unit = f" {field.unit}" if field.unit else ""
+    return f"{field.label}的合理范围：应在 0 至 {number_text(field.maximum, 0)}{unit} 之间"
+
+
+def at_most_message(relation: AtMost, part: float, whole: float) -> str:
+    """Why a part larger than its whole (schema.AT_MOST) is wrong, naming both figures, and what to do."""
+    part_label, whole_label = FIELDS_BY_KEY[relation.part].label, FIELDS_BY_KEY[relation.whole].label
+    return (
+        f"{part_label}（{number_text(part, 4)}）多于{whole_label}（{number_text(whole, 4)}）："
+        f"{relation.why}，不能多于{whole_label}；请核对这两个数"
+    )
