@@ -96,7 +96,6 @@ def test_a_huge_figure_stored_before_the_bounds_reads_as_not_reported(
     assert school["values"]["L6"] is None
     office = Client()
     office.force_login(users[Role.COUNTY_OFFICE])
-    assert office.get(reverse("collection:export", args=[tree.county.pk]), {"year": YEAR}).status_code == 200
     page = office.get(reverse("collection:county", args=[tree.county.pk]), {"year": YEAR}).content.decode()
     assert (
         "“1e+308”超出教学仪器设备值的合理范围：应在 0 至 10,000,000,000 元 之间；评估时按未填报处理，请学校更正" in page
@@ -112,3 +111,32 @@ def test_counts_that_contradict_each_other_stored_before_the_checks_are_flagged_
 
     assert (flag.field, flag.kind.label) == ("teachers_above_degree_primary", "数据前后矛盾")
     assert flag.message.startswith("小学高于规定学历教师数（25）多于小学专任教师数（20）")
+
+
+@pytest.mark.parametrize("page", ["dashboards:county", "assessment:county", "planning:county", "collection:export"])
+def test_no_page_of_the_county_fails_on_a_huge_figure_stored_before_the_bounds(
+    tree: Tree, users: dict[str, User], record: SchoolRecord, page: str
+) -> None:
+    SchoolRecord.objects.filter(pk=record.pk).update(equipment_value_yuan=1e308)
+    office = Client()
+    office.force_login(users[Role.COUNTY_OFFICE])
+
+    response = office.get(reverse(page, args=[tree.county.pk]), {"year": YEAR})
+
+    assert response.status_code == 200
+
+
+def test_the_plan_names_the_school_whose_stored_figure_is_outside_its_bounds(
+    tree: Tree, users: dict[str, User], record: SchoolRecord
+) -> None:
+    SchoolRecord.objects.filter(pk=record.pk).update(equipment_value_yuan=1e308)
+    office = Client()
+    office.force_login(users[Role.COUNTY_OFFICE])
+
+    response = office.get(reverse("planning:excel", args=[tree.county.pk]), {"year": YEAR}, follow=True)
+
+    assert response.status_code == 200
+    assert (
+        f"{tree.school.name} {YEAR} 年度的教学仪器设备值未填报或超出合理范围，无法制定规划；请学校更正后再规划"
+        in response.content.decode()
+    )
