@@ -96,16 +96,35 @@ class Field:
     always_required: bool = False
     unit: str | None = None  # the unit the value is stored in: 元 or ㎡
     level: str | None = None  # the 学段 a per-level column belongs to
+    # The largest value a school can sensibly report, in `unit`: generous (several times the largest
+    # school in China) but finite, so that a mistyped 1e308 is refused at entry and no sum overflows.
+    maximum: float | None = None
 
 
-def _per_level(stem: str, label_stem: str, kind: Kind, levels: tuple[str, ...], required: bool) -> list[Field]:
+def _per_level(
+    stem: str, label_stem: str, kind: Kind, levels: tuple[str, ...], required: bool, maximum: float
+) -> list[Field]:
     return [
-        Field(f"{stem}_{lv}", f"{LEVEL_LABELS[lv]}{label_stem}", kind, always_required=required, level=lv)
+        Field(
+            f"{stem}_{lv}", f"{LEVEL_LABELS[lv]}{label_stem}", kind, always_required=required, level=lv, maximum=maximum
+        )
         for lv in levels
     ]
 
 
 _PJ = ("primary", "junior")
+
+# The bounds of a school's figures: students and people of one 学段, rooms, areas (㎡) and money (元).
+_STUDENTS = 50_000
+_CLASSES = 1_000
+_TEACHERS = 5_000
+_CLASS_SIZE = 1_000
+_ROOMS = 5_000
+_ROOM_AREA_M2 = 10_000
+_AREA_M2 = 10_000_000
+_EQUIPMENT_YUAN = 10_000_000_000
+_COMPUTERS = 100_000
+_BOOKS = 100_000_000
 
 FIELDS: tuple[Field, ...] = (
     Field("year", "年度", Kind.INTEGER, always_required=True),
@@ -117,27 +136,53 @@ FIELDS: tuple[Field, ...] = (
     Field("ownership", "办学性质", Kind.OWNERSHIP),
     Field("area_type", "城乡分类", Kind.AREA_TYPE),
     Field("boarding", "寄宿制学校", Kind.YES_NO),
-    *_per_level("students", "在校生数", Kind.INTEGER, ("primary", "junior", "senior"), True),
-    *_per_level("classes", "班级数", Kind.INTEGER, _PJ, False),
-    *_per_level("teachers_above_degree", "高于规定学历教师数", Kind.INTEGER, _PJ, False),
-    *_per_level("backbone_teachers", "县级以上骨干教师数", Kind.INTEGER, _PJ, False),
-    *_per_level("pe_art_teachers", "体育艺术专任教师数", Kind.INTEGER, _PJ, False),
-    Field("teaching_aux_area_m2", "教学及辅助用房面积", Kind.NUMBER, unit="㎡"),
-    Field("sports_area_m2", "体育运动场馆面积", Kind.NUMBER, unit="㎡"),
-    Field("equipment_value_yuan", "教学仪器设备值", Kind.NUMBER, unit="元"),
-    Field("multimedia_rooms", "网络多媒体教室数", Kind.INTEGER),
-    Field("music_rooms", "音乐专用教室数", Kind.INTEGER),
-    Field("art_rooms", "美术专用教室数", Kind.INTEGER),
-    Field("music_room_min_area_m2", "最小音乐教室面积", Kind.NUMBER, unit="㎡"),
-    Field("art_room_min_area_m2", "最小美术教室面积", Kind.NUMBER, unit="㎡"),
-    *_per_level("max_class_size", "最大班额", Kind.INTEGER, _PJ, False),
-    *_per_level("full_time_teachers", "专任教师数", Kind.INTEGER, _PJ, False),
-    *_per_level("mid_title_teachers", "中级及以上职称教师数", Kind.INTEGER, _PJ, False),
-    Field("computers", "计算机台数", Kind.INTEGER),
-    Field("books", "图书册数", Kind.INTEGER),
+    *_per_level("students", "在校生数", Kind.INTEGER, ("primary", "junior", "senior"), True, _STUDENTS),
+    *_per_level("classes", "班级数", Kind.INTEGER, _PJ, False, _CLASSES),
+    *_per_level("teachers_above_degree", "高于规定学历教师数", Kind.INTEGER, _PJ, False, _TEACHERS),
+    *_per_level("backbone_teachers", "县级以上骨干教师数", Kind.INTEGER, _PJ, False, _TEACHERS),
+    *_per_level("pe_art_teachers", "体育艺术专任教师数", Kind.INTEGER, _PJ, False, _TEACHERS),
+    Field("teaching_aux_area_m2", "教学及辅助用房面积", Kind.NUMBER, unit="㎡", maximum=_AREA_M2),
+    Field("sports_area_m2", "体育运动场馆面积", Kind.NUMBER, unit="㎡", maximum=_AREA_M2),
+    Field("equipment_value_yuan", "教学仪器设备值", Kind.NUMBER, unit="元", maximum=_EQUIPMENT_YUAN),
+    Field("multimedia_rooms", "网络多媒体教室数", Kind.INTEGER, maximum=_ROOMS),
+    Field("music_rooms", "音乐专用教室数", Kind.INTEGER, maximum=_ROOMS),
+    Field("art_rooms", "美术专用教室数", Kind.INTEGER, maximum=_ROOMS),
+    Field("music_room_min_area_m2", "最小音乐教室面积", Kind.NUMBER, unit="㎡", maximum=_ROOM_AREA_M2),
+    Field("art_room_min_area_m2", "最小美术教室面积", Kind.NUMBER, unit="㎡", maximum=_ROOM_AREA_M2),
+    *_per_level("max_class_size", "最大班额", Kind.INTEGER, _PJ, False, _CLASS_SIZE),
+    *_per_level("full_time_teachers", "专任教师数", Kind.INTEGER, _PJ, False, _TEACHERS),
+    *_per_level("mid_title_teachers", "中级及以上职称教师数", Kind.INTEGER, _PJ, False, _TEACHERS),
+    Field("computers", "计算机台数", Kind.INTEGER, maximum=_COMPUTERS),
+    Field("books", "图书册数", Kind.INTEGER, maximum=_BOOKS),
 )
 
 FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class AtMost:
+    """Two figures of a school where the first counts part of what the second counts, so it cannot be larger."""
+
+    part: str  # field key
+    whole: str  # field key
+    why: str  # in Chinese: what makes the first a part of the second
+
+
+def _per_compulsory_level(part: str, whole: str, why: str) -> list[AtMost]:
+    return [AtMost(f"{part}_{lv}", f"{whole}_{lv}", why) for lv in COMPULSORY_LEVELS]
+
+
+# Relations true by the figures' definitions, checked wherever both figures are reported.
+AT_MOST: tuple[AtMost, ...] = (
+    *_per_compulsory_level("teachers_above_degree", "full_time_teachers", "高于规定学历教师是专任教师的一部分"),
+    *_per_compulsory_level("backbone_teachers", "full_time_teachers", "县级以上骨干教师是专任教师的一部分"),
+    *_per_compulsory_level("pe_art_teachers", "full_time_teachers", "体育艺术专任教师是专任教师的一部分"),
+    *_per_compulsory_level("mid_title_teachers", "full_time_teachers", "中级及以上职称教师是专任教师的一部分"),
+    *_per_compulsory_level("classes", "students", "每个班至少有一名该学段的学生"),
+    *_per_compulsory_level("max_class_size", "students", "最大班额的学生都是该学段的在校生"),
+    AtMost("music_room_min_area_m2", "teaching_aux_area_m2", "音乐专用教室是教学及辅助用房的一部分"),
+    AtMost("art_room_min_area_m2", "teaching_aux_area_m2", "美术专用教室是教学及辅助用房的一部分"),
+)
 
 NUMERIC_KINDS = frozenset({Kind.INTEGER, Kind.NUMBER})
 
@@ -184,4 +229,17 @@ def school_table(records: list[dict[str, object]]) -> pl.DataFrame:
         pl.DataFrame([{key: rec.get(key) for key in schema} for rec in records], schema=schema, orient="row")
         if records
         else pl.DataFrame(schema=schema)
+    )
+
+
+def within_bounds(table: pl.DataFrame) -> pl.DataFrame:
+    """`table` with every figure outside its field's bounds (below 0, above `maximum`, NaN) made null.
+
+    The checks refuse such a figure at entry; one stored before they did counts as not reported, so that
+    it cannot carry an infinity into a county's results, until the school corrects it.
+    """
+    return table.with_columns(
+        pl.when(pl.col(f.key).is_between(0, f.maximum)).then(pl.col(f.key)).alias(f.key)
+        for f in FIELDS
+        if f.maximum is not None and f.key in table.columns
     )

@@ -22,7 +22,7 @@ import polars.selectors as cs
 
 from junheng.engine import evaluate
 from junheng.engine.indicators import value_column
-from junheng.schema import polars_schema
+from junheng.schema import AT_MOST, polars_schema
 from junheng.standards import Standard, load_standard
 
 Floats = npt.NDArray[np.float64]
@@ -408,12 +408,15 @@ class _Latent:
         rooms = np.ceil(classes.sum(axis=1) / 12).astype(np.int64) + self.room_delta
         rooms = np.where(point, np.maximum(self.room_delta, 0), np.maximum(rooms, 0))
         shared = self.shared * drift.shared
+        teaching_area = np.round(shared[:, 0])
+        # Special rooms are teaching rooms (schema.AT_MOST): a school whose teaching area cannot hold one has none.
+        rooms = np.where((np.round(self.room_area, 1) <= teaching_area[:, None]).all(axis=1), rooms, 0)
         room_area = np.where(rooms[:, None] > 0, np.round(self.room_area, 1), np.nan)
         columns: dict[str, npt.NDArray[np.generic]] = {
             **{f"students_{lv}": students[:, i] for i, lv in enumerate(LEVELS)},
             **{f"classes_{lv}": classes[:, i] for i, lv in enumerate(LEVELS[:2])},
             # areas in whole ㎡, equipment as the statistics report it (万元 to two decimals)
-            "teaching_aux_area_m2": np.round(shared[:, 0]),
+            "teaching_aux_area_m2": teaching_area,
             "sports_area_m2": np.round(shared[:, 1]),
             "equipment_value_yuan": np.round(shared[:, 2], -2),
             "multimedia_rooms": np.maximum(np.rint(shared[:, 3]), 1).astype(np.int64),
@@ -482,7 +485,23 @@ def brought_up(table: pl.DataFrame, county: str, standard: Standard, *, narrowin
         for column, rows in factors.items()
         if column in table.columns
     ]
-    return table.with_columns(raised)
+    return table.with_columns(raised).with_columns(_enough_full_time_teachers(chosen, table.columns))
+
+
+def _enough_full_time_teachers(chosen: pl.Expr, columns: Sequence[str]) -> list[pl.Expr]:
+    """Full-time teachers raised to at least each kind of teacher counted among them (schema.AT_MOST), where
+    raising those has left fewer full-time teachers than, say, teachers above the required degree."""
+    parts: dict[str, list[str]] = {}
+    for relation in AT_MOST:
+        if relation.whole.startswith("full_time_teachers_") and {relation.part, relation.whole} <= set(columns):
+            parts.setdefault(relation.whole, []).append(relation.part)
+    return [
+        pl.when(chosen & pl.col(whole).is_not_null())
+        .then(pl.max_horizontal(whole, *kinds))
+        .otherwise(pl.col(whole))
+        .alias(whole)
+        for whole, kinds in parts.items()
+    ]
 
 
 def _raised(column: pl.Expr, rows: pl.DataFrame, *, integral: bool) -> pl.Expr:

@@ -105,14 +105,20 @@ def test_backbone_teachers_above_the_teachers_above_degree_are_not_a_contradicti
 
 def test_pe_art_or_backbone_teachers_beyond_the_full_time_teachers_are_flagged() -> None:
     flags = consistency_flags(
-        record(full_time_teachers_primary=5, pe_art_teachers_primary=6, backbone_teachers_primary=6)
+        record(
+            full_time_teachers_primary=5,
+            teachers_above_degree_primary=5,
+            pe_art_teachers_primary=6,
+            backbone_teachers_primary=6,
+        )
     )
     assert described(flags) == [
-        ("pe_art_teachers_primary", "inconsistent"),
         ("backbone_teachers_primary", "inconsistent"),
+        ("pe_art_teachers_primary", "inconsistent"),
     ]
-    assert flags[0].message == (
-        "小学体育艺术专任教师数（6）多于小学专任教师数（5）；它们是专任教师的一部分，请核对两项"
+    assert flags[1].message == (
+        "小学体育艺术专任教师数（6）多于小学专任教师数（5）：体育艺术专任教师是专任教师的一部分，"
+        "不能多于小学专任教师数；请核对这两个数"
     )
 
 
@@ -224,7 +230,7 @@ def test_county_flags_gather_every_kind() -> None:
     this_year = [
         record(school_id=0, students_primary=100),
         *county([2500] * 4)[1:],
-        record(school_id=7, pe_art_teachers_primary=9, full_time_teachers_primary=8),
+        record(school_id=7, pe_art_teachers_primary=9, full_time_teachers_primary=8, teachers_above_degree_primary=8),
     ]
     last_year = [record(school_id=0, year=2024)]
     flags = county_flags(this_year, last_year, ratio=0.5)

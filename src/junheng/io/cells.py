@@ -9,8 +9,10 @@ from typing import Any
 import polars as pl
 
 from junheng.io.headers import Column
+from junheng.messages import number_text
 from junheng.schema import (
     AREA_TYPE_VALUES,
+    AT_MOST,
     FIELDS_BY_KEY,
     LEVEL_LABELS,
     OWNERSHIP_VALUES,
@@ -18,13 +20,12 @@ from junheng.schema import (
     SCHOOL_TYPE_LABELS,
     SCHOOL_TYPE_LEVELS,
     YES_NO_VALUES,
+    AtMost,
     Field,
     Kind,
 )
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-# Beyond this a float no longer holds every whole number exactly; no count in the file comes near it.
-_LARGEST_COUNT = 1e15
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
 
 _DTYPES: dict[Kind, pl.DataType] = {
@@ -112,11 +113,14 @@ def check_cells(cells: pl.DataFrame, columns: Sequence[Column]) -> tuple[pl.Data
     failing = checked.filter(pl.any_horizontal(pl.col(name).is_not_null() for name in problem_names))
     problems: list[CellProblem] = []
     for record in failing.iter_rows(named=True):
+        reported: set[str] = set()
         for name in problem_names:
-            code = record[name]
-            if code is not None:
-                column = by_key[name.partition(":")[2]]
-                value = record[f"text:{column.field.key}"]
+            code, key = record[name], name.partition(":")[2]
+            # One problem per cell, the first found: a cross-check adds nothing to a cell already wrong.
+            if code is not None and key not in reported:
+                reported.add(key)
+                column = by_key[key]
+                value = record[f"text:{key}"]
                 problems.append(CellProblem(record["row"], column, _message(code, column, record), value))
     return checked.select(*FIELDS_BY_KEY, "row"), problems
 
@@ -150,7 +154,8 @@ def _problem(column: Column) -> pl.Expr:
         else:
             rules += [(not_number, pl.lit("not_number")), (number < 0, pl.lit("negative"))]
             if field.kind is Kind.INTEGER:
-                rules += [(~whole, pl.lit("not_integer")), (number >= _LARGEST_COUNT, pl.lit("too_large"))]
+                rules.append((~whole, pl.lit("not_integer")))
+            rules.append((number * column.scale > pl.lit(field.maximum), pl.lit("out_of_range")))
     problem = pl.lit(None, pl.String)
     for condition, code in reversed(rules):
         problem = pl.when(condition).then(code).otherwise(problem)
@@ -203,6 +208,11 @@ def _cross_checks(by_key: Mapping[str, Column]) -> Iterator[tuple[str, pl.Expr]]
             not_offered = [school_type for school_type, levels in SCHOOL_TYPE_LEVELS.items() if level not in levels]
             wrong = (pl.col(key) > 0) & pl.col("school_type").is_in(not_offered)
             yield key, pl.when(wrong).then(pl.lit("level_not_offered"))
+    for number, relation in enumerate(AT_MOST):
+        # A figure left empty is not reported, and its null comparison raises nothing.
+        if relation.part in by_key and relation.whole in by_key:
+            larger = pl.col(relation.part) > pl.col(relation.whole)
+            yield relation.part, pl.when(larger).then(pl.lit(f"at_most:{number}"))
 
 
 def _message(code: str, column: Column, record: Mapping[str, Any]) -> str:
@@ -224,8 +234,12 @@ def _message(code: str, column: Column, record: Mapping[str, Any]) -> str:
             return f"“{value}”是负数；{label}不能小于 0"
         case "not_integer":
             return f"“{value}”应为整数；{label}是个数"
-        case "too_large":
-            return f"“{value}”过大，请核对{label}"
+        case "out_of_range":
+            message = f"“{value}”超出{bounds_text(field)}"
+            if column.scale != 1:
+                assert field.maximum is not None
+                message += f"（本列“{column.header}”即 0 至 {number_text(field.maximum / column.scale, 4)}）"
+            return f"{message}；请核对数值和单位"
         case "year":
             return f"年度“{value}”应为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的整数，例如 2025"
         case "duplicate":
@@ -248,4 +262,23 @@ def _message(code: str, column: Column, record: Mapping[str, Any]) -> str:
                 f"学校类型为{school_type}，不应有{LEVEL_LABELS[field.level]}在校生（此处为 {value}）；"
                 f"请核对学校类型，或把{label}改为 0"
             )
+        case str() if code.startswith("at_most:"):
+            relation = AT_MOST[int(code.removeprefix("at_most:"))]
+            return at_most_message(relation, record[relation.part], record[relation.whole])
     raise AssertionError(code)
+
+
+def bounds_text(field: Field) -> str:
+    """`…的合理范围：应在 0 至 MAX 单位 之间`, the field's bounds in words (schema.FIELDS' `maximum`)."""
+    assert field.maximum is not None, f"{field.key} has no bound in schema.FIELDS"
+    unit = f" {field.unit}" if field.unit else ""
+    return f"{field.label}的合理范围：应在 0 至 {number_text(field.maximum, 0)}{unit} 之间"
+
+
+def at_most_message(relation: AtMost, part: float, whole: float) -> str:
+    """Why a part larger than its whole (schema.AT_MOST) is wrong, naming both figures, and what to do."""
+    part_label, whole_label = FIELDS_BY_KEY[relation.part].label, FIELDS_BY_KEY[relation.whole].label
+    return (
+        f"{part_label}（{number_text(part, 4)}）多于{whole_label}（{number_text(whole, 4)}）："
+        f"{relation.why}，不能多于{whole_label}；请核对这两个数"
+    )

@@ -21,6 +21,7 @@ from junheng.engine import Evaluation
 from junheng.engine.indicators import value_column
 from junheng.engine.rules import meets_column
 from junheng.engine.scope import KEYS
+from junheng.io.finite import finite_columns
 
 _encode = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
@@ -77,7 +78,8 @@ def _levels(evaluation: Evaluation) -> dict[tuple[str, int], dict[str, Any]]:
     level_order = {lv: i for i, lv in enumerate(standard.levels)}
     indicator_order = {ind_id: i for i, ind_id in enumerate(standard.indicator_ids)}
     rows = (
-        evaluation.levels.with_columns(
+        finite_columns(evaluation.levels)
+        .with_columns(
             pl.col("level").replace_strict(level_order, default=len(level_order)).alias("_level"),
             pl.col("indicator").replace_strict(indicator_order, default=len(indicator_order)).alias("_indicator"),
         )
@@ -111,5 +113,5 @@ def _composites(evaluation: Evaluation) -> dict[tuple[str, int, str], dict[str, 
         return None
     return {
         (row["county"], row["year"], row["level"]): {"cv": row["composite"], "limit": row["limit"], "pass": row["pass"]}
-        for row in evaluation.composites.to_dicts()
+        for row in finite_columns(evaluation.composites).to_dicts()
     }

@@ -28,6 +28,7 @@ from junheng.engine.indicators import value_column
 from junheng.engine.rules import floor_column, floors, level_constant, meets_column, thresholds
 from junheng.engine.scope import KEYS
 from junheng.io.evaluation_table import display_width
+from junheng.io.finite import finite_columns
 from junheng.schema import FIELDS_BY_KEY, LEVEL_LABELS, SCHOOL_TYPE_LABELS
 from junheng.standards import Indicator
 
@@ -126,7 +127,7 @@ def _write_one(ws: Worksheet, formats: _Formats, sheet: _Sheet, data: pl.DataFra
     ws.set_row(header_row, 30)
     ws.write_row(header_row, 0, [c.header for c in columns], formats.header)
     fills = [(col, column.missing) for col, column in enumerate(columns) if column.missing is not None]
-    for row, values in enumerate(data.iter_rows(), start=header_row + 1):
+    for row, values in enumerate(finite_columns(data).iter_rows(), start=header_row + 1):
         ws.write_row(row, 0, _filled(values, fills) if fills else values)
     last = header_row + max(data.height, 1)
     ws.freeze_panes(header_row + 1, sheet.freeze_columns)

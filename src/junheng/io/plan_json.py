@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from junheng.io.evaluation_json import evaluation_to_json
+from junheng.io.finite import finite
 from junheng.plan import CountyPlan
 
 
@@ -27,14 +28,16 @@ def _county(plan: CountyPlan) -> dict[str, Any]:
         "county": plan.county,
         "year": plan.year,
         "status": plan.status,
-        "gap": plan.gap,
-        "total_cost": plan.total_cost,
+        "gap": finite(plan.gap),
+        "total_cost": finite(plan.total_cost),
         "actions": [
             {
                 "kind": a.kind,
-                "quantity": a.quantity,
-                "cost": a.cost,
-                "changes": [{"school_id": c.school_id, "column": c.column, "delta": c.delta} for c in a.changes],
+                "quantity": finite(a.quantity),
+                "cost": finite(a.cost),
+                "changes": [
+                    {"school_id": c.school_id, "column": c.column, "delta": finite(c.delta)} for c in a.changes
+                ],
             }
             for a in plan.actions
         ],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from junheng.io.finite import finite
 from junheng.messages import level_label
 from junheng.plan import ACTION_LABELS, CountyPlan
 from junheng.schema import FIELDS_BY_KEY
@@ -27,10 +28,11 @@ def write_plan_xlsx(plans: Sequence[CountyPlan], path: Path) -> None:
             for action in plan.actions:
                 for change in action.changes:
                     field = FIELDS_BY_KEY.get(change.column)
-                    actions.write_row(row, 0, [plan.county, plan.year, ACTION_LABELS[action.kind], action.quantity])
-                    actions.write_number(row, 4, action.cost, money)
+                    quantity = finite(action.quantity)
+                    actions.write_row(row, 0, [plan.county, plan.year, ACTION_LABELS[action.kind], quantity])
+                    actions.write(row, 4, finite(action.cost), money)
                     label = field.label if field else change.column
-                    actions.write_row(row, 5, [change.school_id, change.column, label, change.delta])
+                    actions.write_row(row, 5, [change.school_id, change.column, label, finite(change.delta)])
                     row += 1
         actions.freeze_panes(1, 0)
         actions.set_column(0, 8, 16)
@@ -38,8 +40,8 @@ def write_plan_xlsx(plans: Sequence[CountyPlan], path: Path) -> None:
         summary.write_row(0, 0, ["县区", "年度", "状态", "相对间隙", "总费用（元）", "规划后是否通过", "说明"], bold)
         for r, plan in enumerate(plans, start=1):
             summary.write_row(r, 0, [plan.county, plan.year, _STATUS.get(plan.status, plan.status)])
-            summary.write(r, 3, plan.gap)
-            summary.write_number(r, 4, plan.total_cost, money)
+            summary.write(r, 3, finite(plan.gap))
+            summary.write(r, 4, finite(plan.total_cost), money)
             summary.write_row(r, 5, ["是" if plan.after.counties["pass"][0] else "否", plan.reason or ""])
         start = len(plans) + 2
         summary.write_row(start, 0, ["县区", "年度", "学段", "指标", "规划后差异系数", "限值"], bold)
@@ -47,6 +49,8 @@ def write_plan_xlsx(plans: Sequence[CountyPlan], path: Path) -> None:
             for lv in plan.after.levels.iter_rows(named=True):
                 start += 1
                 summary.write_row(
-                    start, 0, [plan.county, plan.year, level_label(lv["level"]), lv["indicator"], lv["cv"], lv["limit"]]
+                    start,
+                    0,
+                    [plan.county, plan.year, level_label(lv["level"]), lv["indicator"], finite(lv["cv"]), lv["limit"]],
                 )
         summary.set_column(0, 6, 16)

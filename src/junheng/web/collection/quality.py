@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from django.conf import settings
 
+from junheng.io.cells import at_most_message, bounds_text
 from junheng.messages import number_text
-from junheng.schema import COMPULSORY_LEVELS, FIELDS_BY_KEY, LEVEL_LABELS
+from junheng.schema import AT_MOST, COMPULSORY_LEVELS, FIELDS, FIELDS_BY_KEY, LEVEL_LABELS
 from junheng.web.collection.models import SchoolRecord
 
 # JUNHENG_CHANGE_RATIO: a figure moving more than this share of last year's value is flagged.
@@ -43,18 +44,22 @@ CHANGE_KEYS: tuple[str, ...] = (
 )
 ROOM_KEYS = ("multimedia_rooms", "music_rooms", "art_rooms")
 AREA_KEYS = ("teaching_aux_area_m2", "sports_area_m2")
-# Teachers counted among the 专任教师 of their 学段, so never more than them.
-PART_OF_FULL_TIME = ("pe_art_teachers", "backbone_teachers")
 
 
 class FlagKind(StrEnum):
     CHANGE = "change"
     INCONSISTENT = "inconsistent"
     OUTLIER = "outlier"
+    OUT_OF_RANGE = "out_of_range"
 
     @property
     def label(self) -> str:
-        return {"change": "与上年相比变化过大", "inconsistent": "数据前后矛盾", "outlier": "生均面积异常"}[self.value]
+        return {
+            "change": "与上年相比变化过大",
+            "inconsistent": "数据前后矛盾",
+            "outlier": "生均面积异常",
+            "out_of_range": "超出合理范围",
+        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,7 @@ def county_flags(records: Sequence[SchoolRecord], previous: Sequence[SchoolRecor
         before = last_year.get(record.school_id)
         if before is not None:
             flags += change_flags(record, before, ratio=ratio)
+        flags += bound_flags(record)
         flags += consistency_flags(record)
     flags += area_flags(records)
     return flags
@@ -110,26 +116,31 @@ def change_flags(record: SchoolRecord, previous: SchoolRecord, *, ratio: float) 
     return flags
 
 
+def bound_flags(record: SchoolRecord) -> list[Flag]:
+    """Figures outside their bounds, stored before the importer refused them: the evaluation reads them as
+    not reported (`schema.within_bounds`) until the school corrects them."""
+    flags = []
+    for field in FIELDS:
+        value = None if field.maximum is None else getattr(record, field.key)
+        if value is None or 0 <= value <= field.maximum:
+            continue
+        # Too long in digits to read beyond 10^15: 1e+308 rather than 309 digits.
+        shown = _number(value) if abs(value) < 1e15 else f"{value:g}"
+        message = f"“{shown}”超出{bounds_text(field)}；评估时按未填报处理，请学校更正"
+        flags.append(Flag(record, field.key, FlagKind.OUT_OF_RANGE, message))
+    return flags
+
+
 def consistency_flags(record: SchoolRecord) -> list[Flag]:
-    """Figures of one record that contradict each other."""
-    return [Flag(record, key, FlagKind.INCONSISTENT, message) for key, message in _contradictions(record)]
+    """Figures of one record that contradict each other, one flag per figure."""
+    flags: dict[str, Flag] = {}
+    for key, message in _contradictions(record):
+        flags.setdefault(key, Flag(record, key, FlagKind.INCONSISTENT, message))
+    return list(flags.values())
 
 
 def _contradictions(record: SchoolRecord) -> Iterator[tuple[str, str]]:
     for level in COMPULSORY_LEVELS:
-        full_time_key = f"full_time_teachers_{level}"
-        full_time = getattr(record, full_time_key)
-        for stem in PART_OF_FULL_TIME:
-            key = f"{stem}_{level}"
-            part = getattr(record, key)
-            if full_time is not None and part is not None and part > full_time:
-                yield (
-                    key,
-                    (
-                        f"{_label(key)}（{part}）多于{_label(full_time_key)}（{full_time}）；"
-                        f"它们是专任教师的一部分，请核对两项"
-                    ),
-                )
         students_key, classes_key, max_key = f"students_{level}", f"classes_{level}", f"max_class_size_{level}"
         students, classes, largest = (getattr(record, k) for k in (students_key, classes_key, max_key))
         if students is None or classes is None:
@@ -151,6 +162,11 @@ def _contradictions(record: SchoolRecord) -> Iterator[tuple[str, str]]:
             rooms = getattr(record, key)
             if rooms:
                 yield key, f"{_label(key)}为 {rooms}，但全校在校生数为 0；请核对在校生数"
+    # The importer's own relations (schema.AT_MOST), for figures stored before it checked them.
+    for relation in AT_MOST:
+        part, whole = getattr(record, relation.part), getattr(record, relation.whole)
+        if part is not None and whole is not None and part > whole:
+            yield relation.part, at_most_message(relation, part, whole)
 
 
 def area_flags(records: Sequence[SchoolRecord]) -> list[Flag]:

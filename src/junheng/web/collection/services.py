@@ -23,7 +23,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.io.datafile_writer import write_school_file
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import check_records, read_school_file
-from junheng.schema import FIELDS_BY_KEY, school_table
+from junheng.schema import FIELDS_BY_KEY, school_table, within_bounds
 from junheng.standards import Standard, load_standard
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
 from junheng.web.orgs import scope
@@ -72,9 +72,10 @@ def county_records(county: Organisation, year: int) -> list[SchoolRecord]:
 
 
 def county_table(county: Organisation, year: int) -> pl.DataFrame:
-    """The county's stored figures of a year as a validated data-file table (contracts.md §1)."""
+    """The county's stored figures of a year as a validated data-file table (contracts.md §1); a figure
+    stored before the bounds were checked and outside them reads as not reported (`schema.within_bounds`)."""
     rows = [identity(r, county) | r.values() for r in county_records(county, year)]
-    return school_table(rows)
+    return within_bounds(school_table(rows))
 
 
 def evaluate_county(*, user: User, county_id: int, year: int) -> Evaluation:

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Q
 
-from junheng.schema import polars_schema
+from junheng.schema import polars_schema, within_bounds
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.orgs.models import Organisation
 
@@ -121,10 +121,11 @@ def records_for_dashboard(area: Organisation, counties: Iterable[Organisation], 
 
 
 def _table(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
-    """A validated data-file table (contracts.md §1) from rows of IDENTITY then FIGURES."""
+    """A validated data-file table (contracts.md §1) from rows of IDENTITY then FIGURES; a figure outside its
+    bounds, stored before they were checked, reads as not reported (`schema.within_bounds`)."""
     schema = polars_schema()
     columns = [(key, schema[key]) for key in (*IDENTITY, *FIGURES)]
-    return pl.DataFrame(rows, schema=columns, orient="row").select(list(schema))
+    return within_bounds(pl.DataFrame(rows, schema=columns, orient="row").select(list(schema)))
 
 
 def _county_of(path: str, counties: dict[int, Organisation]) -> Organisation | None:

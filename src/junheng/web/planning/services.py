@@ -19,9 +19,9 @@ from django.http import Http404
 
 from junheng.engine import Evaluation, evaluate
 from junheng.io.plan_xlsx import write_plan_xlsx
-from junheng.plan import CountyPlan, default_unit_costs, plan
+from junheng.plan import CountyPlan, PlanError, default_unit_costs, plan
 from junheng.plan.projection import YearsAheadPlan, plan_years_ahead
-from junheng.schema import school_table
+from junheng.schema import FIELDS_BY_KEY, Field, school_table, within_bounds
 from junheng.standards import Standard
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import county_records, county_table, identity, standard_for, validate_values
@@ -31,6 +31,8 @@ from junheng.web.orgs.scope import User
 
 # Bounds each request's solving; a plan found by then is shown as feasible with its gap.
 TIME_LIMIT_SECONDS = 20.0
+# Schools named when figures a plan needs are missing; the rest are counted.
+_MISSING_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ def county_plan(*, user: User, county_id: int, year: int, budget: float | None) 
     """
     county = _plannable(user, county_id)
     standard = standard_for(county)
-    table = county_table(county, year)
+    table = _reported(county_table(county, year), standard)
     plans = plan(table, standard, default_unit_costs(standard), budget=budget, time_limit=TIME_LIMIT_SECONDS)
     return PlanResult(county, year, table, evaluate(table, standard), plans[0] if plans else None)
 
@@ -82,7 +84,9 @@ def county_plan_ahead(
             ).values_list("year", flat=True)
         }
     )
-    history = pl.concat([county_table(county, y) for y in years]) if years else county_table(county, year)
+    history = _reported(
+        pl.concat([county_table(county, y) for y in years]) if years else county_table(county, year), standard
+    )
     if history.height == 0:
         return AheadResult(county, year, history, evaluate(history, standard), None)
     results = plan_years_ahead(
@@ -105,6 +109,29 @@ def plan_workbook(*, user: User, county_id: int, year: int, budget: float | None
         path = Path(folder) / "plan.xlsx"
         write_plan_xlsx([result.plan] if result.plan else [], path)
         return f"{result.county.name}{year}年度达标规划.xlsx", path.read_bytes()
+
+
+def _reported(table: pl.DataFrame, standard: Standard) -> pl.DataFrame:
+    """`table`, or PlanError naming the schools whose figures the standard needs are not reported: a figure
+    stored outside its bounds before they were checked reads as not reported (`schema.within_bounds`)."""
+    needed = [key for key in standard.required_columns() if key in table.columns]
+    missing = table.select(
+        "school_name", "year", *(_not_reported(FIELDS_BY_KEY[key]).alias(key) for key in needed)
+    ).filter(pl.any_horizontal(needed))
+    if missing.height == 0:
+        return table
+    where = []
+    for row in missing.head(_MISSING_SHOWN).iter_rows(named=True):
+        labels = "、".join(FIELDS_BY_KEY[key].label for key in needed if row[key])
+        where.append(f"{row['school_name']} {row['year']} 年度的{labels}")
+    more = f"等 {missing.height} 所学校" if missing.height > _MISSING_SHOWN else ""
+    raise PlanError(f"{'；'.join(where)}{more}未填报或超出合理范围，无法制定规划；请学校更正后再规划")
+
+
+def _not_reported(field: Field) -> pl.Expr:
+    """True where the figure is missing; a 学段's figure is not needed where it has no students."""
+    missing = pl.col(field.key).is_null()
+    return missing if field.level is None else missing & (pl.col(f"students_{field.level}") > 0).fill_null(True)
 
 
 def _plannable(user: User, county_id: int) -> Organisation:
@@ -164,4 +191,4 @@ def what_if(*, user: User, county_id: int, school_id: int, year: int, values: Ma
         raise Http404("该学校本年度没有数据")
     typed = validate_values(record.values() | dict(values), county=county, school=record.school, year=year)
     rows = [identity(r, county) | (typed if r.pk == record.pk else r.values()) for r in records]
-    return WhatIf(county, record.school, year, evaluate(school_table(rows), standard_for(county)))
+    return WhatIf(county, record.school, year, evaluate(within_bounds(school_table(rows)), standard_for(county)))

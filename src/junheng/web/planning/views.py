@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from junheng.plan import PlanError
@@ -115,7 +117,9 @@ def plan_excel(request: HttpRequest, county_id: int) -> HttpResponse:
             user=request.user, county_id=county.pk, year=year, budget=form.budget_yuan()
         )
     except PlanError as exc:
-        raise Http404(str(exc)) from exc
+        # The plan page says why, as it does when the plan is asked for there.
+        messages.error(request, str(exc))
+        return redirect(reverse("planning:county", args=[county.pk]) + "?" + urlencode({"year": year}))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
