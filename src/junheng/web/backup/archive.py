@@ -99,6 +99,10 @@ def read_archive(source: Path, staging: Path) -> Manifest:
                     found[member.name] = _extract(archive, member, staging)
                 else:
                     raise BackupError(f"{source} 不是 junheng 的备份文件（含有意外的内容 {member.name}）")
+            # tarfile stops quietly at a damaged header; gzip checks its CRC only at the end of the stream.
+            assert archive.fileobj is not None
+            while archive.fileobj.read(CHUNK):
+                pass
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise BackupError(DAMAGED.format(source=source)) from exc
     if manifest_data is None:
