@@ -65,6 +65,7 @@ def _repack(path: Path, members: dict[str, bytes]) -> Path:
 def test_the_manifest_lists_every_file_with_its_size_and_sha256_and_the_files_come_back(
     archive: Path, tmp_path: Path
 ) -> None:
+    assert archive.stat().st_mode & 0o777 == 0o600  # password hashes and people's data: the owner's only
     members = _members(archive)
     assert list(members)[-1] == "manifest.json"
     document = json.loads(members["manifest.json"])

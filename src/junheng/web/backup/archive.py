@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import tarfile
+import time
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,13 +48,18 @@ def write_archive(destination: Path, members: Sequence[tuple[str, Path]], manife
     partial = destination.with_name(f".{destination.name}.partial")
     entries: list[FileEntry] = []
     try:
-        with tarfile.open(partial, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+        # Owner-only from the start: the archive holds password hashes and people's data.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with (
+            os.fdopen(descriptor, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w:gz", format=tarfile.PAX_FORMAT) as archive,
+        ):
             for name, path in members:
                 entries.append(_add_file(archive, name, path))
             written = dataclasses.replace(manifest, files=tuple(entries))
             document = written.to_json()
             info = tarfile.TarInfo(MANIFEST_NAME)
-            info.size, info.mode, info.mtime = len(document), 0o644, os.path.getmtime(partial)
+            info.size, info.mode, info.mtime = len(document), 0o644, time.time()
             archive.addfile(info, io.BytesIO(document))
         os.replace(partial, destination)
     except OSError as exc:
