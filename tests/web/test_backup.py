@@ -279,3 +279,22 @@ def test_a_postgresql_backup_is_not_restored_into_sqlite(archive: Path, tmp_path
     assert "是 PostgreSQL 数据库的备份，而当前配置的是 SQLite 数据库" in refused.stderr
     assert "不能跨数据库类型恢复" in refused.stderr
     assert not (tmp_path / "junheng.sqlite3").exists()
+
+
+def test_an_archive_from_an_older_junheng_is_restored_and_then_migrated(
+    archive: Path, place_factory: Callable[[str], Place], tmp_path: Path
+) -> None:
+    older = place_factory("older")
+    assert junheng(older, "restore", str(archive)).returncode == 0
+    environ = older.environment() | {"DJANGO_SETTINGS_MODULE": "junheng.web.settings"}
+    back = [sys.executable, "-m", "django", "migrate", "assessment", "0001", "-v0"]
+    assert subprocess.run(back, env=environ, capture_output=True, check=False, timeout=120).returncode == 0
+    old_archive = tmp_path / "older.tar.gz"
+    assert junheng(older, "backup", str(old_archive)).returncode == 0
+    assert "assessment_problem" not in _manifest(old_archive)["database"]["tables"]  # type: ignore[index]
+
+    fresh = place_factory("migrated")
+    done = junheng(fresh, "restore", str(old_archive))
+    assert done.returncode == 0, done.stderr
+    assert "备份早于当前程序，已执行数据库迁移：assessment.0002_problem" in done.stdout
+    assert "assessment_problem" in contents(fresh).rows

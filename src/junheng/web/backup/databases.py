@@ -76,22 +76,26 @@ def _dump_sqlite(database: Path, path: Path) -> Dump:
             f"找不到 SQLite 数据库文件 {database}；请按 junheng serve 使用的设置 JUNHENG_DATA_DIR 或 "
             "JUNHENG_DATABASE_URL 运行备份"
         )
-    source = sqlite3.connect(database)
-    copy = sqlite3.connect(path)
     try:
-        source.backup(copy)
-        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-        tables = [
-            name
-            for (name,) in copy.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )
-        ]
-        counts = {table: copy.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
-        migrations = _latest(copy.execute("SELECT app, name FROM django_migrations ORDER BY id").fetchall())
-    finally:
-        copy.close()
-        source.close()
+        _sqlite_copy(database, path)
+        copy = sqlite3.connect(path)
+        try:
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            tables = [
+                name
+                for (name,) in copy.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+            counts = {table: copy.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
+            applied = []
+            if "django_migrations" in counts:
+                applied = copy.execute("SELECT app, name FROM django_migrations ORDER BY id").fetchall()
+        finally:
+            copy.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"无法读取 SQLite 数据库 {database}：{exc}（数据库正忙时请稍后重试）") from exc
+    migrations = _latest(applied)
     return Dump("sqlite", path, migrations, counts)
 
 
@@ -127,12 +131,10 @@ def load_database(connection: BaseDatabaseWrapper, dump: Path) -> None:
         connection.close()
         database = Path(connection.settings_dict["NAME"])
         database.parent.mkdir(parents=True, exist_ok=True)
-        source, target = sqlite3.connect(dump), sqlite3.connect(database)
         try:
-            source.backup(target)  # one transaction on the target: all of the dump or nothing
-        finally:
-            target.close()
-            source.close()
+            _sqlite_copy(dump, database)  # one transaction on the target: all of the dump or nothing
+        except sqlite3.Error as exc:
+            raise BackupError(f"无法写入 SQLite 数据库 {database}：{exc}（请先停止平台再恢复）") from exc
         return
     pg_restore = _client_program("pg_restore")
     settings = connection.settings_dict
@@ -147,6 +149,16 @@ def load_database(connection: BaseDatabaseWrapper, dump: Path) -> None:
         settings,
         "pg_restore",
     )  # fmt: skip
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Copy one SQLite database onto another through the online backup API (a consistent state of `source`)."""
+    reader, writer = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        reader.backup(writer)
+    finally:
+        writer.close()
+        reader.close()
 
 
 def _counts(connection: BaseDatabaseWrapper, cursor: Any) -> dict[str, int]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -35,7 +37,7 @@ def create_backup(destination: Path) -> tuple[Path, Manifest]:
     connection = connections[DEFAULT_DB_ALIAS]
     path = _archive_path(destination)
     media_root = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".junheng-backup-") as work:
+    with _reported(connection), tempfile.TemporaryDirectory(dir=path.parent, prefix=".junheng-backup-") as work:
         dump = dump_database(connection, Path(work))
         # After the database: every file its rows name was written before the row, so it is here.
         media = sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.is_dir() else []
@@ -51,6 +53,17 @@ def create_backup(destination: Path) -> tuple[Path, Manifest]:
             files=(),
         )
         return path, write_archive(path, members, manifest)
+
+
+@contextlib.contextmanager
+def _reported(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """The database's own errors (unreachable server, wrong password, missing database) told as the operator's."""
+    try:
+        yield
+    except DatabaseError as exc:
+        raise BackupError(
+            f"无法访问 {describe(connection)}：{str(exc).strip()}；请检查 JUNHENG_DATABASE_URL 和数据库服务"
+        ) from exc
 
 
 def _archive_path(destination: Path) -> Path:
@@ -75,7 +88,7 @@ def restore_backup(source: Path, *, force: bool) -> Restored:
     kind = database_kind(connection)
     media_root = Path(settings.MEDIA_ROOT)
     media_root.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".junheng-restore-") as work:
+    with _reported(connection), tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".junheng-restore-") as work:
         staging = Path(work) / "archive"
         manifest = read_archive(source, staging)
         if manifest.database_kind != kind:
@@ -89,7 +102,7 @@ def restore_backup(source: Path, *, force: bool) -> Restored:
             _refuse_existing_data(connection, media_root)
         load_database(connection, staging / manifest.database_file)
         _replace_media(staging / MEDIA_DIR, media_root, Path(work) / "replaced")
-    return Restored(manifest, _migrate())
+        return Restored(manifest, _migrate())
 
 
 def _refuse_unknown_migrations(source: Path, manifest: Manifest) -> None:
