@@ -89,6 +89,8 @@ def restore_backup(source: Path, *, force: bool) -> Restored:
     media_root = Path(settings.MEDIA_ROOT)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     with _reported(connection), tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".junheng-restore-") as work:
+        if not force:  # before reading a large archive: the answer does not depend on it
+            _refuse_existing_data(connection, media_root)
         staging = Path(work) / "archive"
         manifest = read_archive(source, staging)
         if manifest.database_kind != kind:
@@ -98,8 +100,6 @@ def restore_backup(source: Path, *, force: bool) -> Restored:
                 "（JUNHENG_DATABASE_URL），再按 docs/deployment.md 迁移数据"
             )
         _refuse_unknown_migrations(source, manifest)
-        if not force:
-            _refuse_existing_data(connection, media_root)
         load_database(connection, staging / manifest.database_file)
         _replace_media(staging / MEDIA_DIR, media_root, Path(work) / "replaced")
         return Restored(manifest, _migrate())
