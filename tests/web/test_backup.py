@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -298,3 +299,21 @@ def test_an_archive_from_an_older_junheng_is_restored_and_then_migrated(
     assert done.returncode == 0, done.stderr
     assert "备份早于当前程序，已执行数据库迁移：assessment.0002_problem" in done.stdout
     assert "assessment_problem" in contents(fresh).rows
+
+
+def test_backup_into_a_folder_names_the_file_by_time_and_never_overwrites_one(
+    source: tuple[Place, Contents], archive: Path, tmp_path: Path
+) -> None:
+    place = source[0]
+    kept = _sha(archive.read_bytes())
+    refused = junheng(place, "backup", str(archive))
+    assert refused.returncode == 2
+    assert f"{archive} 已存在；备份不覆盖已有的文件" in refused.stderr
+    assert _sha(archive.read_bytes()) == kept
+
+    done = junheng(place, "backup", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    [written] = tmp_path.iterdir()
+    assert re.fullmatch(r"junheng-backup-\d{8}-\d{6}\.tar\.gz", written.name)
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert _manifest(written)["database"]["tables"] == _manifest(archive)["database"]["tables"]  # type: ignore[index]

@@ -67,14 +67,14 @@ def _reported(connection: BaseDatabaseWrapper) -> Iterator[None]:
 
 
 def _archive_path(destination: Path) -> Path:
+    path = destination
     if destination.is_dir():
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        return destination / f"junheng-backup-{stamp}.tar.gz"
-    if destination.exists():
-        raise BackupError(f"{destination} 已存在；备份不覆盖已有的文件，请换一个文件名，或给出一个文件夹")
-    if not destination.parent.is_dir():
-        raise BackupError(f"文件夹 {destination.parent} 不存在；请先建立它")
-    return destination
+        path = destination / f"junheng-backup-{datetime.datetime.now():%Y%m%d-%H%M%S}.tar.gz"
+    if path.exists():
+        raise BackupError(f"{path} 已存在；备份不覆盖已有的文件，请换一个文件名，或给出一个文件夹")
+    if not path.parent.is_dir():
+        raise BackupError(f"文件夹 {path.parent} 不存在；请先建立它")
+    return path
 
 
 def restore_backup(source: Path, *, force: bool) -> Restored:
