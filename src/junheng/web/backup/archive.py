@@ -84,7 +84,7 @@ def _add_file(archive: tarfile.TarFile, name: str, path: Path) -> FileEntry:
         try:
             archive.addfile(info, reader)
         except OSError as exc:
-            if reader.size < info.size:  # tarfile's "unexpected end of data": the file shrank while it was read
+            if os.fstat(stream.fileno()).st_size < info.size:  # tarfile's "unexpected end of data": it shrank
                 raise BackupError(f"文件 {path} 在备份过程中被改动，请重新备份") from exc
             raise
     return FileEntry(name, reader.size, reader.digest.hexdigest())
