@@ -14,7 +14,9 @@ from junheng.standards import builtin_standard_names
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 HELP_COLUMNS = "100"
-COMMANDS = ("", "evaluate", "plan", "rotation", "sample", "standards", "synth", "demo", "serve", "token")
+COMMANDS = (
+    "", "evaluate", "plan", "rotation", "sample", "standards", "synth", "demo", "serve", "backup", "restore", "token"
+)  # fmt: skip
 
 
 def output_of(argv: list[str]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from junheng.cli.evaluation import command_evaluate, command_sample, command_standards, command_synth
 from junheng.cli.parser import EXIT_INVALID, UsageError, build_parser
 from junheng.cli.planning import command_plan, command_rotation
-from junheng.cli.platform import command_demo, command_serve, command_token
+from junheng.cli.platform import command_backup, command_demo, command_restore, command_serve, command_token
 from junheng.io.errors import DataFileError
 from junheng.plan import CostsError, PlanError
 from junheng.standards import StandardError
@@ -32,6 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_demo(args.port, args.dir)
         if args.command == "serve":
             return command_serve(args.host, args.port, args.workers)
+        if args.command == "backup":
+            return command_backup(args.path)
+        if args.command == "restore":
+            return command_restore(args.path, args.force)
         if args.command == "token":
             return command_token(args.username)
         return command_synth(args)

@@ -138,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     serve.add_argument("--workers", type=int, default=2, help="工作进程数（默认 2）")
 
+    backup = _parser(sub, "backup", help="把数据库和上传的佐证材料备份到一个文件", description=_BACKUP_HELP)
+    backup.add_argument(
+        "path", type=Path, help="备份文件（.tar.gz，不覆盖已有文件），或存放备份的文件夹（文件名按时间生成）"
+    )
+
+    restore = _parser(sub, "restore", help="从备份文件恢复数据库和佐证材料", description=_RESTORE_HELP)
+    restore.add_argument("path", type=Path, help="junheng backup 生成的备份文件")
+    restore.add_argument("--force", action="store_true", help="已有数据时仍然恢复：用备份替换现有的数据库和佐证材料")
+
     token = _parser(sub, "token", help="为用户生成新的接口令牌（API token）")
     token.add_argument("username", help="用户名")
 
@@ -183,6 +192,20 @@ _DEMO_HELP = (
 _SERVE_HELP = (
     "生产部署：数据库 JUNHENG_DATABASE_URL（sqlite:/// 或 postgresql://）、密钥 JUNHENG_SECRET_KEY、"
     "域名 JUNHENG_ALLOWED_HOSTS 取自环境变量；缺少密钥或使用默认密钥时拒绝启动。启动前自动执行数据库迁移。"
+)
+
+
+_BACKUP_HELP = (
+    "按 junheng serve 的设置（JUNHENG_DATABASE_URL、JUNHENG_DATA_DIR）把数据库和佐证材料文件夹备份到一个 tar.gz 文件，"
+    "附清单（manifest.json：数据库迁移状态、各表行数、每个文件的大小和 SHA-256）。平台运行时也可备份："
+    "SQLite 用其在线备份接口，PostgreSQL 用 pg_dump。"
+)
+
+
+_RESTORE_HELP = (
+    "先核对备份文件中每个文件的校验和，再把数据库和佐证材料恢复到 junheng serve 使用的位置；恢复前请停止平台。"
+    "数据库或佐证材料文件夹已有数据时不恢复，除非指定 --force。只能恢复到同类数据库（SQLite 或 PostgreSQL）；"
+    "备份早于当前程序时恢复后自动执行数据库迁移。"
 )
 
 

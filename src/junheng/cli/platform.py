@@ -1,11 +1,15 @@
-"""`junheng demo`, `serve` and `token`: the Django platform."""
+"""`junheng demo`, `serve`, `backup`, `restore` and `token`: the Django platform."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from junheng.cli.parser import UsageError
+
+if TYPE_CHECKING:
+    from junheng.web.backup.manifest import Manifest
 
 
 def command_demo(port: int, data_dir: Path) -> int:
@@ -58,6 +62,45 @@ def command_serve(host: str, port: int, workers: int) -> int:
     server.migrate()
     server.serve(host=host, port=port, workers=workers)
     return 0
+
+
+def command_backup(path: Path) -> int:
+    from junheng.web import server
+
+    server.setup()
+    from junheng.web.backup.manifest import DATABASE_KINDS, BackupError
+    from junheng.web.backup.service import create_backup
+
+    try:
+        written, manifest = create_backup(path)
+    except BackupError as exc:
+        raise UsageError(str(exc)) from exc
+    kind = DATABASE_KINDS[manifest.database_kind]
+    print(f"已备份到 {written}（{written.stat().st_size:,} 字节）：{kind} {_contents(manifest)}")
+    return 0
+
+
+def command_restore(path: Path, force: bool) -> int:
+    from junheng.web import server
+
+    server.setup()
+    from junheng.web.backup.manifest import BackupError
+    from junheng.web.backup.service import restore_backup
+
+    try:
+        restored = restore_backup(path, force=force)
+    except BackupError as exc:
+        raise UsageError(str(exc)) from exc
+    manifest = restored.manifest
+    print(f"已从 {path} 恢复 {manifest.created_at} 的备份（junheng {manifest.junheng_version}）：{_contents(manifest)}")
+    if restored.migrated:
+        print(f"备份早于当前程序，已执行数据库迁移：{'、'.join(restored.migrated)}")
+    return 0
+
+
+def _contents(manifest: Manifest) -> str:
+    tables, rows, files = len(manifest.tables), sum(manifest.tables.values()), len(manifest.media_files)
+    return f"数据库 {tables} 个表、{rows:,} 行，佐证材料 {files} 个文件"
 
 
 def command_token(username: str) -> int:
