@@ -228,6 +228,28 @@ def test_restore_refuses_to_overwrite_existing_data_without_force(
     assert "个表" in again.stderr and "已有 3 个文件" in again.stderr
 
 
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the PostgreSQL restore's single transaction")
+def test_a_postgresql_restore_that_fails_half_way_leaves_the_database_as_it_was(
+    source: tuple[Place, Contents], archive: Path, place_factory: Callable[[str], Place]
+) -> None:
+    import psycopg
+
+    target = place_factory("half_way")
+    assert junheng(target, "restore", str(archive)).returncode == 0
+    assert target.database_url
+    with psycopg.connect(target.database_url, autocommit=True) as connection:
+        # A type named like a table of the dump: the restore's CREATE TABLE auth_group fails after every
+        # table has been dropped, inside the restore's one transaction.
+        connection.execute("ALTER TABLE auth_group RENAME TO auth_group_before")
+        connection.execute("CREATE TYPE auth_group AS (name text)")
+    before = contents(target)
+
+    failed = junheng(target, "restore", "--force", str(archive))
+    assert failed.returncode == 2
+    assert "psql 失败" in failed.stderr
+    assert contents(target) == before
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,19 +137,31 @@ def load_database(connection: BaseDatabaseWrapper, dump: Path) -> None:
         except sqlite3.Error as exc:
             raise BackupError(f"无法写入 SQLite 数据库 {database}：{exc}（请先停止平台再恢复）") from exc
         return
-    pg_restore = _client_program("pg_restore")
+    _load_postgresql(connection, dump)
+
+
+def _load_postgresql(connection: BaseDatabaseWrapper, dump: Path) -> None:
+    """Drop every table and restore the dump in ONE transaction (psql --single-transaction), so that a restore
+    that fails half-way leaves the database exactly as it was, tables and rows."""
+    pg_restore, psql = _client_program("pg_restore"), _client_program("psql")
     settings = connection.settings_dict
-    _run([pg_restore, "--list", str(dump)], settings, "pg_restore")  # a readable dump before anything is dropped
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
     connection.close()
-    _run(
-        [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-         f"--dbname={settings['NAME']}", str(dump)],
-        settings,
-        "pg_restore",
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="junheng-restore-") as folder:
+        drops, script = Path(folder) / "drop.sql", Path(folder) / "restore.sql"
+        drops.write_text(
+            "".join(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE;\n" for table in tables),
+            encoding="utf-8",
+        )
+        # The dump as SQL first: an unreadable dump fails here, before anything is dropped.
+        _run([pg_restore, "--no-owner", "--no-privileges", f"--file={script}", str(dump)], settings, "pg_restore")
+        _run(
+            [psql, "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+             f"--dbname={settings['NAME']}", f"--file={drops}", f"--file={script}"],
+            settings,
+            "psql",
+        )  # fmt: skip
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
@@ -175,7 +188,7 @@ def _latest(applied: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _client_program(name: str) -> str:
-    """pg_dump or pg_restore: on PATH, else the newest Debian installs under /usr/lib/postgresql/*/bin."""
+    """pg_dump, pg_restore or psql: on PATH, else the newest Debian installs under /usr/lib/postgresql/*/bin."""
     found = shutil.which(name)
     if found:
         return found
