@@ -87,8 +87,8 @@ def _decode(data: bytes) -> tuple[str, dict[int, str]]:
     odd: dict[int, str] = {}
     by_kind = {kind: [n for n, k in enumerate(kinds, start=1) if k == kind] for kind in ("utf-8", "gb18030")}
     if by_kind["utf-8"] and by_kind["gb18030"]:
-        # The fewer rows are the odd ones out: a few rows pasted from another file.
-        fewer, more = sorted(by_kind, key=lambda kind: len(by_kind[kind]))
+        # The fewer rows are the odd ones out (a few rows pasted from another file); GBK ones on a tie.
+        fewer, more = sorted(by_kind, key=lambda kind: (len(by_kind[kind]), kind == "utf-8"))
         names = {"utf-8": "UTF-8", "gb18030": "GBK（GB18030）"}
         message = (
             f"这一行的文字编码是 {names[fewer]}，而文件其余各行是 {names[more]}：混用两种编码，"
