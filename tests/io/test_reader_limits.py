@@ -225,3 +225,4 @@ def test_bounding_issues_twice_keeps_the_count() -> None:
     assert bounded(once) == once
     assert isinstance(once[-1], UnlistedIssues)
     assert once[-1].count == 100
+    assert (len(once), once.total) == (201, 300)

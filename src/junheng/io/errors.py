@@ -37,7 +37,18 @@ class UnlistedIssues(DataIssue):
     count: int = 0
 
 
-def bounded(issues: Iterable[DataIssue], limit: int = MAX_ISSUES) -> tuple[DataIssue, ...]:
+class Issues(tuple[DataIssue, ...]):
+    """Issues as listed: the first `MAX_ISSUES` and, when there were more, an `UnlistedIssues`."""
+
+    __slots__ = ()
+
+    @property
+    def total(self) -> int:
+        """How many problems there are, listed or not."""
+        return sum(issue.count if isinstance(issue, UnlistedIssues) else 1 for issue in self)
+
+
+def bounded(issues: Iterable[DataIssue], limit: int = MAX_ISSUES) -> Issues:
     """The first `limit` issues, then one saying how many more were found: a file of 200,000 wrong rows
     gives a page a person can read, and tells them to correct what is listed and import again."""
     listed: list[DataIssue] = []
@@ -52,7 +63,7 @@ def bounded(issues: Iterable[DataIssue], limit: int = MAX_ISSUES) -> tuple[DataI
     if more:
         message = f"另有 {more} 处问题未列出；请先改正以上问题，再重新导入以查看其余问题"
         listed.append(UnlistedIssues(listed[0].file if listed else "", None, None, message, count=more))
-    return tuple(listed)
+    return Issues(listed)
 
 
 class DataFileError(Exception):

@@ -45,6 +45,8 @@ COUNTY_SCHOOL_FILE = TableLimits(rows=5_000, columns=100, bytes=20 * MEGABYTE, w
 SCHOOL_FILE = TableLimits(rows=200_000, columns=100, bytes=200 * MEGABYTE, what="行（每所学校每年一行）")
 # The ledgers' labelled tables uploaded to the web: class lists, planned intakes, school places.
 LABELLED_TABLE = TableLimits(rows=100_000, columns=30, bytes=20 * MEGABYTE, what="行")
+# The catchments' GeoJSON uploaded to the web (read whole into memory to be parsed).
+GEOJSON_BYTES = 20 * MEGABYTE
 
 
 def megabytes(size: int) -> str:

@@ -8,11 +8,15 @@ from junheng.io.limits import TableLimits, megabytes
 
 def too_many_bytes(file: str, limits: TableLimits, size: int) -> DataFileError:
     """A file larger on disk than the limit, refused before it is read."""
-    message = (
-        f"文件过大（{megabytes(size)}），超过上限 {megabytes(limits.bytes)}；"
+    return DataFileError([DataIssue(file, None, None, bytes_message(size, limits.bytes))])
+
+
+def bytes_message(size: int, limit: int) -> str:
+    """Why a file of `size` bytes is refused, and what to do (the web's upload forms say the same)."""
+    return (
+        f"文件过大（{megabytes(size)}），超过上限 {megabytes(limit)}；"
         "请删去不需要的工作表、图片和空白行列后重新保存，或把数据拆分成几个文件分别导入"
     )
-    return DataFileError([DataIssue(file, None, None, message)])
 
 
 def too_many_unpacked_bytes(file: str, limits: TableLimits) -> DataFileError:
