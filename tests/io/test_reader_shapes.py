@@ -4,6 +4,7 @@ rows with more cells than the header, files mixing two encodings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +26,7 @@ def _csv(folder: Path, lines: list[str], *, encoding: str = "utf-8") -> Path:
     return path
 
 
-def _xlsx(folder: Path, rows: list[list[object]], *, merge: tuple[str, ...] = ()) -> Path:
+def _xlsx(folder: Path, rows: Sequence[Sequence[object]], *, merge: tuple[str, ...] = ()) -> Path:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     for row in rows:
@@ -119,7 +120,7 @@ def test_a_problem_names_a_broken_header_on_one_line(tmp_path: Path, national: S
 
 def test_a_county_cell_merged_over_its_schools_is_read_on_each_row(tmp_path: Path, national: Standard) -> None:
     third = [*ROW[:2], "2134000003", "平安县第三小学", *ROW[4:]]
-    rows = [HEADER, _numbers(ROW), [*_numbers(SECOND)[:1], None, *_numbers(SECOND)[2:]]]
+    rows: list[Sequence[object]] = [HEADER, _numbers(ROW), [*_numbers(SECOND)[:1], None, *_numbers(SECOND)[2:]]]
     rows.append([*_numbers(third)[:1], None, *_numbers(third)[2:]])
     path = _xlsx(tmp_path, rows, merge=("B2:B4",))
 

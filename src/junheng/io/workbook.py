@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
@@ -13,6 +15,7 @@ from junheng.io.limits import TableLimits
 from junheng.io.sheet_xml import CellNote, check_workbook, scan_sheet
 
 SHEET_NAME = "学校数据"
+_Cell = TypeVar("_Cell")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,7 @@ def read_sheet(path: Path, file: str, sheet: str | None, limits: TableLimits) ->
 
 
 def _fill_down(
-    rows: list[list[object]], top: int, left: int, merged: list[tuple[tuple[int, int], tuple[int, int]]]
+    rows: Sequence[list[_Cell]], top: int, left: int, merged: Sequence[tuple[tuple[int, int], tuple[int, int]]]
 ) -> None:
     """A value merged over several rows read on each of them; a range reaching past the data stops there."""
     for (first_row, column), (last_row, _) in merged:
