@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from junheng.cli import main
 from junheng.io.errors import DataFileError
 from junheng.io.reader import read_labelled, read_school_file
 from junheng.standards import Standard
@@ -268,3 +269,15 @@ def test_a_labelled_semicolon_file_with_a_ragged_row(tmp_path: Path) -> None:
     [issue] = raised.value.issues
     assert issue.row == 3
     assert "这一行有 3 个单元格，而表头只有 2 列" in issue.message
+
+
+def test_junheng_evaluate_on_a_header_with_no_known_column_prints_chinese_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _csv(tmp_path, ["编号,名字,数量", "1,一小,30"])
+
+    assert main(["evaluate", str(path)]) == 2
+
+    printed = capsys.readouterr()
+    assert f"{path}:1:-: 第 1 行应为表头，但其中没有一列能识别" in printed.err + printed.out
+    assert "Traceback" not in printed.err
