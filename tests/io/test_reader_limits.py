@@ -131,6 +131,13 @@ def test_rows_that_do_not_say_their_number_are_counted(tmp_path: Path, national:
     assert _refusal(lambda: read_school_file(path, national, limits=SMALL)).row == 32
 
 
+def test_a_far_cell_written_with_a_namespace_prefix_is_refused(tmp_path: Path, national: Standard) -> None:
+    rows = [b'<x:row r="1"><x:c r="A1048576" xmlns:x="urn:x"><x:v>1</x:v></x:c></x:row>']
+    path = _workbook_with_rows(tmp_path / "prefixed.xlsx", rows)
+
+    assert _refusal(lambda: read_school_file(path, national)).row == 1_048_576
+
+
 def test_a_workbook_that_unzips_to_too_much_is_refused(tmp_path: Path, national: Standard) -> None:
     cell = b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>'
     rows = (cell % (n, n, b"x" * 200_000) for n in range(1, 10))
