@@ -9,7 +9,7 @@ from typing import Literal, TypeVar
 import polars as pl
 import xlsxwriter
 
-from junheng.io.reader import SHEET_NAME
+from junheng.io.workbook import SHEET_NAME
 from junheng.schema import (
     AREA_TYPE_VALUES,
     FIELDS,

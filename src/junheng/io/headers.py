@@ -49,19 +49,36 @@ class Headers:
     problems: tuple[HeaderProblem, ...]
 
 
+def compact(text: str) -> str:
+    """A header as compared: without any whitespace, so that an Alt+Enter line break, doubled or
+    full-width spaces inside 学校\n名称 or 学校　名称 change nothing (no label or key has a space)."""
+    return "".join(text.split())
+
+
+def _named(header: str) -> tuple[Field, str] | None:
+    """The field a header names, and the unit in its parentheses ("" when none)."""
+    match = _HEADER.fullmatch(compact(header).replace("（", "(").replace("）", ")"))
+    if match is None:
+        return None
+    field = _NAMES.get(match["name"]) or _NAMES.get(match["name"].lower())
+    return None if field is None else (field, match["unit"] or "")
+
+
+def count_fields(cells: Sequence[str | None]) -> int:
+    """How many different fields a row's cells name: a header row names several, a title row none."""
+    return len({named[0].key for cell in cells if cell and (named := _named(cell)) is not None})
+
+
 def recognise_headers(headers: Sequence[str], required: Collection[str]) -> Headers:
     """Map each header to a field; unknown headers are ignored, a required field must be present."""
     columns: dict[str, Column] = {}
     given: dict[str, str] = {}  # field key → first header naming it, even one whose unit was not understood
     problems: list[HeaderProblem] = []
     for position, header in enumerate(headers):
-        match = _HEADER.fullmatch(header.replace("（", "(").replace("）", ")"))
-        if match is None:
+        named = _named(header)
+        if named is None:
             continue
-        name, unit = match["name"], (match["unit"] or "").strip()
-        field = _NAMES.get(name) or _NAMES.get(name.lower())
-        if field is None:
-            continue
+        field, unit = named
         if field.key in given:
             problems.append(HeaderProblem(position, header, _duplicate_message(header, given[field.key], field)))
             continue

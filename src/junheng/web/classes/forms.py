@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 
+from junheng.io.limits import LABELLED_TABLE
 from junheng.web.classes.models import LedgerRow, Level
 from junheng.web.classes.services import DETAILS, REASON_LENGTH
+from junheng.web.datafiles import DataFileField
 from junheng.web.orgs.models import Organisation
 
 
@@ -53,12 +55,16 @@ class IntakeForm(forms.Form):
 class ImportForm(forms.Form):
     term = forms.CharField(label="学期", max_length=32, help_text="例如 2025秋")
     date = forms.DateField(label="统计日期", widget=forms.DateInput(attrs={"type": "date"}))
-    file = forms.FileField(
-        label="班级名单（Excel 或 CSV）", help_text="列：学校标识码、学段、年级、班级、学生数；可选列：乡镇"
+    file = DataFileField(
+        label="班级名单（Excel 或 CSV）",
+        help_text="列：学校标识码、学段、年级、班级、学生数；可选列：乡镇",
+        max_bytes=LABELLED_TABLE.bytes,
     )
 
 
 class IntakeFileForm(forms.Form):
-    file = forms.FileField(
-        label="招生计划（Excel 或 CSV）", help_text="列：学校标识码、招生年份、学段、年级、计划招生人数、计划班数"
+    file = DataFileField(
+        label="招生计划（Excel 或 CSV）",
+        help_text="列：学校标识码、招生年份、学段、年级、计划招生人数、计划班数",
+        max_bytes=LABELLED_TABLE.bytes,
     )

@@ -21,6 +21,7 @@ from junheng.engine.class_size import ClassSizeRules, InvalidIntake
 from junheng.web.classes import charts, imports, intakes, services
 from junheng.web.classes.forms import ImportForm, IntakeFileForm, IntakeForm, MeasuresForm, RejectForm
 from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.datafiles import saved
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 
@@ -180,8 +181,7 @@ def _import_intakes(request: HttpRequest, county: Organisation) -> HttpResponse:
     if file_form.is_valid():
         upload = file_form.cleaned_data["file"]
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"intakes{Path(upload.name or '').suffix}"
-            path.write_bytes(upload.read())
+            path = saved(upload, Path(folder), "intakes")
             try:
                 count = intakes.import_intakes(
                     user=request.user, county_id=county.pk, path=path, name=upload.name or "上传文件"
@@ -206,10 +206,8 @@ def import_classes(request: HttpRequest, county_id: int) -> HttpResponse:
     issues: tuple[object, ...] = ()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name or "").suffix
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"classes{suffix}"
-            path.write_bytes(upload.read())
+            path = saved(upload, Path(folder), "classes")
             try:
                 snapshot = imports.import_snapshot(
                     user=request.user,

@@ -15,8 +15,10 @@ from django.forms import BoundField
 
 from junheng.io.cells import FIRST_YEAR, LAST_YEAR
 from junheng.io.errors import DataIssue
+from junheng.io.limits import COUNTY_SCHOOL_FILE
 from junheng.schema import AREA_TYPE_VALUES, FIELDS_BY_KEY, OWNERSHIP_VALUES, SCHOOL_TYPE_LABELS, Field, Kind
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
+from junheng.web.datafiles import DataFileField
 
 # The form's sections, in the order a school's statistics report (教育事业统计) lists them.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -244,7 +246,7 @@ UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 class ImportForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=FIRST_YEAR, max_value=LAST_YEAR, widget=forms.HiddenInput)
-    file = forms.FileField(label="全县数据文件（.xlsx 或 .csv）")
+    file = DataFileField(label="全县数据文件（.xlsx 或 .csv）", max_bytes=COUNTY_SCHOOL_FILE.bytes)
 
     def clean_file(self) -> UploadedFile[bytes]:
         upload: UploadedFile[bytes] = self.cleaned_data["file"]

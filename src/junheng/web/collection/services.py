@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from junheng.engine import Evaluation, evaluate
 from junheng.io.datafile_writer import write_school_file
-from junheng.io.errors import DataFileError, DataIssue
+from junheng.io.errors import DataFileError, DataIssue, bounded
+from junheng.io.limits import COUNTY_SCHOOL_FILE
 from junheng.io.reader import check_records, read_school_file
 from junheng.schema import FIELDS_BY_KEY, school_table, within_bounds
 from junheng.standards import Standard, load_standard
@@ -36,8 +37,9 @@ class InvalidData(Exception):
     """Figures that fail the importer's checks; nothing was stored."""
 
     def __init__(self, issues: Sequence[DataIssue]) -> None:
-        super().__init__("\n".join(issue.format() for issue in issues))
-        self.issues = tuple(issues)
+        # As many as a person can read: the first MAX_ISSUES, then how many more.
+        self.issues = bounded(issues)
+        super().__init__("\n".join(issue.format() for issue in self.issues))
 
 
 class WorkflowError(Exception):
@@ -318,7 +320,7 @@ def import_workbook(*, user: User, county_id: int, year: int, path: Path, name: 
         raise PermissionDenied("只有县级督导室可以导入全县数据")
     try:
         with reading(name):
-            table = read_school_file(path, standard_for(county))
+            table = read_school_file(path, standard_for(county), limits=COUNTY_SCHOOL_FILE)
     except DataFileError as exc:
         raise InvalidData([_renamed(issue, name) for issue in exc.issues]) from exc
     schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}

@@ -8,7 +8,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -39,6 +39,7 @@ from junheng.web.collection.forms import (
 )
 from junheng.web.collection.models import Change, Round, SchoolRecord
 from junheng.web.collection.quality import Flag
+from junheng.web.datafiles import saved
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year, checked_year
@@ -269,10 +270,7 @@ def _import(request: HttpRequest, county: Organisation, year: int, upload: Uploa
     name = upload.name or "上传文件"
     with tempfile.TemporaryDirectory() as folder:
         # The reader tells a workbook from a CSV by the suffix; the temporary name keeps only that.
-        path = Path(folder) / f"upload{PurePath(name).suffix.lower()}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        path = saved(upload, Path(folder), "upload")
         return services.import_workbook(user=request.user, county_id=county.pk, year=year, path=path, name=name)
 
 

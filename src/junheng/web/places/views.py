@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from junheng.web.collection.services import InvalidData
+from junheng.web.datafiles import saved
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.places import services, uploads
@@ -86,8 +87,7 @@ def upload(request: HttpRequest, county_id: int, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{Path(file.name or '').suffix}"
-            path.write_bytes(file.read())
+            path = saved(file, Path(folder), "upload")
             try:
                 count = uploads.upload_table(
                     user=request.user, county_id=found.pk, kind=kind, path=path, name=file.name or "上传文件"
