@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
 INF = highspy.kHighsInf
+_STDOUT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +70,7 @@ class Milp:
         return Solution(optimal, infeasible, values, gap, time.perf_counter() - started)
 
     def _start(self) -> highspy.Highs:
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        highs.setOptionValue("output_flag", False)
+        highs = new_highs()
         highs.setOptionValue("random_seed", 1)
         n = len(self.cost)
         highs.addVars(n, np.array(self.lower), np.array(self.upper))
@@ -98,6 +103,45 @@ class Milp:
             np.array(values, dtype=np.float64),
         )
         self._rows = []
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS: its banner goes nowhere, so `--format json` on stdout stays the document alone."""
+    with _c_stdout_silenced():
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+@contextmanager
+def _c_stdout_silenced() -> Iterator[None]:
+    """File descriptor 1 on the null device for the block.
+
+    HiGHS (1.16) prints its banner from C++ while `Highs()` is being constructed, before any option can
+    turn output off, so Python's `sys.stdout` cannot catch it: the descriptor itself is redirected.
+    """
+    with _STDOUT_LOCK:
+        sys.stdout.flush()
+        try:
+            saved = os.dup(1)
+        except OSError:  # no standard output at all: nothing to protect
+            yield
+            return
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.close(null)
+            yield
+        finally:
+            _flush_c_stdout()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _flush_c_stdout() -> None:
+    """Write out what C's stdio still buffers, while it still goes to the null device."""
+    if os.name == "posix":
+        ctypes.CDLL(None).fflush(None)
 
 
 def linear(*pairs: tuple[Sequence[int] | int, float]) -> dict[int, float]:
