@@ -39,6 +39,7 @@ TRANSFER_TYPES: Mapping[str, tuple[str, ...]] = {
     "backbone": (DEGREE, BACKBONE),
     "pe_art": (DEGREE, PE_ART),
 }
+FULL_TIME = "full_time_teachers"
 # Kelley's cuts approach the CV limit from outside; aiming this much (relative) inside it ends the rounds.
 CV_AIM = 1e-4
 _NOISE = 1e-9
@@ -166,7 +167,7 @@ def build(
         degree = _count(record, DEGREE, part.level)
         backbone = _count(record, BACKBONE, part.level)
         pe_art = _count(record, PE_ART, part.level)
-        full_time = record.get(f"full_time_teachers_{part.level}")
+        full_time = record.get(f"{FULL_TIME}_{part.level}")
         for move, (kind, stems) in TEACHER_MOVES.items():
             if not per_level & set(stems):
                 continue
@@ -183,7 +184,7 @@ def build(
             for t in TRANSFER_TYPES:
                 model.transfers_in[(p, t)] = spend(TRANSFER_TEACHER, integer=True)
                 model.transfers_out[(p, t)] = milp.var(integer=True, upper=stock[t])
-            milp.row({model.transfers_out[(p, t)]: 1.0 for t in TRANSFER_TYPES}, upper=degree)
+            milp.row({model.transfers_out[(p, t)]: 1.0 for t in TRANSFER_TYPES}, upper=sendable(record, part.level))
         model.passes.append(
             milp.var(
                 lower=1.0 if budget is None else 0.0, upper=1.0, cost=0.0 if budget is None else -1.0, integer=True
@@ -223,6 +224,14 @@ def _school_rule(model: CountyModel, p: int, min_met: int, floors: dict[str, flo
         milp.row(linear((z, 1.0), (passed, -1.0)), upper=0.0)
         milp.row({**terms, passed: -at_floor, z: -(at_threshold - at_floor)}, lower=-base)
     milp.row(linear((meets, 1.0), (passed, -float(min_met))), lower=0.0)
+
+
+def sendable(record: Mapping[str, Any], level: str) -> int:
+    """Teachers a school part can send away: above the degree and, where the file reports them, full-time,
+    so that no count it holds goes below zero (a moved teacher leaves both)."""
+    degree = _count(record, DEGREE, level)
+    full_time = record.get(f"{FULL_TIME}_{level}")
+    return degree if full_time is None else max(min(degree, int(full_time)), 0)
 
 
 def _count(record: Mapping[str, Any], stem: str, level: str) -> int:

@@ -19,7 +19,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.engine.scope import KEYS
 from junheng.plan.apply import apply_changes
 from junheng.plan.costs import SHARED_ACTION_COLUMNS, TRANSFER_TEACHER, UnitCosts
-from junheng.plan.model import TEACHER_MOVES, TRANSFER_TYPES, CountyModel, build
+from junheng.plan.model import FULL_TIME, TEACHER_MOVES, TRANSFER_TYPES, CountyModel, build
 from junheng.plan.result import FEASIBLE, INFEASIBLE, OPTIMAL, Action, Change, CountyPlan
 from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Standard
@@ -185,9 +185,8 @@ def _transfers(model: CountyModel, values: np.ndarray) -> list[Action]:
                 (src, available), (dst, wanted) = sources[0], sinks[0]
                 n = min(available, wanted)
                 columns = [f"{stem}_{level}" for stem in stems]
-                full_time = _full_time(model, src, level) if _full_time(model, dst, level) else []
-                changes = [Change(src, c, -n) for c in columns + full_time] + [
-                    Change(dst, c, n) for c in columns + full_time
+                changes = [Change(src, c, -n) for c in columns + _full_time(model, src, level)] + [
+                    Change(dst, c, n) for c in columns + _full_time(model, dst, level)
                 ]
                 actions.append(_action(model.costs, TRANSFER_TEACHER, n, changes))
                 sources[0], sinks[0] = (src, available - n), (dst, wanted - n)
@@ -208,8 +207,8 @@ def _amounts(
 
 
 def _full_time(model: CountyModel, school_id: str, level: str) -> list[str]:
-    """A new or moved teacher is also a full-time teacher where the file reports those."""
-    column = f"full_time_teachers_{level}"
+    """A new, arriving or leaving teacher is also a full-time one where the school's row reports those."""
+    column = f"{FULL_TIME}_{level}"
     return [column] if model.schools[school_id].get(column) is not None else []
 
 

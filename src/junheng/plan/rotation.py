@@ -32,7 +32,7 @@ from junheng.engine.county_items import ItemResult, county_figure_items
 from junheng.engine.scope import KEYS
 from junheng.plan.apply import apply_changes
 from junheng.plan.milp import Milp, linear
-from junheng.plan.model import TRANSFER_TYPES
+from junheng.plan.model import FULL_TIME, TRANSFER_TYPES, sendable
 from junheng.plan.result import FEASIBLE, INFEASIBLE, OPTIMAL, Change
 from junheng.standards import Indicator, Standard
 
@@ -239,7 +239,11 @@ def _plan_county(
         if townships is not None and part.school_id not in townships:
             continue
         stock = _stock(record, part.level)
-        out_cap = min(eligible.get((part.school_id, part.level), 0), _cap(limits.max_out, need_rotated))
+        out_cap = min(
+            eligible.get((part.school_id, part.level), 0),
+            sendable(record, part.level),
+            _cap(limits.max_out, need_rotated),
+        )
         in_cap = _cap(limits.max_in, need_rotated)
         for t in TRANSFER_TYPES:
             sending = milp.var(upper=1.0, integer=True)  # a part sends or receives a type, never both
@@ -419,20 +423,24 @@ def _moves(
 
 def move_changes(moves: Iterable[Move], table: pl.DataFrame) -> list[Change]:
     """The data-file deltas of the moves: above-degree teachers, backbone and PE/art, and full-time
-    teachers where the file reports them at both schools."""
+    teachers at each school whose row reports them."""
     reported = {
-        (r["school_id"], level): r.get(f"full_time_teachers_{level}") is not None
+        (r["school_id"], level)
         for r in table.iter_rows(named=True)
         for level in ("primary", "junior")
+        if r.get(f"{FULL_TIME}_{level}") is not None
     }
     changes: list[Change] = []
     for m in moves:
         deltas = {"teachers_above_degree": m.teachers, "backbone_teachers": m.backbone, "pe_art_teachers": m.pe_art}
-        if reported.get((m.from_school, m.level)) and reported.get((m.to_school, m.level)):
-            deltas["full_time_teachers"] = m.teachers
         for stem, n in deltas.items():
             if n:
                 changes += [Change(m.from_school, f"{stem}_{m.level}", -n), Change(m.to_school, f"{stem}_{m.level}", n)]
+        changes += [
+            Change(school, f"{FULL_TIME}_{m.level}", sign * m.teachers)
+            for school, sign in ((m.from_school, -1), (m.to_school, 1))
+            if (school, m.level) in reported and m.teachers
+        ]
     return changes
 
 
