@@ -29,12 +29,12 @@ def _smallest(schools: pl.DataFrame) -> dict[str, int]:
 
 def test_no_teacher_leaves_a_school_that_reports_no_full_time_teachers() -> None:
     # a has two backbone teachers more than it needs, b none: moving one a → b is the cheapest plan, but
-    # a reports 0 full-time teachers, so the move would leave it −1 of them. Hiring and training it is.
+    # a reports 0 full-time teachers, so the move would leave it −1 of them. Training at b it is.
     schools = table(
         primary_school("a", 100, backbone_teachers_primary=3, full_time_teachers_primary=0),
         primary_school("b", 100, backbone_teachers_primary=0, full_time_teachers_primary=6),
     )
-    [result] = plan(schools, NATIONAL, COSTS)
+    [result] = plan(schools, NATIONAL, COSTS.replaced({"transfer_teacher": 15_000.0}))
     after = _applied(schools, result)
     assert min(_smallest(after).values()) >= 0
     assert "transfer_teacher" not in [a.kind for a in result.actions]
@@ -47,7 +47,7 @@ def test_a_transfer_takes_full_time_teachers_from_its_source_even_where_the_rece
         primary_school("a", 100, backbone_teachers_primary=3, full_time_teachers_primary=5),
         primary_school("b", 100, backbone_teachers_primary=0),
     )
-    [result] = plan(schools, NATIONAL, COSTS)
+    [result] = plan(schools, NATIONAL, COSTS.replaced({"transfer_teacher": 15_000.0}))
     assert [a.kind for a in result.actions] == ["transfer_teacher"]
     after = _applied(schools, result)
     assert after.filter(pl.col("school_id") == "a")["full_time_teachers_primary"][0] == 4

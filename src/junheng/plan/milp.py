@@ -20,13 +20,17 @@ _STDOUT_LOCK = threading.Lock()
 
 @dataclass(frozen=True, slots=True)
 class Solution:
-    """HiGHS's answer: `values` is None when it found no feasible point."""
+    """HiGHS's answer: `values` is None when it found no feasible point; `bound` is its proved lower
+    bound on the objective (None before it has one); `status` HiGHS's model status, by name."""
 
     optimal: bool
     infeasible: bool
     values: np.ndarray | None
     gap: float | None
     seconds: float
+    bound: float | None = None
+    status: str = ""
+    timed_out: bool = False
 
 
 class Milp:
@@ -52,13 +56,20 @@ class Milp:
         """Add `lower ≤ Σ terms ≤ upper` (zero coefficients dropped)."""
         self._rows.append((lower, upper, {j: c for j, c in terms.items() if c != 0.0}))
 
-    def solve(self, *, time_limit: float, mip_rel_gap: float) -> Solution:
-        """Solve with every row added so far (the columns are passed on the first call)."""
+    def solve(self, *, time_limit: float, mip_rel_gap: float, relaxation: bool = False) -> Solution:
+        """Solve with every row added so far (the columns are passed on the first call); with
+        `relaxation`, the linear relaxation only (integrality dropped), whose optimum bounds the MILP's.
+
+        No starting solution is passed: HiGHS 1.16 values one in its presolved space without the
+        objective's offset and may then stop at once, calling a costlier plan optimal with a wrong
+        bound. The caller keeps its own best plan instead.
+        """
         started = time.perf_counter()
         highs = self._highs or self._start()
         self._flush(highs)
         highs.setOptionValue("time_limit", max(time_limit, 0.1))
         highs.setOptionValue("mip_rel_gap", mip_rel_gap)
+        highs.setOptionValue("solve_relaxation", relaxation)
         highs.run()
         status = highs.getModelStatus()
         info = highs.getInfo()
@@ -66,8 +77,15 @@ class Milp:
         values = np.array(highs.getSolution().col_value) if has_point else None
         optimal = status == highspy.HighsModelStatus.kOptimal
         infeasible = status == highspy.HighsModelStatus.kInfeasible
-        gap = 0.0 if optimal and not any(self.integer) else float(info.mip_gap) if has_point else None
-        return Solution(optimal, infeasible, values, gap, time.perf_counter() - started)
+        mip = any(self.integer) and not relaxation
+        gap = 0.0 if optimal and not mip else float(info.mip_gap) if has_point else None
+        if mip:
+            bound = float(info.mip_dual_bound) if abs(info.mip_dual_bound) < INF else None
+        else:
+            bound = float(info.objective_function_value) if optimal else None
+        seconds = time.perf_counter() - started
+        timed_out = status == highspy.HighsModelStatus.kTimeLimit
+        return Solution(optimal, infeasible, values, gap, seconds, bound, highs.modelStatusToString(status), timed_out)
 
     def _start(self) -> highspy.Highs:
         highs = new_highs()

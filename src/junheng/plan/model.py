@@ -10,7 +10,6 @@ from typing import Any
 import polars as pl
 
 from junheng.engine import Evaluation
-from junheng.engine.indicators import value_column
 from junheng.plan.costs import (
     BACKBONE,
     DEGREE,
@@ -67,6 +66,8 @@ class CountyModel:
     transfers_in: dict[tuple[int, str], int] = field(default_factory=dict)
     transfers_out: dict[tuple[int, str], int] = field(default_factory=dict)
     passes: list[int] = field(default_factory=list)
+    meets: list[int] = field(default_factory=list)  # per part and indicator: it meets its threshold
+    trainable: dict[int, float] = field(default_factory=dict)  # part → teachers it has to train, before hires
     spend: dict[int, float] = field(default_factory=dict)  # column → 元 per unit
 
     def whole(self, p: int, ind: Indicator) -> tuple[float, dict[int, float]]:
@@ -95,36 +96,6 @@ class CountyModel:
     def factor(self, p: int, ind: Indicator) -> float:
         """Part resource ÷ the resource `whole` describes (standard.md §4)."""
         return 1.0 if ind.per_level_resource else self.parts[p].share
-
-    def add_cv_cut(self, level: str, ind: Indicator, after: Evaluation, limit: float) -> None:
-        """A tangent plane of √(Σ P_i (X_i − X̄)² ÷ P) − c·X̄ ≤ 0 at the engine's values `after` (standard.md §3).
-
-        The function is convex (a norm of an affine map minus a linear one), so the plane is valid for
-        every plan; linear in the part resources R_i it reads Σ R_i ((X_i − X̄) ÷ S − c) ≤ 0.
-        """
-        stats = after.levels.filter((pl.col("level") == level) & (pl.col("indicator") == ind.id)).row(0, named=True)
-        mean, cv = stats["mean"], stats["cv"]
-        aim = limit * (1 - CV_AIM)
-        if mean is None or cv is None or cv * mean <= 0:
-            return
-        spread = cv * mean
-        values = dict(
-            after.schools.filter(pl.col("level") == level)
-            .select(pl.concat_str("school_id", "level", separator="\x00"), value_column(ind.id))
-            .iter_rows()
-        )
-        terms: dict[int, float] = {}
-        constant = 0.0
-        for p, part in enumerate(self.parts):
-            if part.level != level:
-                continue
-            coef = (values[f"{part.school_id}\x00{level}"] - mean) / spread - aim
-            base, whole_terms = self.whole(p, ind)
-            f = self.factor(p, ind)
-            constant += coef * f * base
-            for j, c in whole_terms.items():
-                terms[j] = terms.get(j, 0.0) + coef * f * c
-        self.milp.row(terms, upper=-constant)
 
 
 def build(
@@ -178,7 +149,8 @@ def build(
         if (p, "train") in model.moves:
             known = max(full_time or 0, degree, pe_art)
             hires = [model.moves[(p, m)] for m in ("hire", "hire_pe_art") if (p, m) in model.moves]
-            milp.row(linear((model.moves[(p, "train")], 1.0), (hires, -1.0)), upper=max(known - backbone, 0))
+            model.trainable[p] = float(max(known - backbone, 0))
+            milp.row(linear((model.moves[(p, "train")], 1.0), (hires, -1.0)), upper=model.trainable[p])
         if part.level in levels_with_several:
             stock = {"degree": degree, "backbone": backbone, "pe_art": pe_art}
             for t in TRANSFER_TYPES:
@@ -221,6 +193,7 @@ def _school_rule(model: CountyModel, p: int, min_met: int, floors: dict[str, flo
         base, terms = model.whole(p, ind)
         z = milp.var(upper=1.0, integer=True)
         meets.append(z)
+        model.meets.append(z)
         milp.row(linear((z, 1.0), (passed, -1.0)), upper=0.0)
         milp.row({**terms, passed: -at_floor, z: -(at_threshold - at_floor)}, lower=-base)
     milp.row(linear((meets, 1.0), (passed, -float(min_met))), lower=0.0)
