@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from junheng.engine import evaluate
 from junheng.plan import CountyPlan, default_unit_costs, plan
 from junheng.plan.apply import apply_changes
+from junheng.plan.rotation import plan_rotation
 from junheng.standards import Standard, load_standard
 from tests.builders import primary_school, table
 
@@ -89,3 +90,13 @@ def test_a_resource_no_action_adds_is_no_obstacle_where_it_is_met(tmp_path: Path
     )
     [result] = plan(schools, standard, default_unit_costs(standard), time_limit=5.0)
     assert result.status == "optimal" and _verified(schools, result, standard)
+
+
+def test_a_rotation_out_of_time_does_not_say_it_cannot_be_arranged() -> None:
+    schools = table(
+        primary_school("a", 300, teachers_above_degree_primary=30, backbone_teachers_primary=15),
+        primary_school("b", 300, teachers_above_degree_primary=20, backbone_teachers_primary=0),
+    )
+    [result] = plan_rotation(schools, NATIONAL, time_limit=0.0)
+    assert result.status == "infeasible" and result.reason is not None
+    assert "时限内未找到" in result.reason and "无法安排" not in result.reason

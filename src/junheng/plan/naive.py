@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from junheng.messages import level_label
+from junheng.plan.costs import SHARED_ACTION_COLUMNS
 from junheng.plan.milp import INF
 from junheng.plan.model import TEACHER_MOVES, CountyModel
 from junheng.plan.spread import Spread, crossing
 
-# Lifts aim this far inside the limit (relative), inside the cuts' own aim (model.CV_AIM): a lifted
-# plan satisfies every cut, so HiGHS accepts it as a starting solution.
+# Lifts aim this far inside the limit (relative), inside the cuts' own aim (model.CV_AIM): a lifted plan
+# satisfies every cut, so it can be the inside end of the optimiser's line searches.
 LIFT_AIM = 1e-3
 _SWEEPS = 30
 _NOISE = 1e-9
@@ -111,7 +112,8 @@ def _add(model: CountyModel, x: np.ndarray, p: int, spread: Spread, amount: floa
     ind = spread.indicator
     school_id = model.parts[p].school_id
     if not ind.per_level_resource:
-        columns = [c for (s, _), c in model.shared.items() if s == school_id and _adds(spread, p, c)]
+        kinds = [kind for kind, column in SHARED_ACTION_COLUMNS.items() if column == ind.resource]
+        columns = [model.shared[(school_id, kind)] for kind in kinds if (school_id, kind) in model.shared]
         if not columns:
             return False
         x[columns[0]] += amount
@@ -149,11 +151,6 @@ def _room(model: CountyModel, x: np.ndarray, p: int, move: str, column: int) -> 
         hires = sum(x[model.moves[(p, m)]] for m in ("hire", "hire_pe_art") if (p, m) in model.moves)
         room = min(room, model.trainable[p] + hires - x[column])
     return float(max(room, 0.0))
-
-
-def _adds(spread: Spread, p: int, column: int) -> bool:
-    i = int(np.flatnonzero(spread.parts == p)[0])
-    return bool(np.any((spread.rows == i) & (spread.cols == column) & (spread.coefs > 0)))
 
 
 def blocked(model: CountyModel, spreads: list[Spread]) -> str | None:

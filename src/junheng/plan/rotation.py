@@ -295,14 +295,17 @@ def _plan_county(
                 }:
                     _secant(milp, column, base[p], terms, curve, a)
     added: set[tuple[int, int]] = set()
-    solution = None
+    solution = None  # the last solution with moves: every round's satisfies G11 and the limits
+    proved_none = settled = False  # settled: the last solution's CV² is exact, not only approximated
     deadline = time.perf_counter() + time_limit  # for all rounds together
     for _ in range(MAX_ROUNDS):
         if time.perf_counter() >= deadline:
             break
-        solution = milp.solve(time_limit=deadline - time.perf_counter(), mip_rel_gap=MIP_REL_GAP)
-        if solution.values is None:
+        attempt = milp.solve(time_limit=deadline - time.perf_counter(), mip_rel_gap=MIP_REL_GAP)
+        if attempt.values is None:
+            proved_none = attempt.infeasible
             break
+        solution = attempt
         violated = False
         for column, base_value, terms, curve in curves:
             r = base_value + sum(c * solution.values[j] for j, c in terms.items())
@@ -314,13 +317,18 @@ def _plan_county(
                         _secant(milp, column, base_value, terms, curve, b)
                         violated = True
         if not violated:
+            settled = True
             break
     if solution is None or solution.values is None:
-        reason = f"在所设限制下无法安排 {need_rotated} 名教师交流（其中骨干教师至少 {need_backbone} 名）"
+        reason = (
+            f"在所设限制下无法安排 {need_rotated} 名教师交流（其中骨干教师至少 {need_backbone} 名）"
+            if proved_none
+            else f"在 {time_limit:g} 秒时限内未找到交流方案（并非已证明无解）；请放宽时限或限制后重试"
+        )
         return result(INFEASIBLE, (), before, reason)
     moves = _moves(parts, outs, ins, solution.values, townships)
     after = evaluate(apply_changes(table, move_changes(moves, table)), standard)
-    return result(OPTIMAL if solution.optimal else FEASIBLE, moves, after, None)
+    return result(OPTIMAL if solution.optimal and settled else FEASIBLE, moves, after, None)
 
 
 @dataclass(frozen=True, slots=True)
