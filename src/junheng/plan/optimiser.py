@@ -311,7 +311,8 @@ def _most_passing(
         if after.counties["pass"][0]
         else f"预算 {budget:,.2f} 元内最多使 {passing}/{after.schools.height} 个学校学段达标，全县资源配置仍未通过"
     )
-    search = Search(stopped, 1, None, solution.status, MILP, time_limit)
+    # The objective counts passing parts, not 元: no bound on the cost; the plan need not pass: no source.
+    search = Search(stopped, 1, None, solution.status, None, time_limit)
     return _plan(county, year, status, solution.gap, actions, after, reason=reason, search=search)
 
 

@@ -305,12 +305,12 @@ def _plan_county(
         if attempt.values is None:
             proved_none = attempt.infeasible
             break
-        solution = attempt
+        solution, values = attempt, attempt.values
         violated = False
         for column, base_value, terms, curve in curves:
-            r = base_value + sum(c * solution.values[j] for j, c in terms.items())
+            r = base_value + sum(c * values[j] for j, c in terms.items())
             a = round(r)
-            if solution.values[column] < curve.value(a) - _NOISE:
+            if values[column] < curve.value(a) - _NOISE:
                 for b in (a - 1, a):
                     if (column, b) not in added:
                         added.add((column, b))
