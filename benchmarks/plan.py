@@ -1,14 +1,21 @@
-"""The planner against the naive plan on synthetic counties of 50, 150 and 400 schools (issue 5).
+"""The planner against the naive plan on synthetic counties of 50, 150 and 400 schools (issue 5), and on
+unequal counties of 15–200 schools with every difference coefficient over its limit (issue 10).
 
 Naive: fill every shortfall to its threshold with the natural action (standard.md §2), then lift the
 lowest schools of every coefficient still over its limit to a common level, found by bisection, until
 the engine passes it (§3). Prints a table of costs and solve times.
 
-    python benchmarks/plan.py
+Unequal: each county's resources spread school by school until every coefficient of a 学段 with two
+schools or more is over its limit. Prints, per county, the status, whether the engine passes the
+applied plan, the seconds and the gap to HiGHS's proved lower bound, then how many got a verified plan.
+
+    python benchmarks/plan.py                                   # both, 60 s per county: about 15 minutes
+    python benchmarks/plan.py --unequal 5 --time-limit 10       # the unequal counties only, a minute
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -16,6 +23,7 @@ from pathlib import Path
 # Run as a script from a checkout: make `junheng` importable when it is not installed.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+import numpy as np
 import polars as pl
 
 from junheng.engine import evaluate
@@ -24,12 +32,53 @@ from junheng.plan import default_unit_costs, gaps, plan
 from junheng.plan.apply import apply_changes
 from junheng.plan.gaps import natural_actions
 from junheng.plan.result import Change
+from junheng.schema import polars_schema
 from junheng.standards import Standard, load_standard
 from junheng.synth import synthesize
 
 SIZES = (50, 150, 400)
 SEEDS = (11, 12, 13)
 TIME_LIMIT = 60.0
+UNEQUAL_COUNTIES = 10  # with the default 60 s, about ten minutes; `--unequal 45` repeats the issue's count
+UNEQUAL_SIZES = (15, 200)
+SPREAD_RESOURCES = (
+    "teachers_above_degree_primary",
+    "teachers_above_degree_junior",
+    "backbone_teachers_primary",
+    "backbone_teachers_junior",
+    "pe_art_teachers_primary",
+    "pe_art_teachers_junior",
+    "teaching_aux_area_m2",
+    "sports_area_m2",
+    "equipment_value_yuan",
+    "multimedia_rooms",
+)
+
+
+def unequal_county(schools: int, seed: int) -> pl.DataFrame:
+    """A synthetic county whose schools' resources are spread (each times e^N(0, σ), σ growing) until
+    every difference coefficient of a 学段 with two schools or more is over its limit."""
+    standard = load_standard("national-2017")
+    base = synthesize(counties=1, schools_per_county=schools, seed=seed)
+    rng = np.random.default_rng(seed)
+    schema = polars_schema()
+    sigma = 0.6
+    while True:
+        spread = []
+        for column in SPREAD_RESOURCES:
+            factor = np.exp(rng.normal(0, sigma, base.height))
+            values = pl.Series(column, base[column].cast(pl.Float64).to_numpy() * factor)
+            spread.append((values.round(0) if schema[column].is_integer() else values.round(2)).cast(schema[column]))
+        county = base.with_columns(spread).with_columns(
+            pl.max_horizontal(f"full_time_teachers_{lv}", f"teachers_above_degree_{lv}").alias(
+                f"full_time_teachers_{lv}"
+            )
+            for lv in ("primary", "junior")
+        )
+        levels = evaluate(county, standard).levels.filter(pl.col("schools") > 1)
+        if not levels["pass"].any() or sigma > 3:
+            return county
+        sigma += 0.2
 
 
 def naive_cost(schools: pl.DataFrame, standard: Standard) -> float:
@@ -96,7 +145,47 @@ def _lift(parts: pl.DataFrame, ind: object, level: str, target: float) -> list[C
     return _whole_school(changes)
 
 
+def unequal(counties: int, time_limit: float) -> None:
+    """Issue 10's figure: how many unequal counties get a plan the engine passes, in what time and gap."""
+    standard = load_standard("national-2017")
+    costs = default_unit_costs(standard)
+    rng = np.random.default_rng(2025)
+    print(f"{'schools':>7} {'seed':>4} {'status':>10} {'verified':>8} {'seconds':>8} {'gap':>7}  stopped")
+    verified, seconds, gaps = 0, [], []
+    for seed in range(counties):
+        size = int(rng.integers(UNEQUAL_SIZES[0], UNEQUAL_SIZES[1] + 1))
+        schools = unequal_county(size, seed)
+        started = time.perf_counter()
+        [result] = plan(schools, standard, costs, time_limit=time_limit)
+        seconds.append(time.perf_counter() - started)
+        applied = apply_changes(schools, (c for a in result.actions for c in a.changes))
+        passes = result.status != "infeasible" and bool(evaluate(applied, standard).counties["pass"][0])
+        verified += passes
+        if result.gap is not None:
+            gaps.append(result.gap)
+        gap = "—" if result.gap is None else f"{result.gap:.2%}"
+        stopped = result.search.stopped if result.search else "—"
+        print(f"{size:>7} {seed:>4} {result.status:>10} {passes!s:>8} {seconds[-1]:>8.2f} {gap:>7}  {stopped}")
+    median_gap = f"{float(np.median(gaps)):.2%}" if gaps else "—"
+    print(
+        f"verified plans: {verified}/{counties}; seconds median {float(np.median(seconds)):.1f}, "
+        f"max {max(seconds):.1f}; gap median {median_gap}, max {max(gaps, default=0.0):.2%} "
+        f"(time limit {time_limit:g} s)"
+    )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--unequal", type=int, metavar="N", help="only the unequal counties, N of them")
+    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds per county")
+    args = parser.parse_args()
+    if args.unequal is None:
+        naive_comparison(args.time_limit)
+    unequal(UNEQUAL_COUNTIES if args.unequal is None else args.unequal, args.time_limit)
+
+
+def naive_comparison(time_limit: float) -> None:
+    """Issue 5's figure: the plan's cost against the naive plan's on the realistic synthetic counties."""
     standard = load_standard("national-2017")
     costs = default_unit_costs(standard)
     print(f"{'schools':>7} {'seed':>4} {'status':>10} {'plan 元':>16} {'naive 元':>16} {'cheaper':>8} {'seconds':>8}")
@@ -104,7 +193,7 @@ def main() -> None:
         for seed in SEEDS:
             schools = synthesize(counties=1, schools_per_county=size, seed=seed)
             started = time.perf_counter()
-            [result] = plan(schools, standard, costs, time_limit=TIME_LIMIT)
+            [result] = plan(schools, standard, costs, time_limit=time_limit)
             seconds = time.perf_counter() - started
             naive = naive_cost(schools, standard)
             cheaper = 1 - result.total_cost / naive if naive > 0 else 0.0

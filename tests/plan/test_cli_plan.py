@@ -45,8 +45,9 @@ def test_the_json_is_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[
     document = json.loads(capsys.readouterr().out)
     assert list(document) == ["counties"]
     [county] = document["counties"]
-    assert list(county) == ["county", "year", "status", "gap", "total_cost", "actions", "after", "reason"]
+    assert list(county) == ["county", "year", "status", "gap", "total_cost", "actions", "after", "reason", "search"]
     assert county["status"] == "optimal"
+    assert county["search"]["stopped"] == "proved_optimal" and county["search"]["source"] == "milp"
     [action] = county["actions"]
     assert list(action) == ["kind", "quantity", "cost", "changes"]
     assert action["kind"] == "build_teaching_area" and action["cost"] == action["quantity"] * 3001

@@ -51,13 +51,15 @@ def test_a_passing_county_needs_nothing() -> None:
 
 
 def test_a_teacher_moves_where_a_hire_would_cost_more() -> None:
-    # School b lacks a backbone teacher (0 per 100, below the floor); a has two more than it needs.
+    # School b lacks a backbone teacher (0 per 100, below the floor); a has two more than it needs. Training
+    # one at b leaves L2's coefficient at its limit (3 and 1: 0.5), two cost as much as the move at the
+    # default costs: at 15,000 元 the move is the one cheapest plan.
     schools = table(
         primary_school("a", 100, backbone_teachers_primary=3), primary_school("b", 100, backbone_teachers_primary=0)
     )
-    result = _only(schools)
+    [result] = plan(schools, NATIONAL, COSTS.replaced({"transfer_teacher": 15_000.0}))
     assert [a.kind for a in result.actions] == ["transfer_teacher"]
-    assert result.total_cost == COSTS["transfer_teacher"]
+    assert result.total_cost == 15_000.0
     assert _applied_passes(schools, result)
 
 

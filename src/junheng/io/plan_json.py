@@ -9,11 +9,13 @@ from typing import Any
 from junheng.io.evaluation_json import evaluation_to_json
 from junheng.io.finite import finite
 from junheng.plan import CountyPlan
+from junheng.plan.result import Search
 
 
 def plan_to_json(plans: Sequence[CountyPlan]) -> dict[str, Any]:
     """`{"counties": [...]}` as contracts.md §3 lays it out; `reason` says why a county is infeasible
-    (or, with a budget, why it still fails), null otherwise."""
+    (or, with a budget, why it still fails), null otherwise; `search` how the plan was found (why the
+    search stopped, the proved lower bound on the cost, docs/cli.md), null where nothing was solved."""
     return {"counties": [_county(p) for p in plans]}
 
 
@@ -43,4 +45,19 @@ def _county(plan: CountyPlan) -> dict[str, Any]:
         ],
         "after": after[0] if after else None,
         "reason": plan.reason,
+        "search": _search(plan.search),
+    }
+
+
+def _search(search: Search | None) -> dict[str, Any] | None:
+    if search is None:
+        return None
+    return {
+        "stopped": search.stopped,
+        "rounds": search.rounds,
+        "lower_bound": search.lower_bound,
+        "solver_status": search.solver_status,
+        "source": search.source,
+        "time_limit": search.time_limit,
+        "note": search.note(),
     }

@@ -24,6 +24,8 @@ def _county(plan: CountyPlan, schools: pl.DataFrame) -> str:
         lines.append(f"  求解相对间隙：{plan.gap:.2%}")
     if plan.reason:
         lines.append(f"  说明：{plan.reason}")
+    if plan.search is not None:
+        lines.append(f"  求解情况：{plan.search.note()}")
     if plan.budget is not None:
         lines.append(f"  预算：{plan.budget:,.2f} 元")
     lines.append(

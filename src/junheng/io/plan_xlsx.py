@@ -37,12 +37,14 @@ def write_plan_xlsx(plans: Sequence[CountyPlan], path: Path) -> None:
         actions.freeze_panes(1, 0)
         actions.set_column(0, 8, 16)
         summary = book.add_worksheet("汇总")
-        summary.write_row(0, 0, ["县区", "年度", "状态", "相对间隙", "总费用（元）", "规划后是否通过", "说明"], bold)
+        head = ["县区", "年度", "状态", "相对间隙", "总费用（元）", "规划后是否通过", "说明", "求解情况"]
+        summary.write_row(0, 0, head, bold)
         for r, plan in enumerate(plans, start=1):
             summary.write_row(r, 0, [plan.county, plan.year, _STATUS.get(plan.status, plan.status)])
             summary.write(r, 3, finite(plan.gap))
             summary.write(r, 4, finite(plan.total_cost), money)
-            summary.write_row(r, 5, ["是" if plan.after.counties["pass"][0] else "否", plan.reason or ""])
+            note = plan.search.note() if plan.search is not None else ""
+            summary.write_row(r, 5, ["是" if plan.after.counties["pass"][0] else "否", plan.reason or "", note])
         start = len(plans) + 2
         summary.write_row(start, 0, ["县区", "年度", "学段", "指标", "规划后差异系数", "限值"], bold)
         for plan in plans:
@@ -53,4 +55,4 @@ def write_plan_xlsx(plans: Sequence[CountyPlan], path: Path) -> None:
                     0,
                     [plan.county, plan.year, level_label(lv["level"]), lv["indicator"], finite(lv["cv"]), lv["limit"]],
                 )
-        summary.set_column(0, 6, 16)
+        summary.set_column(0, 7, 16)

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
 INF = highspy.kHighsInf
+_STDOUT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
 class Solution:
-    """HiGHS's answer: `values` is None when it found no feasible point."""
+    """HiGHS's answer: `values` is None when it found no feasible point; `bound` is its proved lower
+    bound on the objective (None before it has one); `status` HiGHS's model status, by name."""
 
     optimal: bool
     infeasible: bool
     values: np.ndarray | None
     gap: float | None
     seconds: float
+    bound: float | None = None
+    status: str = ""
+    timed_out: bool = False
 
 
 class Milp:
@@ -46,13 +56,20 @@ class Milp:
         """Add `lower ≤ Σ terms ≤ upper` (zero coefficients dropped)."""
         self._rows.append((lower, upper, {j: c for j, c in terms.items() if c != 0.0}))
 
-    def solve(self, *, time_limit: float, mip_rel_gap: float) -> Solution:
-        """Solve with every row added so far (the columns are passed on the first call)."""
+    def solve(self, *, time_limit: float, mip_rel_gap: float, relaxation: bool = False) -> Solution:
+        """Solve with every row added so far (the columns are passed on the first call); with
+        `relaxation`, the linear relaxation only (integrality dropped), whose optimum bounds the MILP's.
+
+        No starting solution is passed: HiGHS 1.16 values one in its presolved space without the
+        objective's offset and may then stop at once, calling a costlier plan optimal with a wrong
+        bound. The caller keeps its own best plan instead.
+        """
         started = time.perf_counter()
         highs = self._highs or self._start()
         self._flush(highs)
         highs.setOptionValue("time_limit", max(time_limit, 0.1))
         highs.setOptionValue("mip_rel_gap", mip_rel_gap)
+        highs.setOptionValue("solve_relaxation", relaxation)
         highs.run()
         status = highs.getModelStatus()
         info = highs.getInfo()
@@ -60,12 +77,18 @@ class Milp:
         values = np.array(highs.getSolution().col_value) if has_point else None
         optimal = status == highspy.HighsModelStatus.kOptimal
         infeasible = status == highspy.HighsModelStatus.kInfeasible
-        gap = 0.0 if optimal and not any(self.integer) else float(info.mip_gap) if has_point else None
-        return Solution(optimal, infeasible, values, gap, time.perf_counter() - started)
+        mip = any(self.integer) and not relaxation
+        gap = 0.0 if optimal and not mip else float(info.mip_gap) if has_point else None
+        if mip:
+            bound = float(info.mip_dual_bound) if abs(info.mip_dual_bound) < INF else None
+        else:
+            bound = float(info.objective_function_value) if optimal else None
+        seconds = time.perf_counter() - started
+        timed_out = status == highspy.HighsModelStatus.kTimeLimit
+        return Solution(optimal, infeasible, values, gap, seconds, bound, highs.modelStatusToString(status), timed_out)
 
     def _start(self) -> highspy.Highs:
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        highs.setOptionValue("output_flag", False)
+        highs = new_highs()
         highs.setOptionValue("random_seed", 1)
         n = len(self.cost)
         highs.addVars(n, np.array(self.lower), np.array(self.upper))
@@ -98,6 +121,45 @@ class Milp:
             np.array(values, dtype=np.float64),
         )
         self._rows = []
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS: its banner goes nowhere, so `--format json` on stdout stays the document alone."""
+    with _c_stdout_silenced():
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+@contextmanager
+def _c_stdout_silenced() -> Iterator[None]:
+    """File descriptor 1 on the null device for the block.
+
+    HiGHS (1.16) prints its banner from C++ while `Highs()` is being constructed, before any option can
+    turn output off, so Python's `sys.stdout` cannot catch it: the descriptor itself is redirected.
+    """
+    with _STDOUT_LOCK:
+        sys.stdout.flush()
+        try:
+            saved = os.dup(1)
+        except OSError:  # no standard output at all: nothing to protect
+            yield
+            return
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.close(null)
+            yield
+        finally:
+            _flush_c_stdout()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _flush_c_stdout() -> None:
+    """Write out what C's stdio still buffers, while it still goes to the null device."""
+    if os.name == "posix":
+        ctypes.CDLL(None).fflush(None)
 
 
 def linear(*pairs: tuple[Sequence[int] | int, float]) -> dict[int, float]:

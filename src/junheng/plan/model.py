@@ -1,4 +1,6 @@
-"""The county's planning MILP (contracts.md §3): action quantities, which indicators meet, the rule, CV cuts."""
+"""The county's planning MILP (contracts.md §3): action quantities, which indicators meet, the rule.
+
+The difference coefficients' cuts are added by `spread.add_cut` as the search goes."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from typing import Any
 import polars as pl
 
 from junheng.engine import Evaluation
-from junheng.engine.indicators import value_column
 from junheng.plan.costs import (
     BACKBONE,
     DEGREE,
@@ -39,6 +40,7 @@ TRANSFER_TYPES: Mapping[str, tuple[str, ...]] = {
     "backbone": (DEGREE, BACKBONE),
     "pe_art": (DEGREE, PE_ART),
 }
+FULL_TIME = "full_time_teachers"
 # Kelley's cuts approach the CV limit from outside; aiming this much (relative) inside it ends the rounds.
 CV_AIM = 1e-4
 _NOISE = 1e-9
@@ -66,6 +68,8 @@ class CountyModel:
     transfers_in: dict[tuple[int, str], int] = field(default_factory=dict)
     transfers_out: dict[tuple[int, str], int] = field(default_factory=dict)
     passes: list[int] = field(default_factory=list)
+    meets: list[int] = field(default_factory=list)  # per part and indicator: it meets its threshold
+    trainable: dict[int, float] = field(default_factory=dict)  # part → teachers it has to train, before hires
     spend: dict[int, float] = field(default_factory=dict)  # column → 元 per unit
 
     def whole(self, p: int, ind: Indicator) -> tuple[float, dict[int, float]]:
@@ -94,36 +98,6 @@ class CountyModel:
     def factor(self, p: int, ind: Indicator) -> float:
         """Part resource ÷ the resource `whole` describes (standard.md §4)."""
         return 1.0 if ind.per_level_resource else self.parts[p].share
-
-    def add_cv_cut(self, level: str, ind: Indicator, after: Evaluation, limit: float) -> None:
-        """A tangent plane of √(Σ P_i (X_i − X̄)² ÷ P) − c·X̄ ≤ 0 at the engine's values `after` (standard.md §3).
-
-        The function is convex (a norm of an affine map minus a linear one), so the plane is valid for
-        every plan; linear in the part resources R_i it reads Σ R_i ((X_i − X̄) ÷ S − c) ≤ 0.
-        """
-        stats = after.levels.filter((pl.col("level") == level) & (pl.col("indicator") == ind.id)).row(0, named=True)
-        mean, cv = stats["mean"], stats["cv"]
-        aim = limit * (1 - CV_AIM)
-        if mean is None or cv is None or cv * mean <= 0:
-            return
-        spread = cv * mean
-        values = dict(
-            after.schools.filter(pl.col("level") == level)
-            .select(pl.concat_str("school_id", "level", separator="\x00"), value_column(ind.id))
-            .iter_rows()
-        )
-        terms: dict[int, float] = {}
-        constant = 0.0
-        for p, part in enumerate(self.parts):
-            if part.level != level:
-                continue
-            coef = (values[f"{part.school_id}\x00{level}"] - mean) / spread - aim
-            base, whole_terms = self.whole(p, ind)
-            f = self.factor(p, ind)
-            constant += coef * f * base
-            for j, c in whole_terms.items():
-                terms[j] = terms.get(j, 0.0) + coef * f * c
-        self.milp.row(terms, upper=-constant)
 
 
 def build(
@@ -166,7 +140,7 @@ def build(
         degree = _count(record, DEGREE, part.level)
         backbone = _count(record, BACKBONE, part.level)
         pe_art = _count(record, PE_ART, part.level)
-        full_time = record.get(f"full_time_teachers_{part.level}")
+        full_time = record.get(f"{FULL_TIME}_{part.level}")
         for move, (kind, stems) in TEACHER_MOVES.items():
             if not per_level & set(stems):
                 continue
@@ -177,13 +151,14 @@ def build(
         if (p, "train") in model.moves:
             known = max(full_time or 0, degree, pe_art)
             hires = [model.moves[(p, m)] for m in ("hire", "hire_pe_art") if (p, m) in model.moves]
-            milp.row(linear((model.moves[(p, "train")], 1.0), (hires, -1.0)), upper=max(known - backbone, 0))
+            model.trainable[p] = float(max(known - backbone, 0))
+            milp.row(linear((model.moves[(p, "train")], 1.0), (hires, -1.0)), upper=model.trainable[p])
         if part.level in levels_with_several:
             stock = {"degree": degree, "backbone": backbone, "pe_art": pe_art}
             for t in TRANSFER_TYPES:
                 model.transfers_in[(p, t)] = spend(TRANSFER_TEACHER, integer=True)
                 model.transfers_out[(p, t)] = milp.var(integer=True, upper=stock[t])
-            milp.row({model.transfers_out[(p, t)]: 1.0 for t in TRANSFER_TYPES}, upper=degree)
+            milp.row({model.transfers_out[(p, t)]: 1.0 for t in TRANSFER_TYPES}, upper=sendable(record, part.level))
         model.passes.append(
             milp.var(
                 lower=1.0 if budget is None else 0.0, upper=1.0, cost=0.0 if budget is None else -1.0, integer=True
@@ -220,9 +195,18 @@ def _school_rule(model: CountyModel, p: int, min_met: int, floors: dict[str, flo
         base, terms = model.whole(p, ind)
         z = milp.var(upper=1.0, integer=True)
         meets.append(z)
+        model.meets.append(z)
         milp.row(linear((z, 1.0), (passed, -1.0)), upper=0.0)
         milp.row({**terms, passed: -at_floor, z: -(at_threshold - at_floor)}, lower=-base)
     milp.row(linear((meets, 1.0), (passed, -float(min_met))), lower=0.0)
+
+
+def sendable(record: Mapping[str, Any], level: str) -> int:
+    """Teachers a school part can send away: above the degree and, where the file reports them, full-time,
+    so that no count it holds goes below zero (a moved teacher leaves both)."""
+    degree = _count(record, DEGREE, level)
+    full_time = record.get(f"{FULL_TIME}_{level}")
+    return degree if full_time is None else max(min(degree, int(full_time)), 0)
 
 
 def _count(record: Mapping[str, Any], stem: str, level: str) -> int:

@@ -2,8 +2,10 @@
 
 A MILP solved by HiGHS: per school part, binaries choose which indicators meet their thresholds (at
 least 6 of 7, the rest at their 85 % floors, standard.md §2); action quantities per school and 学段
-add resources. The difference coefficients (§3) enter as tangent-plane cuts of a convex function,
-added where the engine finds a coefficient over its limit, until the engine passes the applied plan.
+add resources. The difference coefficients (§3) enter as tangent-plane cuts of a convex function
+(`spread`), added where a solution has a coefficient over its limit. The search starts from the naive
+plan (`naive`), which exists whenever any plan does, and only ever replaces it by a cheaper plan the
+engine passes, so the answer is a verified plan, with the gap to HiGHS's proved bound (issue 10).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -19,15 +22,38 @@ from junheng.engine import Evaluation, evaluate
 from junheng.engine.scope import KEYS
 from junheng.plan.apply import apply_changes
 from junheng.plan.costs import SHARED_ACTION_COLUMNS, TRANSFER_TEACHER, UnitCosts
-from junheng.plan.model import TEACHER_MOVES, TRANSFER_TYPES, CountyModel, build
-from junheng.plan.result import FEASIBLE, INFEASIBLE, OPTIMAL, Action, Change, CountyPlan
+from junheng.plan.model import CV_AIM, FULL_TIME, TEACHER_MOVES, TRANSFER_TYPES, CountyModel, build
+from junheng.plan.naive import blocked, lifted, naive_point, toward
+from junheng.plan.result import (
+    FEASIBLE,
+    IMPOSSIBLE,
+    INFEASIBLE,
+    MILP,
+    NAIVE,
+    OPTIMAL,
+    PROVED,
+    REPAIRED,
+    ROUND_LIMIT,
+    SOLVER,
+    TIME_LIMIT,
+    Action,
+    Change,
+    CountyPlan,
+    Search,
+)
+from junheng.plan.spread import Spread, add_cut, crossing, spreads
 from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Standard
 
 MAX_ROUNDS = 60
 MIP_REL_GAP = 1e-6
 # While cuts are still being added a coarse gap suffices; the final model is solved to MIP_REL_GAP.
-SEARCH_REL_GAP = 1e-3
+SEARCH_REL_GAP = 1e-2
+# Rounds of cuts on the linear relaxation before the first MILP, and the share of the time they may take.
+RELAXED_ROUNDS = 200
+RELAXED_SHARE = 0.25
+# With a verified plan in hand, one MILP round may take this share of the time left.
+ROUND_SHARE = 0.4
 
 
 class PlanError(ValueError):
@@ -84,72 +110,210 @@ def plan_county(
     started = time.perf_counter()
     full = _cheapest(table, before, standard, costs, time_limit)
     if budget is None or (full.status != INFEASIBLE and full.total_cost <= budget):
-        return _with(full, budget=budget, seconds=time.perf_counter() - started)
+        return replace(full, budget=budget, solve_seconds=time.perf_counter() - started)
     best = _most_passing(table, before, standard, costs, budget, time_limit - (time.perf_counter() - started))
-    return _with(best, budget=budget, seconds=time.perf_counter() - started)
+    return replace(best, budget=budget, solve_seconds=time.perf_counter() - started)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A point of the model the engine passes, as the plan it stands for."""
+
+    x: np.ndarray
+    actions: tuple[Action, ...]
+    after: Evaluation
+    cost: float
+    source: str
 
 
 def _cheapest(
     table: pl.DataFrame, before: Evaluation, standard: Standard, costs: UnitCosts, time_limit: float
 ) -> CountyPlan:
+    """The cheapest plan found in `time_limit`: from the naive plan, improved by the MILP with cuts.
+
+    Every round solves the MILP; a solution the engine passes is kept when cheaper, one it does not is
+    lifted where its coefficients are over (and kept when that passes and is cheaper), and cuts at the
+    solution and where the segment from the best plan to it crosses each limit are added.
+    """
     county, year = before.counties.row(0)[:2]
-    model = build(standard, costs, table, before, budget=None)
-    limits = {lv: float(v) for lv, v in standard.cv_limits.items()}
-    for level in limits:
-        for ind in standard.indicators:
-            if not before.levels.filter((pl.col("level") == level) & (pl.col("indicator") == ind.id)).is_empty():
-                model.add_cv_cut(level, ind, before, limits[level])
     deadline = time.perf_counter() + time_limit
+    model = build(standard, costs, table, before, budget=None)
+    coefficients = spreads(model)
+
+    def search(stopped: str, rounds: int, lower: float | None, status: str, found: _Found | None) -> Search:
+        return Search(stopped, rounds, lower, status, found.source if found else None, time_limit)
+
+    impossible = blocked(model, coefficients)
+    if impossible is not None:
+        return _plan(
+            county, year, INFEASIBLE, None, (), before, reason=impossible, search=search(IMPOSSIBLE, 0, None, "", None)
+        )
+    start = naive_point(model, coefficients)
+    naive = best = _found(model, table, standard, start, NAIVE) if start is not None else None
+    zero = np.zeros(len(model.milp.cost))
+    for spread in coefficients:
+        add_cut(model.milp, spread, zero, spread.limit * (1 - CV_AIM))
+    lower = _relaxed_cuts(model, coefficients, best, deadline)
     gap = SEARCH_REL_GAP
-    passing: CountyPlan | None = None  # the last plan the engine passed, kept should time run out
-    rounds = 0
-    while rounds < MAX_ROUNDS and time.perf_counter() < deadline:
-        rounds += 1
-        solution = model.milp.solve(time_limit=deadline - time.perf_counter(), mip_rel_gap=gap)
-        if solution.values is None:
-            if solution.infeasible:
-                reason = "在现有措施下不存在使全县所有学校达标、差异系数达标的方案"
-                return CountyPlan(county, year, INFEASIBLE, None, 0.0, (), before, reason=reason)
+    rounds, stopped, status = 0, ROUND_LIMIT, ""
+    share = ROUND_SHARE if best is not None else 1.0
+    while rounds < MAX_ROUNDS:
+        if time.perf_counter() >= deadline:
+            stopped = TIME_LIMIT
             break
-        actions = _actions(model, solution.values)
-        after = evaluate(apply_changes(table, (c for a in actions for c in a.changes)), standard)
-        if after.counties["pass"][0]:
-            found = _plan(county, year, FEASIBLE, solution.gap, actions, after)
-            if gap == MIP_REL_GAP:
-                return _plan(county, year, OPTIMAL, solution.gap, actions, after) if solution.optimal else found
-            passing, gap = found, MIP_REL_GAP
+        rounds += 1
+        # A round stopped early still gives HiGHS's best point so far, to repair and to cut at.
+        left = deadline - time.perf_counter()
+        solution = model.milp.solve(time_limit=left * share, mip_rel_gap=gap)
+        status = solution.status
+        if solution.bound is not None:
+            lower = solution.bound if lower is None else max(lower, solution.bound)
+        if solution.values is None:
+            if solution.infeasible and best is None:
+                reason = "在现有措施下不存在使全县所有学校达标、差异系数达标的方案"
+                return _plan(
+                    county,
+                    year,
+                    INFEASIBLE,
+                    None,
+                    (),
+                    before,
+                    reason=reason,
+                    search=search(IMPOSSIBLE, rounds, None, status, None),
+                )
+            if solution.timed_out and share < 1:
+                share = 1.0  # no point yet: the next round may take all the time left
+                continue
+            stopped = TIME_LIMIT if solution.timed_out else SOLVER
+            break
+        x = solution.values
+        found = _found(model, table, standard, x, MILP)
+        if found is not None:
+            best = found if best is None or found.cost <= best.cost else best
+            if gap == MIP_REL_GAP and solution.optimal:  # proved: nothing cheaper than the MILP's optimum
+                return _plan(
+                    county,
+                    year,
+                    OPTIMAL,
+                    solution.gap,
+                    best.actions,
+                    best.after,
+                    search=search(PROVED, rounds, lower, status, best),
+                )
+            gap = MIP_REL_GAP
             continue
-        for level, ind_id in after.levels.filter(~pl.col("pass")).select("level", "indicator").iter_rows():
-            model.add_cv_cut(level, standard.indicator(ind_id), after, limits[level])
-    if passing is not None:
-        return passing
-    reason = f"经 {rounds} 轮求解仍未找到经评估引擎验证达标的方案（时限 {time_limit:.0f} 秒）"
-    return CountyPlan(county, year, INFEASIBLE, None, 0.0, (), before, reason=reason)
+        repairs = [lifted(model, coefficients, x)]
+        repairs += [toward(model, coefficients, inside.x, x) for inside in (best, naive) if inside is not None]
+        for repaired in repairs:
+            candidate = _found(model, table, standard, repaired, REPAIRED) if repaired is not None else None
+            if candidate is not None and (best is None or candidate.cost < best.cost):
+                best = candidate
+        cut = _cut(model, coefficients, x, best)
+        if best is not None and lower is not None and best.cost - lower <= MIP_REL_GAP * best.cost:
+            stopped = PROVED
+            break
+        if not cut:  # the engine fails a solution the model's coefficients pass: more rounds would repeat it
+            stopped = SOLVER
+            break
+    if best is None:
+        reason = (
+            f"经 {rounds} 轮求解未找到经评估引擎验证达标的方案：部分学校的资源没有措施能增加，差异系数无法降到限值以内"
+        )
+        return _plan(
+            county,
+            year,
+            INFEASIBLE,
+            None,
+            (),
+            before,
+            reason=reason,
+            search=search(stopped, rounds, lower, status, None),
+        )
+    final_gap = (
+        (best.cost - lower) / best.cost if lower is not None and best.cost > 0 else (0.0 if best.cost == 0 else None)
+    )
+    final_gap = max(final_gap, 0.0) if final_gap is not None else None
+    status_word = OPTIMAL if stopped == PROVED else FEASIBLE
+    return _plan(
+        county,
+        year,
+        status_word,
+        final_gap,
+        best.actions,
+        best.after,
+        search=search(stopped, rounds, lower, status, best),
+    )
+
+
+def _cut(model: CountyModel, coefficients: list[Spread], x: np.ndarray, best: _Found | None) -> bool:
+    """Cuts off x for every coefficient it has over the limit: the tangent at x, and the tangent where the
+    segment from the best plan (inside every limit) to x crosses it. False if none is over."""
+    cut = False
+    for spread in coefficients:
+        aim = spread.limit * (1 - CV_AIM)
+        if spread.cv_at(x) > aim:
+            cut = add_cut(model.milp, spread, x, aim) or cut
+            if best is not None:
+                add_cut(model.milp, spread, best.x + crossing(spread, best.x, x, aim) * (x - best.x), aim)
+    return cut
+
+
+def _relaxed_cuts(model: CountyModel, coefficients: list[Spread], best: _Found | None, deadline: float) -> float | None:
+    """Cuts from the linear relaxation, whose rounds take milliseconds where the MILP's take seconds:
+    most of the coefficients' shape is learnt before the first MILP. Its last optimum bounds every
+    plan's cost from below."""
+    lower = None
+    budget = time.perf_counter() + RELAXED_SHARE * (deadline - time.perf_counter())
+    for _ in range(RELAXED_ROUNDS):
+        if time.perf_counter() >= budget:
+            break
+        solution = model.milp.solve(time_limit=budget - time.perf_counter(), mip_rel_gap=MIP_REL_GAP, relaxation=True)
+        if solution.values is None:
+            break
+        lower = solution.bound if solution.bound is not None else lower
+        if not _cut(model, coefficients, solution.values, best):
+            break
+    return lower
+
+
+def _found(model: CountyModel, table: pl.DataFrame, standard: Standard, x: np.ndarray, source: str) -> _Found | None:
+    """The plan of point x if the engine passes the data with its changes applied (standard.md §2–§4)."""
+    actions = _actions(model, x)
+    after = evaluate(apply_changes(table, (c for a in actions for c in a.changes)), standard)
+    if not after.counties["pass"][0]:
+        return None
+    return _Found(x, actions, after, sum(a.cost for a in actions), source)
 
 
 def _most_passing(
     table: pl.DataFrame, before: Evaluation, standard: Standard, costs: UnitCosts, budget: float, time_limit: float
 ) -> CountyPlan:
-    """The most school parts passing within `budget`; the CVs are reported, not required."""
+    """The most school parts passing within `budget`; the CVs are reported, not required.
+
+    Doing nothing is a plan within any budget: it is returned should HiGHS find none in time.
+    """
     county, year = before.counties.row(0)[:2]
     # Areas and yuan are rounded up to the cent after solving: keep room for that inside the budget.
     continuous = [k for k, c in SHARED_ACTION_COLUMNS.items() if FIELDS_BY_KEY[c].kind is not Kind.INTEGER]
     schools = before.schools["school_id"].n_unique()
     room = 0.01 * schools * sum(costs[k] for k in continuous) + 1.0
     model = build(standard, costs, table, before, budget=max(budget - room, 0.0))
+    nothing = np.zeros(len(model.milp.cost))
     solution = model.milp.solve(time_limit=time_limit, mip_rel_gap=MIP_REL_GAP)
-    if solution.values is None:
-        return _plan(county, year, INFEASIBLE, None, (), before, reason=f"在 {time_limit:.0f} 秒时限内未找到方案")
-    actions = _actions(model, solution.values)
+    values = solution.values if solution.values is not None else nothing
+    actions = _actions(model, values)
     after = evaluate(apply_changes(table, (c for a in actions for c in a.changes)), standard)
     status = OPTIMAL if solution.optimal else FEASIBLE
+    stopped = PROVED if solution.optimal else TIME_LIMIT if solution.timed_out else SOLVER
     passing = int(after.schools["pass"].sum())
     reason = (
         None
         if after.counties["pass"][0]
         else f"预算 {budget:,.2f} 元内最多使 {passing}/{after.schools.height} 个学校学段达标，全县资源配置仍未通过"
     )
-    return _plan(county, year, status, solution.gap, actions, after, reason=reason)
+    # The objective counts passing parts, not 元: no bound on the cost; the plan need not pass: no source.
+    search = Search(stopped, 1, None, solution.status, None, time_limit)
+    return _plan(county, year, status, solution.gap, actions, after, reason=reason, search=search)
 
 
 def _actions(model: CountyModel, values: np.ndarray) -> tuple[Action, ...]:
@@ -185,9 +349,8 @@ def _transfers(model: CountyModel, values: np.ndarray) -> list[Action]:
                 (src, available), (dst, wanted) = sources[0], sinks[0]
                 n = min(available, wanted)
                 columns = [f"{stem}_{level}" for stem in stems]
-                full_time = _full_time(model, src, level) if _full_time(model, dst, level) else []
-                changes = [Change(src, c, -n) for c in columns + full_time] + [
-                    Change(dst, c, n) for c in columns + full_time
+                changes = [Change(src, c, -n) for c in columns + _full_time(model, src, level)] + [
+                    Change(dst, c, n) for c in columns + _full_time(model, dst, level)
                 ]
                 actions.append(_action(model.costs, TRANSFER_TEACHER, n, changes))
                 sources[0], sinks[0] = (src, available - n), (dst, wanted - n)
@@ -208,8 +371,8 @@ def _amounts(
 
 
 def _full_time(model: CountyModel, school_id: str, level: str) -> list[str]:
-    """A new or moved teacher is also a full-time teacher where the file reports those."""
-    column = f"full_time_teachers_{level}"
+    """A new, arriving or leaving teacher is also a full-time one where the school's row reports those."""
+    column = f"{FULL_TIME}_{level}"
     return [column] if model.schools[school_id].get(column) is not None else []
 
 
@@ -232,20 +395,8 @@ def _plan(
     after: Evaluation,
     *,
     reason: str | None = None,
+    search: Search | None = None,
 ) -> CountyPlan:
-    return CountyPlan(county, year, status, gap, sum(a.cost for a in actions), actions, after, reason=reason)
-
-
-def _with(result: CountyPlan, *, budget: float | None, seconds: float) -> CountyPlan:
     return CountyPlan(
-        result.county,
-        result.year,
-        result.status,
-        result.gap,
-        result.total_cost,
-        result.actions,
-        result.after,
-        result.reason,
-        budget,
-        seconds,
+        county, year, status, gap, sum(a.cost for a in actions), actions, after, reason=reason, search=search
     )

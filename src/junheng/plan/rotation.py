@@ -32,7 +32,7 @@ from junheng.engine.county_items import ItemResult, county_figure_items
 from junheng.engine.scope import KEYS
 from junheng.plan.apply import apply_changes
 from junheng.plan.milp import Milp, linear
-from junheng.plan.model import TRANSFER_TYPES
+from junheng.plan.model import FULL_TIME, TRANSFER_TYPES, sendable
 from junheng.plan.result import FEASIBLE, INFEASIBLE, OPTIMAL, Change
 from junheng.standards import Indicator, Standard
 
@@ -239,7 +239,11 @@ def _plan_county(
         if townships is not None and part.school_id not in townships:
             continue
         stock = _stock(record, part.level)
-        out_cap = min(eligible.get((part.school_id, part.level), 0), _cap(limits.max_out, need_rotated))
+        out_cap = min(
+            eligible.get((part.school_id, part.level), 0),
+            sendable(record, part.level),
+            _cap(limits.max_out, need_rotated),
+        )
         in_cap = _cap(limits.max_in, need_rotated)
         for t in TRANSFER_TYPES:
             sending = milp.var(upper=1.0, integer=True)  # a part sends or receives a type, never both
@@ -291,32 +295,40 @@ def _plan_county(
                 }:
                     _secant(milp, column, base[p], terms, curve, a)
     added: set[tuple[int, int]] = set()
-    solution = None
+    solution = None  # the last solution with moves: every round's satisfies G11 and the limits
+    proved_none = settled = False  # settled: the last solution's CV² is exact, not only approximated
     deadline = time.perf_counter() + time_limit  # for all rounds together
     for _ in range(MAX_ROUNDS):
         if time.perf_counter() >= deadline:
             break
-        solution = milp.solve(time_limit=deadline - time.perf_counter(), mip_rel_gap=MIP_REL_GAP)
-        if solution.values is None:
+        attempt = milp.solve(time_limit=deadline - time.perf_counter(), mip_rel_gap=MIP_REL_GAP)
+        if attempt.values is None:
+            proved_none = attempt.infeasible
             break
+        solution, values = attempt, attempt.values
         violated = False
         for column, base_value, terms, curve in curves:
-            r = base_value + sum(c * solution.values[j] for j, c in terms.items())
+            r = base_value + sum(c * values[j] for j, c in terms.items())
             a = round(r)
-            if solution.values[column] < curve.value(a) - _NOISE:
+            if values[column] < curve.value(a) - _NOISE:
                 for b in (a - 1, a):
                     if (column, b) not in added:
                         added.add((column, b))
                         _secant(milp, column, base_value, terms, curve, b)
                         violated = True
         if not violated:
+            settled = True
             break
     if solution is None or solution.values is None:
-        reason = f"在所设限制下无法安排 {need_rotated} 名教师交流（其中骨干教师至少 {need_backbone} 名）"
+        reason = (
+            f"在所设限制下无法安排 {need_rotated} 名教师交流（其中骨干教师至少 {need_backbone} 名）"
+            if proved_none
+            else f"在 {time_limit:g} 秒时限内未找到交流方案（并非已证明无解）；请放宽时限或限制后重试"
+        )
         return result(INFEASIBLE, (), before, reason)
     moves = _moves(parts, outs, ins, solution.values, townships)
     after = evaluate(apply_changes(table, move_changes(moves, table)), standard)
-    return result(OPTIMAL if solution.optimal else FEASIBLE, moves, after, None)
+    return result(OPTIMAL if solution.optimal and settled else FEASIBLE, moves, after, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,20 +431,24 @@ def _moves(
 
 def move_changes(moves: Iterable[Move], table: pl.DataFrame) -> list[Change]:
     """The data-file deltas of the moves: above-degree teachers, backbone and PE/art, and full-time
-    teachers where the file reports them at both schools."""
+    teachers at each school whose row reports them."""
     reported = {
-        (r["school_id"], level): r.get(f"full_time_teachers_{level}") is not None
+        (r["school_id"], level)
         for r in table.iter_rows(named=True)
         for level in ("primary", "junior")
+        if r.get(f"{FULL_TIME}_{level}") is not None
     }
     changes: list[Change] = []
     for m in moves:
         deltas = {"teachers_above_degree": m.teachers, "backbone_teachers": m.backbone, "pe_art_teachers": m.pe_art}
-        if reported.get((m.from_school, m.level)) and reported.get((m.to_school, m.level)):
-            deltas["full_time_teachers"] = m.teachers
         for stem, n in deltas.items():
             if n:
                 changes += [Change(m.from_school, f"{stem}_{m.level}", -n), Change(m.to_school, f"{stem}_{m.level}", n)]
+        changes += [
+            Change(school, f"{FULL_TIME}_{m.level}", sign * m.teachers)
+            for school, sign in ((m.from_school, -1), (m.to_school, 1))
+            if (school, m.level) in reported and m.teachers
+        ]
     return changes
 
 

@@ -95,6 +95,7 @@ def _plan_context(result: services.PlanResult) -> dict[str, object]:
     return {
         "plan": plan,
         "status": tables.STATUS_WORDS.get(plan.status, plan.status),
+        "search_note": plan.search.note() if plan.search is not None else None,
         "total_cost": plan.total_cost,
         "by_school": tables.actions_by_school(plan, result.table),
         "cvs": tables.cv_rows(result.before, plan.after),
