@@ -55,9 +55,9 @@ def _search(search: Search | None) -> dict[str, Any] | None:
     return {
         "stopped": search.stopped,
         "rounds": search.rounds,
-        "lower_bound": search.lower_bound,
+        "lower_bound": finite(search.lower_bound),
         "solver_status": search.solver_status,
         "source": search.source,
-        "time_limit": search.time_limit,
+        "time_limit": finite(search.time_limit),
         "note": search.note(),
     }
