@@ -20,6 +20,7 @@ from junheng.web.groups.models import (
     TeacherExchange,
 )
 from junheng.web.orgs.models import Organisation
+from junheng.web.widgets import DateInput
 
 # Evidence of an activity: documents, spreadsheets, slides, pictures and PDFs people scan, up to 20 MB each.
 EVIDENCE_SUFFIXES = frozenset(
@@ -27,7 +28,7 @@ EVIDENCE_SUFFIXES = frozenset(
 )
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _schools(form: forms.ModelForm[Any], county: Organisation, *fields: str) -> None:
