@@ -31,13 +31,13 @@ Day = datetime.date
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _form_classes() -> Iterator[type[forms.BaseForm]]:
+def _form_classes() -> Iterator[type[forms.Form] | type[forms.ModelForm[Any]]]:
     for module_info in pkgutil.walk_packages(junheng.web.__path__, "junheng.web."):
         if ".migrations" in module_info.name:
             continue
         module = importlib.import_module(module_info.name)
         for _, found in inspect.getmembers(module, inspect.isclass):
-            if issubclass(found, forms.BaseForm) and found.__module__ == module.__name__:
+            if issubclass(found, forms.Form | forms.ModelForm) and found.__module__ == module.__name__:
                 yield found
 
 
@@ -68,7 +68,7 @@ def _client(user: User) -> Client:
 
 
 def _stored(instance: models.Model) -> dict[str, Any]:
-    fresh = type(instance).objects.get(pk=instance.pk)
+    fresh = type(instance)._default_manager.get(pk=instance.pk)
     return {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields}
 
 

@@ -2,8 +2,10 @@
 
 401 no or bad token; 400 a body that is not JSON; 403 a step the role does not allow; 404 an object
 that does not exist or lies outside the user's organisations (the same answer for both); 409 a step
-the record's state does not allow; 422 values that fail the checks, `{"detail": [{"field", "message"}]}`,
-whether the importer's checks (its own messages) or the request's shape (a missing parameter, say).
+the record's state does not allow; 412 an edit whose `If-Match` names a version of the record saved
+over since (the reply says what changed meanwhile, and its `ETag` is the current version); 422 values
+that fail the checks, `{"detail": [{"field", "message"}]}`, whether the importer's checks (its own
+messages) or the request's shape (a missing parameter, say).
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from junheng.io.errors import DataIssue
+from junheng.web.collection.forms import field_label
 from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.collection.versions import StaleRecord, etag
 
 NO_TOKEN = "需要有效的接口令牌：请在请求头中加上“Authorization: Bearer 令牌”；令牌可用“junheng token 用户名”生成"
 NOT_JSON = '请求体不是有效的 JSON；应为一个对象，如 {"students_primary": 500}'
@@ -39,6 +44,7 @@ def install(api: NinjaAPI) -> None:
         Http404: _not_found,
         PermissionDenied: _forbidden,
         WorkflowError: _conflict,
+        StaleRecord: _stale,
         InvalidData: _invalid_data,
         ValidationError: _invalid_request,
     }
@@ -76,6 +82,23 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 def _conflict(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
     return _json(409, {"detail": str(exc)})
+
+
+def _stale(request: HttpRequest, exc: StaleRecord) -> HttpResponse:
+    record = exc.record
+    meanwhile = "；".join(
+        f"{m.field}（{field_label(m.field)}）由{m.by or '系统'}于 {timezone.localtime(m.at):%Y-%m-%d %H:%M:%S} 修改"
+        for m in exc.meanwhile
+    )
+    detail = (
+        f"{record.school.name} {record.year} 年度数据在您读取之后已被修改，当前 ETag 为 {etag(record)}，"
+        f"与请求头 If-Match 不符，本次修改未保存。"
+        f"{f'期间的修改：{meanwhile}。' if meanwhile else ''}"
+        "请重新读取（GET）该记录，核对后带上新的 ETag 再修改"
+    )
+    response = _json(412, {"detail": detail})
+    response["ETag"] = etag(record)
+    return response
 
 
 def _invalid_data(request: HttpRequest, exc: InvalidData) -> HttpResponse:
