@@ -38,7 +38,10 @@ DESCRIPTION = """\
 **修改**：`PATCH /api/schools/{id}?year=年度` 的请求体为数据文件（contracts.md §1）的部分字段，
 检查规则和提示与导入数据文件相同；整条记录须通过检查才会保存，每项修改都记入修改记录。
 角色无权修改时返回 403；记录已审核锁定、已提交待审核或填报任务尚未发布时返回 409；
-数据不合格时返回 422，`{"detail": [{"field": 字段, "message": 提示}]}`。
+数据不合格时返回 422，`{"detail": [{"field": 字段, "message": 提示}]}`；请求体不是有效的 JSON 时返回 400。
+选填字段可为 `null`（表示未填报，清除该项）；每条记录都必须有的字段不能为 `null`。
+
+**参数**：缺少参数（如 `year`）或参数类型不对时，任何接口都返回 422，格式同上。
 
 **并发修改**：`GET /api/schools/{id}` 的响应头 `ETag` 是该记录的版本号（如 `"7"`），记录每保存一次
 （网页表单、接口、导入、提交与审核）加一。`PATCH` 时在请求头 `If-Match` 中带上读取时的 `ETag`：
@@ -71,7 +74,10 @@ ETAG_HEADER: dict[str, Any] = {
 }
 
 # What any endpoint that names an organisation may answer besides its result.
-_REFUSED: dict[int, Any] = {401: Message, 404: Message}
+# Every status an endpoint answers is in its `response` (tests/web/test_api_schema.py checks them all).
+# Any endpoint: 401 without a valid token. One that takes parameters: 422 when one is missing or not of
+# its type. One that names an organisation: 404 when it is not within reach.
+_REFUSED: dict[int, Any] = {401: Message, 404: Message, 422: Problems}
 
 
 @api.get("/me", response={200: Me, 401: Message}, summary="当前用户及其角色")
@@ -161,7 +167,7 @@ def school(request: HttpRequest, id: int, year: int, response: HttpResponse) -> 
 
 @api.patch(
     "/schools/{id}",
-    response={200: SchoolRecordOut, 403: Message, 409: Message, 412: Message, 422: Problems, **_REFUSED},
+    response={200: SchoolRecordOut, 400: Message, 403: Message, 409: Message, 412: Message, **_REFUSED},
     summary="修改一所学校某年度的数据",
     openapi_extra={
         "responses": {

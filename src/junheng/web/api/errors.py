@@ -10,6 +10,7 @@ messages) or the request's shape (a missing parameter, say).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -27,7 +28,8 @@ from junheng.web.collection.versions import StaleRecord, etag
 NO_TOKEN = "需要有效的接口令牌：请在请求头中加上“Authorization: Bearer 令牌”；令牌可用“junheng token 用户名”生成"
 NOT_JSON = '请求体不是有效的 JSON；应为一个对象，如 {"students_primary": 500}'
 NOT_AN_OBJECT = '请求体应为一个 JSON 对象，如 {"students_primary": 500}'
-NOT_A_CELL = "“{field}”的值应为数字、文字、布尔值或 null，不能是列表或对象"
+NOT_A_CELL = "“{field}”的值应为数字、文字或布尔值（选填项可为 null，表示未填报），不能是列表或对象"
+NOT_NULL = "“{field}”为必填项，不能为 null；没有的请填 0"
 # A query or path parameter's problem, by pydantic's error type.
 PARAMETER_MESSAGES: dict[str, str] = {
     "missing": "缺少参数“{field}”",
@@ -107,15 +109,25 @@ def _invalid_data(request: HttpRequest, exc: InvalidData) -> HttpResponse:
 
 def _invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail: list[dict[str, str | None]] = []
+    nulls = _null_keys(request)
     for error in exc.errors:
-        field, message = _shape_problem(error)
+        field, message = _shape_problem(error, nulls)
         # A value of the wrong type fails each member of a union; one message per field is enough.
         if not any(d["field"] == field for d in detail):
             detail.append({"field": field, "message": message})
     return _json(422, {"detail": detail})
 
 
-def _shape_problem(error: Mapping[str, Any]) -> tuple[str | None, str]:
+def _null_keys(request: HttpRequest) -> frozenset[str]:
+    """The keys a JSON object body gives as null (django-ninja's errors no longer carry the values)."""
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return frozenset()
+    return frozenset(key for key, value in body.items() if value is None) if isinstance(body, dict) else frozenset()
+
+
+def _shape_problem(error: Mapping[str, Any], nulls: frozenset[str]) -> tuple[str | None, str]:
     """The field a django-ninja validation error is about, and what to say.
 
     `loc` is ("query", "year"), ("path", "id"), or ("body", PARAMETER, KEY, …) for a body key.
@@ -124,6 +136,7 @@ def _shape_problem(error: Mapping[str, Any]) -> tuple[str | None, str]:
     if source == "body":
         if len(place) < 2:
             return None, NOT_AN_OBJECT
-        return str(place[1]), NOT_A_CELL.format(field=place[1])
+        message = NOT_NULL if place[1] in nulls else NOT_A_CELL
+        return str(place[1]), message.format(field=place[1])
     field = str(place[0]) if place else None
     return field, PARAMETER_MESSAGES.get(error["type"], BAD_PARAMETER).format(field=field)
