@@ -1,5 +1,6 @@
 """Every dated record survives its edit form untouched (issue 10 §1): the date inputs show ISO 8601, the
-only value a browser's date picker accepts, and posting the form back unchanged changes nothing."""
+only value a browser's date picker accepts, and posting the form back unchanged changes nothing; so do
+the decimals of number inputs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import inspect
 import pkgutil
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ import junheng.web
 from junheng.web import widgets
 from junheng.web.classes import imports
 from junheng.web.classes.models import LedgerChange, LedgerRow
-from junheng.web.groups.models import Group, GroupType, Membership, Pairing, TeacherExchange
+from junheng.web.groups.models import Group, GroupType, Membership, Pairing, ScorecardItem, TeacherExchange
 from junheng.web.orgs.models import Role
 from tests.web.conftest import Tree
 from tests.web.html_forms import Input, form_inputs, submitted
@@ -160,3 +162,26 @@ def test_a_teacher_exchange_with_both_dates_survives_its_form(group: Group, tree
     )
     url = reverse("groups:exchange", args=[group.pk, exchange.pk])
     _untouched(_client(users[Role.COUNTY_OFFICE]), url, exchange, "teacher")
+
+
+def test_a_scorecard_item_with_decimals_survives_its_form(tree: Tree, users: dict[str, User]) -> None:
+    """Decimals go into number inputs as the browser reads them (12345.5, not a localised 12,345.5)."""
+    item = ScorecardItem.objects.create(
+        county=tree.county,
+        name="生均体育运动场馆面积",
+        source="mean",
+        indicator="L5",
+        level="primary",
+        weight=Decimal("12.50"),
+        rule="linear",
+        target=Decimal("12345.5000"),
+        floor=Decimal("0.0005"),
+    )
+    client = _client(users[Role.COUNTY_OFFICE])
+    url = reverse("groups:item", args=[item.pk])
+    before = _stored(item)
+    inputs = form_inputs(client.get(url).content.decode(), holding="weight")
+    numbers = {control.name: control.value for control in inputs if control.type == "number"}
+    assert numbers == {"weight": "12.50", "target": "12345.5000", "floor": "0.0005"}
+    assert client.post(url, submitted(inputs)).status_code == 302
+    assert _stored(item) == before
