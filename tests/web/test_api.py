@@ -313,7 +313,12 @@ def test_invalid_values_are_422_with_the_importers_messages(places: Places, clie
         ({"pupils": 3}, [{"field": "pupils", "message": "未知字段“pupils”"}]),
         (
             {"books": [1, 2]},
-            [{"field": "books", "message": "“books”的值应为数字、文字、布尔值或 null，不能是列表或对象"}],
+            [
+                {
+                    "field": "books",
+                    "message": "“books”的值应为数字、文字或布尔值（选填项可为 null，表示未填报），不能是列表或对象",
+                }
+            ],
         ),
         ([1, 2], [{"field": None, "message": '请求体应为一个 JSON 对象，如 {"students_primary": 500}'}]),
     ],

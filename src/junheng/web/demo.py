@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F
 
 from junheng.standards import load_standard
 from junheng.synth import brought_up, synthesize
@@ -93,7 +94,9 @@ def load_demo(
     first, second = list(county_orgs.values())[:2]
     primary = set(table.filter((table["year"] == latest) & (table["school_type"] == "primary"))["school_id"])
     clerk_school = next(s for s in first.children.order_by("code") if s.code in primary)
-    SchoolRecord.objects.filter(school=clerk_school, year=latest).update(status=SchoolRecord.Status.DRAFT)
+    SchoolRecord.objects.filter(school=clerk_school, year=latest).update(
+        status=SchoolRecord.Status.DRAFT, version=F("version") + 1
+    )
     for username, organisation, role, name in [
         ("demo-province", province, Role.SUPERVISOR, "省级督学（演示）"),
         ("demo-city", city, Role.SUPERVISOR, "市级督学（演示）"),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.params import HeaderEx, P
 from ninja.renderers import JSONRenderer
 
 from junheng import __version__
@@ -21,7 +22,7 @@ from junheng.web.api.auth import BearerToken
 from junheng.web.api.schemas import County, Me, Message, Problems, SchoolRecordOut, SchoolRecordPatch
 from junheng.web.assessment import services as assessment
 from junheng.web.assessment.verdict import to_json as verdict_json
-from junheng.web.collection import services
+from junheng.web.collection import services, versions
 from junheng.web.collection.models import IDENTITY_KEYS, Change, SchoolRecord
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
@@ -38,7 +39,16 @@ DESCRIPTION = """\
 **修改**：`PATCH /api/schools/{id}?year=年度` 的请求体为数据文件（contracts.md §1）的部分字段，
 检查规则和提示与导入数据文件相同；整条记录须通过检查才会保存，每项修改都记入修改记录。
 角色无权修改时返回 403；记录已审核锁定、已提交待审核或填报任务尚未发布时返回 409；
-数据不合格时返回 422，`{"detail": [{"field": 字段, "message": 提示}]}`。
+数据不合格时返回 422，`{"detail": [{"field": 字段, "message": 提示}]}`；请求体不是有效的 JSON 时返回 400。
+选填字段可为 `null`（表示未填报，清除该项）；每条记录都必须有的字段不能为 `null`。
+
+**参数**：缺少参数（如 `year`）或参数类型不对时，任何接口都返回 422，格式同上。
+
+**并发修改**：`GET /api/schools/{id}` 的响应头 `ETag` 是该记录的版本号（如 `"7"`），记录每保存一次
+（网页表单、接口、导入、提交与审核）加一。`PATCH` 时在请求头 `If-Match` 中带上读取时的 `ETag`：
+记录在此之后已被他人修改时不保存任何内容，返回 412，说明期间修改了哪些字段、由谁在何时修改，
+请重新读取后再修改；成功时响应头 `ETag` 为新的版本。不带 `If-Match` 时不检查版本（与早先的程序兼容），
+但可能覆盖他人刚保存的修改，建议始终带上。
 """
 
 
@@ -58,8 +68,17 @@ api = NinjaAPI(
 )
 errors.install(api)
 
+IF_MATCH = '选填：读取记录时得到的 ETag（如 "7"）。记录在此之后已被修改时不保存，返回 412；不带时不检查版本'
+ETAG_HEADER: dict[str, Any] = {
+    "description": '记录的版本号，加引号（如 "7"）；修改时放在请求头 If-Match 中',
+    "schema": {"type": "string"},
+}
+
 # What any endpoint that names an organisation may answer besides its result.
-_REFUSED: dict[int, Any] = {401: Message, 404: Message}
+# Every status an endpoint answers is in its `response` (tests/web/test_api_schema.py checks them all).
+# Any endpoint: 401 without a valid token. One that takes parameters: 422 when one is missing or not of
+# its type. One that names an organisation: 404 when it is not within reach.
+_REFUSED: dict[int, Any] = {401: Message, 404: Message, 422: Problems}
 
 
 @api.get("/me", response={200: Me, 401: Message}, summary="当前用户及其角色")
@@ -131,36 +150,67 @@ def schools(request: HttpRequest, county: int, year: ApiYear) -> list[dict[str, 
     return [_record(record, found) for record in services.county_records(found, year)]
 
 
-@api.get("/schools/{id}", response={200: SchoolRecordOut, **_REFUSED}, summary="一所学校某年度的数据")
-def school(request: HttpRequest, id: int, year: ApiYear) -> dict[str, Any]:
-    """One school's record of a year; 404 when it has none."""
+@api.get(
+    "/schools/{id}",
+    response={200: SchoolRecordOut, **_REFUSED},
+    summary="一所学校某年度的数据",
+    openapi_extra={"responses": {200: {"headers": {"ETag": ETAG_HEADER}}}},
+)
+def school(request: HttpRequest, id: int, year: ApiYear, response: HttpResponse) -> dict[str, Any]:
+    """One school's record of a year, with its version as the `ETag` header; 404 when it has none."""
     found = scope.get_visible(request.user, pk=id, kind=Organisation.Kind.SCHOOL)
     record = SchoolRecord.objects.filter(school=found, year=year).select_related("school").first()
     if record is None:
         raise Http404(f"{found.name}没有 {year} 年度的数据")
+    response["ETag"] = versions.etag(record)
     return _record(record, _county(record))
 
 
 @api.patch(
     "/schools/{id}",
-    response={200: SchoolRecordOut, 403: Message, 409: Message, 422: Problems, **_REFUSED},
+    response={200: SchoolRecordOut, 400: Message, 403: Message, 409: Message, 412: Message, **_REFUSED},
     summary="修改一所学校某年度的数据",
+    openapi_extra={
+        "responses": {
+            200: {"headers": {"ETag": ETAG_HEADER}},
+            412: {"headers": {"ETag": {**ETAG_HEADER, "description": "记录当前的版本"}}},
+        }
+    },
 )
 def change_school(
-    request: HttpRequest, id: int, year: ApiYear, changes: SchoolRecordPatch, reason: str = ""
+    request: HttpRequest,
+    id: int,
+    year: ApiYear,
+    changes: SchoolRecordPatch,
+    response: HttpResponse,
+    reason: str = "",
+    if_match: HeaderEx[str | None, P(alias="If-Match", description=IF_MATCH)] = None,
 ) -> dict[str, Any]:
     """Change the fields given, checked with the whole record as the importer checks a file.
 
     Audited as action "api" with `reason`. The organisation tree's fields (year, county,
-    county_code, school_id, school_name) cannot be changed here: 422.
+    county_code, school_id, school_name) cannot be changed here: 422. With `If-Match`, refused
+    (412) when the record has been saved since that version; the reply's `ETag` is the new version.
     """
     values = changes.model_dump(exclude_unset=True)
     fixed = sorted(IDENTITY_KEYS & values.keys())
     if fixed:
         raise services.InvalidData([_fixed_issue(key) for key in fixed])
+    version = None
+    if if_match is not None:
+        found = scope.get_visible(request.user, pk=id, kind=Organisation.Kind.SCHOOL)
+        stored = SchoolRecord.objects.filter(school=found, year=year).values_list("version", flat=True).first()
+        version = versions.expected_version(if_match, stored or 0)
     record = services.edit_school_year(
-        user=request.user, school_id=id, year=year, values=values, reason=reason, action=Change.Action.API
+        user=request.user,
+        school_id=id,
+        year=year,
+        values=values,
+        reason=reason,
+        action=Change.Action.API,
+        version=version,
     )
+    response["ETag"] = versions.etag(record)
     return _record(record, _county(record))
 
 

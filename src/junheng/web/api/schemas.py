@@ -13,11 +13,12 @@ from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as Described
 
 from junheng.schema import AREA_TYPE_VALUES, FIELDS, OWNERSHIP_VALUES, Field, Kind, SchoolType
+from junheng.standards.loader import builtin_standard_names, load_standard
 from junheng.web.collection.models import IDENTITY_KEYS, SchoolRecord
 
 
 class Message(Schema):
-    """An error that is one sentence: 401, 403, 404, 409."""
+    """An error that is one sentence: 400, 401, 403, 404, 409, 412."""
 
     detail: str
 
@@ -28,7 +29,7 @@ class FieldProblem(Schema):
 
 
 class Problems(Schema):
-    """A request whose values fail the checks (422): every problem, by field."""
+    """A request whose values or parameters fail the checks (422): every problem, by field."""
 
     detail: list[FieldProblem]
 
@@ -96,15 +97,36 @@ class _PatchBase(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-# A value is given as the data file would hold it: a number, a text such as "公办" or "1,234", a
-# boolean, or null for "not reported". The importer's checks then decide, with its own messages.
-Cell = int | float | bool | str | None
+# A value is given as the data file would hold it: a number, a text such as "公办" or "1,234", or a
+# boolean. The importer's checks then decide, with its own messages.
+Cell = int | float | bool | str
+# null means "not reported" (it clears the figure); a field every record must have cannot take it, nor
+# one the county's standard needs (the importer's checks say so, 422).
+NOT_NULL = "必填项，不能为 null"
+CLEARS = "null 表示“未填报”，清除该项；县区所用评估标准需要该项时不能为 null（422）"
 
-_PATCH_FIELDS: dict[str, Any] = {
-    field.key: (Cell, Described(None, description=_described(field)))
-    for field in FIELDS
-    if field.key not in IDENTITY_KEYS
-}
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _never_empty() -> frozenset[str]:
+    """The fields no record may leave empty: those every record has, and those every standard needs."""
+    needed = [frozenset(load_standard(name).required_columns()) for name in builtin_standard_names()]
+    return frozenset(f.key for f in FIELDS if f.always_required) | frozenset.intersection(*needed)
+
+
+NEVER_EMPTY = _never_empty()
+
+
+def _patch_field(field: Field) -> tuple[Any, Any]:
+    if field.key in NEVER_EMPTY:
+        # Optional in the body, yet no null: the schema shows no default rather than a null one.
+        return Cell, Described(None, description=f"{_described(field)}；{NOT_NULL}", json_schema_extra=_no_default)
+    return Cell | None, Described(None, description=f"{_described(field)}；{CLEARS}")
+
+
+_PATCH_FIELDS: dict[str, Any] = {field.key: _patch_field(field) for field in FIELDS if field.key not in IDENTITY_KEYS}
 
 if TYPE_CHECKING:
     # Built at run time from schema.FIELDS; to the type checker, schemas like any other.

@@ -12,6 +12,7 @@ from junheng.web.classes.models import LedgerRow, Level
 from junheng.web.classes.services import DETAILS, REASON_LENGTH
 from junheng.web.datafiles import DataFileField
 from junheng.web.orgs.models import Organisation
+from junheng.web.widgets import DateInput
 
 
 class MeasuresForm(forms.ModelForm[LedgerRow]):
@@ -20,7 +21,7 @@ class MeasuresForm(forms.ModelForm[LedgerRow]):
     class Meta:
         model = LedgerRow
         fields = list(DETAILS)
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}), "cause": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"deadline": DateInput(), "cause": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, measures: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,7 +55,7 @@ class IntakeForm(forms.Form):
 
 class ImportForm(forms.Form):
     term = forms.CharField(label="学期", max_length=32, help_text="例如 2025秋")
-    date = forms.DateField(label="统计日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="统计日期", widget=DateInput())
     file = DataFileField(
         label="班级名单（Excel 或 CSV）",
         help_text="列：学校标识码、学段、年级、班级、学生数；可选列：乡镇",

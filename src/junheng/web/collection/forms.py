@@ -3,6 +3,7 @@ so the record form only carries text: a number typed as 1,234 must reach those r
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from junheng.io.errors import DataIssue
 from junheng.io.limits import COUNTY_SCHOOL_FILE
 from junheng.schema import AREA_TYPE_VALUES, FIELDS_BY_KEY, OWNERSHIP_VALUES, SCHOOL_TYPE_LABELS, Field, Kind
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
+from junheng.web.collection.versions import StaleRecord
 from junheng.web.datafiles import DataFileField
 
 # The form's sections, in the order a school's statistics report (教育事业统计) lists them.
@@ -174,7 +176,9 @@ class RecordForm(forms.Form):
         required: Collection[str] = (),
         read_only: bool = False,
     ) -> None:
-        initial = {f.key: _initial(f, getattr(record, f.key)) for f in RECORD_FIELDS} if record is not None else None
+        initial = None
+        if record is not None:
+            initial = {f.key: _initial(f, getattr(record, f.key)) for f in RECORD_FIELDS} | {"version": record.version}
         super().__init__(data, initial=initial)
         self.required_keys = frozenset(required) | {f.key for f in RECORD_FIELDS if f.always_required}
         for field in RECORD_FIELDS:
@@ -185,6 +189,8 @@ class RecordForm(forms.Form):
             max_length=500,
             widget=forms.TextInput(attrs={"placeholder": "选填，例如：更正录入错误、新学期招生变化"}),
         )
+        # The record's version the form was opened on: a save over a later version is refused (versions.py).
+        self.fields["version"] = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
         if read_only:
             for form_field in self.fields.values():
                 form_field.disabled = True
@@ -207,6 +213,11 @@ class RecordForm(forms.Form):
         """The figures as typed, None where left empty ("not reported"); call after is_valid()."""
         return {f.key: self.cleaned_data.get(f.key) or None for f in RECORD_FIELDS}
 
+    def version(self) -> int | None:
+        """The record's version the form was opened on (None from a client that sent none); after is_valid()."""
+        value: int | None = self.cleaned_data.get("version")
+        return value
+
     def add_issues(self, issues: Iterable[DataIssue]) -> None:
         """The importer's messages next to the fields they concern, the rest above the form."""
         by_field, general = issues_by_field(issues)
@@ -216,6 +227,47 @@ class RecordForm(forms.Form):
                 self.add_error(key, message)
         for message in general:
             self.add_error(None, message)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field saved by someone else while the form was open: what the person typed, what is stored now."""
+
+    label: str
+    yours: str
+    saved: str
+    by: str | None
+    at: datetime.datetime
+
+
+def rebased(
+    data: Mapping[str, Any], stale: StaleRecord, *, required: Collection[str] = ()
+) -> tuple[RecordForm, list[Conflict]]:
+    """The form of a refused stale save, made on the record as stored now, and what changed meanwhile.
+
+    The fields saved meanwhile show their stored values (the person's own are in the conflicts, to
+    re-apply where they meant to change them too); every other input is kept as typed.
+    """
+    changed = {m.field: m for m in stale.meanwhile if m.field in FIELDS_BY_KEY}
+    kept = dict(data.items())
+    kept |= {key: _initial(FIELDS_BY_KEY[key], m.saved) for key, m in changed.items()}
+    kept["version"] = str(stale.record.version)
+    form = RecordForm(kept, required=required)
+    form.is_valid()
+    conflicts = [
+        Conflict(field_label(key), _typed(FIELDS_BY_KEY[key], data.get(key)), value_text(key, m.saved), m.by, m.at)
+        for key, m in changed.items()
+    ]
+    return form, conflicts
+
+
+def _typed(field: Field, text: object) -> str:
+    """What a person entered in a field's input, as the form shows it: 小学 for the choice primary."""
+    if not text:
+        return ""
+    if field.kind in _CHOICES:
+        return dict(_CHOICES[field.kind]).get(str(text), str(text))
+    return str(text)
 
 
 _KEY_BY_COLUMN: dict[str, str] = {

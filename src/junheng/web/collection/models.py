@@ -57,6 +57,9 @@ class SchoolRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic concurrency: one more on every save, whoever saves; an edit made on an older version is
+    # refused (collection.versions) rather than silently undoing what was saved since.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         verbose_name = "学校年度数据"
@@ -67,6 +70,14 @@ class SchoolRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Store the record as a new version (`version` + 1) unless it is being created."""
+        if self.pk is not None and not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     @property
     def locked(self) -> bool:
@@ -111,6 +122,8 @@ class Change(models.Model):
     reason = models.TextField("原因", blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
+    # The record's version this change made (SchoolRecord.version); empty on changes made before versions.
+    version = models.PositiveIntegerField("版本", null=True, blank=True)
 
     class Meta:
         verbose_name = "修改记录"

@@ -2,8 +2,8 @@
 
 The views, the API and the commands all call these, so a rule lives in one place (STYLE.md). They
 raise `PermissionDenied` (the web answers 403, or 404 where the object is not visible), `Http404`,
-`InvalidData` carrying the importer's own issues, or `WorkflowError` for a step the record's state
-forbids.
+`InvalidData` carrying the importer's own issues, `WorkflowError` for a step the record's state
+forbids, or `versions.StaleRecord` for an edit made on a version of the record saved over since.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from junheng.io.reader import check_records, read_school_file
 from junheng.schema import FIELDS_BY_KEY, school_table, within_bounds
 from junheng.standards import Standard, load_standard
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
+from junheng.web.collection.versions import check_version
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation, Role
 from junheng.web.orgs.scope import User
@@ -138,13 +139,17 @@ def edit_school_year(
     values: Mapping[str, object],
     reason: str = "",
     action: str = Change.Action.EDIT,
+    version: int | None = None,
 ) -> SchoolRecord:
-    """Change a school's figures of a year, making its record if the round is open (and only if stored)."""
+    """Change a school's figures of a year, making its record if the round is open (and only if stored).
+
+    With `version`, refused with `StaleRecord` when the record has been saved since that version.
+    """
     school = scope.get_visible(user, pk=school_id, kind=Organisation.Kind.SCHOOL)
     if not scope.can_edit(user, school):
         raise PermissionDenied("您无权修改该学校的数据")
     record = record_for(user=user, school_id=school.pk, year=year)
-    return update_record(user=user, record=record, values=values, reason=reason, action=action)
+    return update_record(user=user, record=record, values=values, reason=reason, action=action, version=version)
 
 
 def _text(value: object) -> str:
@@ -171,14 +176,20 @@ def update_record(
     values: Mapping[str, object],
     reason: str = "",
     action: str = Change.Action.EDIT,
+    version: int | None = None,
 ) -> SchoolRecord:
-    """Change some of a record's figures after checking the whole record; every change is audited."""
+    """Change some of a record's figures after checking the whole record; every change is audited.
+
+    With `version` (the one the edit was made on), refused with `StaleRecord` when the record has been
+    saved since: nothing is stored, and the exception says what changed meanwhile.
+    """
     if not scope.can_edit(user, record.school):
         raise PermissionDenied("您无权修改该学校的数据")
     record = _locked(record)
     refusal = edit_refusal(user, record)
     if refusal is not None:
         raise WorkflowError(refusal)
+    check_version(record, version)
     unknown = sorted(set(values) - set(FIELDS_BY_KEY))
     if unknown:
         raise InvalidData([DataIssue("表单", None, key, f"未知字段“{key}”") for key in unknown])
@@ -203,6 +214,8 @@ def update_record(
                 )
             )
     record.save()
+    for change in changes:
+        change.version = record.version
     Change.objects.bulk_create(changes)
     return record
 
@@ -231,7 +244,14 @@ def _transition(
         record.review_comment = comment
     record.save()
     Change.objects.create(
-        record=record, action=action, field="status", old=old, new=to, reason=comment, user=_user(user)
+        record=record,
+        action=action,
+        field="status",
+        old=old,
+        new=to,
+        reason=comment,
+        user=_user(user),
+        version=record.version,
     )
     return record
 

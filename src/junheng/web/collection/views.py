@@ -34,11 +34,13 @@ from junheng.web.collection.forms import (
     RoundForm,
     field_label,
     issues_by_field,
+    rebased,
     unit,
     value_text,
 )
 from junheng.web.collection.models import Change, Round, SchoolRecord
 from junheng.web.collection.quality import Flag
+from junheng.web.collection.versions import StaleRecord
 from junheng.web.datafiles import saved
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
@@ -78,8 +80,13 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         if not scope.can_edit(request.user, school):
             raise PermissionDenied("您无权修改该学校的数据")
         form = RecordForm(request.POST, required=required)
-        if form.is_valid() and _save(request, record, form):
-            return _redirect("collection:school", school.pk, year=year)
+        try:
+            if form.is_valid() and _save(request, record, form):
+                return _redirect("collection:school", school.pk, year=year)
+        except StaleRecord as stale:
+            # Nothing stored: the form again, on the record as saved meanwhile, with what changed.
+            form, conflicts = rebased(request.POST, stale, required=required)
+            context |= {"record": stale.record, "conflicts": conflicts}
         return render(request, "collection/school.html", context | {"form": form, "editable": True})
     editable = scope.can_edit(request.user, school) and services.edit_refusal(request.user, record) is None
     form = RecordForm(record=record, required=required, read_only=not editable)
@@ -90,10 +97,15 @@ def _save(request: HttpRequest, record: SchoolRecord, form: RecordForm) -> bool:
     """Store the form, and submit it when that button was pressed; the outcome goes to the messages.
 
     False when the figures fail the importer's checks: the form, now carrying its messages, is shown again.
+    `StaleRecord` when the record was saved since the form was opened.
     """
     try:
         services.update_record(
-            user=request.user, record=record, values=form.values(), reason=form.cleaned_data["reason"]
+            user=request.user,
+            record=record,
+            values=form.values(),
+            reason=form.cleaned_data["reason"],
+            version=form.version(),
         )
     except services.InvalidData as exc:
         form.add_issues(exc.issues)

@@ -20,8 +20,9 @@ from junheng.web.groups.models import (
     TeacherExchange,
 )
 from junheng.web.orgs.models import Organisation
+from junheng.web.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _schools(form: forms.ModelForm[Any], county: Organisation, *fields: str) -> None:
