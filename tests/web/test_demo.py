@@ -109,6 +109,19 @@ def test_serve_without_a_secret_exits_2_with_a_chinese_message(tmp_path: Path) -
     assert "Traceback" not in done.stderr
 
 
+def test_serve_without_its_data_folder_exits_2_naming_it(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("JUNHENG_")}
+    missing = tmp_path / "没有的文件夹"
+    environ |= {"JUNHENG_DATA_DIR": str(missing), "JUNHENG_SECRET_KEY": "s" * 48, "JUNHENG_ALLOWED_HOSTS": "x"}
+    done = subprocess.run(
+        [sys.executable, "-m", "junheng", "serve"], capture_output=True, text=True, env=environ, check=False, timeout=60
+    )
+    assert done.returncode == 2
+    assert f"数据文件夹 {missing} 不存在" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not missing.exists()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

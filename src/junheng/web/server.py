@@ -33,7 +33,8 @@ def setup(*, demo_dir: Path | None = None, production: bool = False) -> None:
 
 
 def check_production() -> None:
-    """Refuse to serve with a missing or development secret key, or without allowed hosts (contracts.md §4)."""
+    """Refuse to serve with a missing or development secret key, without allowed hosts (contracts.md §4), or
+    without its data folder."""
     from django.conf import settings
 
     from junheng.web.settings import DEVELOPMENT_SECRET
@@ -46,6 +47,12 @@ def check_production() -> None:
         raise ConfigurationError("JUNHENG_SECRET_KEY 太短：至少需要 32 个字符")
     if not os.environ.get("JUNHENG_ALLOWED_HOSTS"):
         raise ConfigurationError("请设置环境变量 JUNHENG_ALLOWED_HOSTS（逗号分隔的域名或 IP），例如 jy.example.gov.cn")
+    data_dir = Path(settings.MEDIA_ROOT).parent  # the SQLite file (by default) and the evidence files live here
+    if not data_dir.is_dir():
+        raise ConfigurationError(
+            f"数据文件夹 {data_dir} 不存在：请先创建它（mkdir -p {data_dir}），"
+            "或把环境变量 JUNHENG_DATA_DIR 设为已有的数据文件夹"
+        )
 
 
 def migrate() -> None:
