@@ -196,7 +196,7 @@ def _api_routes() -> list[str]:
                 for decorator in node.decorator_list:
                     match decorator:
                         case ast.Call(func=ast.Attribute(value=ast.Name(id="api"), attr=method), args=[first, *_]):
-                            assert isinstance(first, ast.Constant)
+                            assert isinstance(first, ast.Constant) and isinstance(first.value, str)
                             routes.append(f"{method.upper()} /api{first.value}")
     return routes
 
