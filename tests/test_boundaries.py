@@ -1,4 +1,5 @@
-"""The pure core stays pure (STYLE.md): engine/ and standards/ import no I/O, database or web code."""
+"""The pure core stays pure (STYLE.md): engine/, standards/ and plan/ import no I/O, database or web code, and
+the report, an adapter the web and the command line both call, imports nothing of the web."""
 
 from __future__ import annotations
 
@@ -46,6 +47,31 @@ def test_the_core_imports_no_adapter(package: str) -> None:
         if name.startswith(FORBIDDEN)
     ]
     assert leaks == []
+
+
+# The report renders what the core computes; it reads no database and knows no web page.
+REPORT_FORBIDDEN = ("junheng.web", "junheng.cli", "django", "sqlite3", "psycopg")
+# Known exception, to be removed by issue 11 item 2 (the verdict moves into the pure core): the report's
+# content is typed by the verdict, which still lives in the web layer.
+REPORT_KNOWN_LEAKS = {"report/content.py imports junheng.web.assessment.verdict"}
+
+
+def test_the_report_imports_nothing_of_the_web() -> None:
+    files = sorted((SRC / "report").rglob("*.py"))
+    assert files
+    leaks = {
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in files
+        for name in _imports(path)
+        if name.startswith(REPORT_FORBIDDEN)
+    }
+    assert leaks - REPORT_KNOWN_LEAKS == set()
+
+
+def test_the_report_s_known_leak_is_still_there_or_its_exception_goes() -> None:
+    """When the verdict moves into the core, this fails: delete REPORT_KNOWN_LEAKS then."""
+    content = _imports(SRC / "report" / "content.py")
+    assert {f"report/content.py imports {name}" for name in content} >= REPORT_KNOWN_LEAKS
 
 
 def test_the_boundary_check_sees_a_leak(tmp_path: Path) -> None:
