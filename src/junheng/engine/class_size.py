@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from junheng.levels import COMPULSORY_LEVELS
 from junheng.standards import Standard
 
 
@@ -128,7 +129,7 @@ def over_limit(classes: pl.DataFrame, rules: ClassSizeRules) -> pl.DataFrame:
 # Classes known across terms -------------------------------------------------------------------------
 
 # The grade each 学段 starts at: the structure of compulsory education, not a setting of a standard.
-START_GRADES = {"primary": 1, "junior": 7}
+START_GRADES = {level.value: level.start_grade for level in COMPULSORY_LEVELS}
 
 
 def school_year(month: int, year: int) -> int:

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import polars as pl
 
+from junheng.levels import ALL_LEVELS
 from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Standard
 
-ALL_LEVELS = ("primary", "junior", "senior")
 
 
 def integer_weights(standard: Standard) -> dict[str, int]:
