@@ -342,7 +342,9 @@ class _Latent:
         mu = _RESOURCE_MU[area] + county_mu[county]  # (n, 7)
         noise = spread[county]
         indicators = {ind.resource: ind for ind in standard.indicators}
-        thresholds = np.array([[float(indicators[r].thresholds[lv]) for lv in COMPULSORY_LEVELS] for r in _TEACHERS + _SHARED])
+        thresholds = np.array(
+            [[float(indicators[r].thresholds[lv]) for lv in COMPULSORY_LEVELS] for r in _TEACHERS + _SHARED]
+        )
         scale = np.array([indicators[r].per_students for r in _TEACHERS + _SHARED], dtype=np.float64)
         per_student = thresholds / scale[:, None]  # (7 resources, primary and junior)
         teacher_factor = np.exp(mu[:, :3, None] + noise[:, None, None] * rng.standard_normal((n, 3, 2)))

@@ -11,7 +11,6 @@ from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Standard
 
 
-
 def integer_weights(standard: Standard) -> dict[str, int]:
     """The split weights scaled to integers (1, 1.1, 1.32 → 100, 110, 132) so that sums of w·N are exact."""
     weights = standard.split_weights

@@ -108,9 +108,7 @@ def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[st
     return out
 
 
-def _statuses(
-    table: Mapping[str, Any], where: tuple[str, ...], chain: Chain
-) -> tuple[dict[str, Any], dict[str, str]]:
+def _statuses(table: Mapping[str, Any], where: tuple[str, ...], chain: Chain) -> tuple[dict[str, Any], dict[str, str]]:
     """The table without its `status` and `*_status` keys, and those keys by the setting they qualify."""
     clean: dict[str, Any] = {}
     found: dict[str, str] = {}
@@ -135,8 +133,8 @@ _WHY = {
     "extra_forbidden": "未知的设置 {path}：标准文件中没有这一项；请检查拼写，或删去它",
     "unexpected_keyword_argument": "未知的设置 {path}：标准文件中没有这一项；请检查拼写，或删去它",
     "missing": "缺少设置 {path}",
-    "decimal_parsing": "{path} 应为数值（如 \"0.85\"），实际为 {value}",
-    "decimal_type": "{path} 应为数值（如 \"0.85\"），实际为 {value}",
+    "decimal_parsing": '{path} 应为数值（如 "0.85"），实际为 {value}',
+    "decimal_type": '{path} 应为数值（如 "0.85"），实际为 {value}',
     "finite_number": "{path} 应为有限的数值，实际为 {value}",
     "int_parsing": "{path} 应为整数，实际为 {value}",
     "int_type": "{path} 应为整数，实际为 {value}",
@@ -194,9 +192,9 @@ def _found_path(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, Mapping) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             node = node[part]
         elif isinstance(node, Mapping) and isinstance(part, str) and not part.startswith(("[", "function")):
             path.append(part)  # a key that is missing or unknown: named, and the walk ends
@@ -214,9 +212,9 @@ def _source_of(path: Sequence[str | int], chain: Chain) -> str:
         node: Any = data
         reached = 0
         for part in path:
-            if isinstance(node, Mapping) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if (isinstance(node, Mapping) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            ):
                 node = node[part]
             else:
                 break

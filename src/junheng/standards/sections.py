@@ -266,4 +266,3 @@ class Plan:
     recurring: tuple[str, ...] = ()
     rotation: Rotation = Field(default_factory=Rotation)
     projection: Projection = Field(default_factory=Projection)
-

@@ -14,7 +14,7 @@ from django.db import transaction
 from junheng.engine import class_size
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
-from junheng.web.classes.models import ClassRecord, Level, Snapshot
+from junheng.web.classes.models import ClassRecord, Snapshot
 from junheng.web.classes.services import acting, county_of, update_ledger
 from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.levels import LEVEL_NAMES

@@ -37,6 +37,7 @@ from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year
 
+
 def _year(request: HttpRequest, years: list[int]) -> int | None:
     asked = asked_year(request)
     return asked if asked is not None else years[-1] if years else None
