@@ -13,13 +13,13 @@ from typing import Annotated
 from pydantic import Field
 from pydantic.dataclasses import dataclass
 
-from junheng.levels import Level
 from junheng.standards.model import Composite, SchoolRule
 from junheng.standards.sections import (
     STRICT,
     ClassSize,
     CountyFigure,
     Item,
+    LevelKey,
     NonNegativeDecimal,
     NonNegativeInt,
     Places,
@@ -42,7 +42,7 @@ class Scope:
 class Split:
     """`[split]`, standard.md §4: the weights per 学段 and the shared columns."""
 
-    weights: dict[Level, Annotated[Decimal, Field(gt=0)]]
+    weights: dict[LevelKey, Annotated[Decimal, Field(gt=0)]]
     shared_columns: tuple[str, ...] = ()
     split_rooms_as_fractions: bool = True
 
@@ -51,7 +51,7 @@ class Split:
 class Difference:
     """`[difference]`, standard.md §3: the CV limits per 学段 and how a CV is shown."""
 
-    limits: dict[Level, NonNegativeDecimal] = Field(default_factory=dict)
+    limits: dict[LevelKey, NonNegativeDecimal] = Field(default_factory=dict)
     report_decimals: NonNegativeInt = 3
     rounding: str = "half_up"
     near_limit_margin: NonNegativeDecimal = Decimal(0)
@@ -69,7 +69,7 @@ class IndicatorEntry:
     value_unit: str = ""
     resource_unit: str = ""
     integral: bool = False
-    thresholds: dict[Level, NonNegativeDecimal] = Field(default_factory=dict)
+    thresholds: dict[LevelKey, NonNegativeDecimal] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -77,7 +77,7 @@ class StandardFile:
     """A standard's data file, its parents merged in."""
 
     name: str
-    levels: tuple[Level, ...]
+    levels: tuple[LevelKey, ...]
     scope: Scope
     split: Split
     difference: Difference

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from junheng.levels import Level
 from junheng.standards.document import StandardFile
 from junheng.standards.model import Indicator, Rounding, Standard
 
@@ -172,7 +173,7 @@ def _reason(error: ErrorDetails, path: tuple[str | int, ...]) -> str:
     shown = repr(value) if not isinstance(value, Mapping) else "表"
     context = error.get("ctx") or {}
     if "[key]" in error["loc"]:
-        return f"{_dotted(path[:-1])} 中的“{path[-1]}”无效；应为以下之一：{_options(context)}"
+        return f"{_dotted(path[:-1])}：{context.get('error', error['msg'])}"
     if error["type"] in ("enum", "literal_error"):
         return f"{where} 应为以下之一：{_options(context)}；实际为 {shown}"
     if error["type"] == "value_error":
@@ -192,10 +193,9 @@ def _found_path(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if (isinstance(node, Mapping) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
-            node = node[part]
+        child = _child(node, part)
+        if child is not _ABSENT:
+            node = child
         elif isinstance(node, Mapping) and isinstance(part, str) and not part.startswith(("[", "function")):
             path.append(part)  # a key that is missing or unknown: named, and the walk ends
             break
@@ -205,6 +205,18 @@ def _found_path(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
     return tuple(path)
 
 
+_ABSENT = object()
+
+
+def _child(node: Any, part: str | int) -> Any:
+    """The value under a key of a table or an index of a list, or `_ABSENT`."""
+    if isinstance(node, Mapping):
+        return node.get(part, _ABSENT)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return _ABSENT
+
+
 def _source_of(path: Sequence[str | int], chain: Chain) -> str:
     """The file (the one asked for, else the nearest parent) that sets `path` or its deepest table."""
     best, depth = chain[0][0], -1
@@ -212,11 +224,8 @@ def _source_of(path: Sequence[str | int], chain: Chain) -> str:
         node: Any = data
         reached = 0
         for part in path:
-            if (isinstance(node, Mapping) and part in node) or (
-                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-            ):
-                node = node[part]
-            else:
+            node = _child(node, part)
+            if node is _ABSENT:
                 break
             reached += 1
         if reached > depth:
@@ -238,7 +247,7 @@ def _rounding(value: str, source: str) -> Rounding:
 
 def _build(document: StandardFile, statuses: Mapping[str, str], source: str) -> Standard:
     """The standard, once the rules that span tables hold (thresholds per 学段, weights, figures named)."""
-    levels = document.levels
+    levels = tuple(Level(level) for level in document.levels)
     indicators = tuple(
         Indicator(
             id=ind_id,

@@ -15,6 +15,7 @@ from junheng.standards.sections import (
     ClassSize,
     CountyFigure,
     Item,
+    LevelKey,
     Places,
     Plan,
     PositiveInt,
@@ -80,7 +81,7 @@ class SchoolRule:
 class Composite:
     """standard.md §8: the mean of the indicators' CVs, each rounded first, against a limit."""
 
-    limits: dict[Level, Decimal]
+    limits: dict[LevelKey, Decimal]
     component_decimals: int = 3
     report_decimals: int = 3
 

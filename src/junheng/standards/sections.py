@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from junheng.levels import Level
@@ -21,6 +21,16 @@ Share = Annotated[Decimal, Field(ge=0, le=1)]
 NonNegativeDecimal = Annotated[Decimal, Field(ge=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 PositiveInt = Annotated[int, Field(gt=0)]
+
+
+def _level(key: str) -> str:
+    if key not in {level.value for level in Level}:
+        raise ValueError(f"“{key}”不是学段；应为以下之一：{'、'.join(Level)}")
+    return key
+
+
+# A key naming a 学段 ("primary", "junior", "senior"), kept as text so tables are looked up by it.
+LevelKey = Annotated[str, AfterValidator(_level)]
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -69,7 +79,7 @@ class Check:
         return None
 
 
-PerLevelOrOne = Decimal | dict[Level, Decimal]
+PerLevelOrOne = Decimal | dict[LevelKey, Decimal]
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -91,7 +101,7 @@ class Item:
     # G4: school size; G5: class size per 学段.
     max_students: PositiveInt | None = None
     max_students_through_school: PositiveInt | None = None
-    max_class_size: dict[Level, PositiveInt] | None = None
+    max_class_size: dict[LevelKey, PositiveInt] | None = None
     # G6–G15, Q1–Q9: the thresholds the checks name.
     funded_minimum_students: NonNegativeInt | None = None
     min_yuan_per_student: Decimal | None = None
@@ -115,7 +125,7 @@ class Item:
         first, _, level = name.partition(".")
         value = getattr(self, first, None) if first in _SETTINGS else None
         if isinstance(value, dict) and level in value:
-            value = value[Level(level)]
+            value = value[level]
         if isinstance(value, bool) or not isinstance(value, Decimal | int):
             raise ValueError(f"检查所引用的阈值“{name}”不是本项目的设置")
         return Decimal(value)
@@ -209,7 +219,7 @@ class ClassSize:
     """`[class_size]`: the bands, the G5 limits per 学段, the targets, the closing rule and the measures."""
 
     bands: tuple[Band, ...]
-    limits: dict[Level, PositiveInt]
+    limits: dict[LevelKey, PositiveInt]
     targets: tuple[Target, ...]
     closing_snapshots: PositiveInt
     measures: tuple[str, ...]
@@ -238,10 +248,10 @@ class Places:
 
     warning: PlacesWarning
     people_per_household: NonNegativeDecimal
-    pupils_per_1000_people: dict[Level, NonNegativeDecimal]
+    pupils_per_1000_people: dict[LevelKey, NonNegativeDecimal]
     entry_age: NonNegativeInt
     horizon_years: NonNegativeInt
-    norm_per_1000_residents: dict[Level, NonNegativeDecimal]
+    norm_per_1000_residents: dict[LevelKey, NonNegativeDecimal]
 
 
 @dataclass(frozen=True, config=STRICT)

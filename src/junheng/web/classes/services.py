@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from junheng.engine import class_size
 from junheng.engine.class_size import ClassSizeRules
-from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, Level, PlannedIntake, Snapshot
+from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, PlannedIntake, Snapshot
 from junheng.web.collection.services import WorkflowError, standard_for
+from junheng.web.levels import Level
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User

@@ -19,11 +19,11 @@ from django.db import transaction
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
 from junheng.web.collection.services import InvalidData
-from junheng.web.levels import LEVEL_NAMES
+from junheng.web.levels import LEVEL_NAMES, Level
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
-from junheng.web.places.models import Births, Catchment, HousingDelivery, Level, Residents, SchoolCapacity, Series
+from junheng.web.places.models import Births, Catchment, HousingDelivery, Residents, SchoolCapacity, Series
 from junheng.web.reading import reading
 
 # Columns naming a catchment, and the 学段 the catchment must serve (None: any).
