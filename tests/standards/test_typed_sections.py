@@ -109,6 +109,18 @@ def test_a_class_size_target_naming_an_unknown_band_fails_at_load(tmp_path: Path
         load_standard(_variant(tmp_path, body))
 
 
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [('[guarantee.G16]\nmin_rate = "0.5"\n', "guarantee.G16"), ('[indicators.L8]\nname = "x"\n', "indicators.L8")],
+)
+def test_a_variant_may_not_add_an_item_its_parent_does_not_know(tmp_path: Path, body: str, key: str) -> None:
+    path = _variant(tmp_path, body)
+    with pytest.raises(StandardError) as caught:
+        load_standard(path)
+    assert caught.value.source == str(path)
+    assert caught.value.message.startswith(f"上级标准 national-2017 没有 {key}（已有：")
+
+
 def test_a_variant_overriding_one_setting_keeps_the_rest_of_its_parent(tmp_path: Path) -> None:
     own = load_standard(_variant(tmp_path, '[places.warning]\nred = "1.10"\n[recognition]\nmin_rate = "0.90"\n'))
     national = load_standard("national-2017")

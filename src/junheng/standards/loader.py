@@ -59,7 +59,9 @@ STATUSES = frozenset({"C", "S", "U"})
 def _load(name_or_path: str) -> Standard:
     chain = _chain(name_or_path, seen=())
     merged: dict[str, Any] = {}
-    for _, data in reversed(chain):
+    for source, data in reversed(chain):
+        if merged:
+            _only_known_entries(data, merged, source)
         merged = _deep_merge(merged, data)
     if len(chain) > 1:
         merged["parent"] = chain[0][1]["parent"]
@@ -70,6 +72,24 @@ def _load(name_or_path: str) -> Standard:
         source, message = _explained(exc.errors(), clean, chain)
         raise StandardError(source, message) from None
     return _build(document, statuses, chain[0][0])
+
+
+# Tables whose keys are ids (L1, G14, teachers_rotated): a variant changes its parent's entries, it does
+# not add new ones, so that a misspelt id is refused rather than read as an item of its own.
+ENTRY_TABLES = ("indicators", "guarantee", "quality", "county_figures")
+
+
+def _only_known_entries(variant: Mapping[str, Any], parent: Mapping[str, Any], source: str) -> None:
+    for table in ENTRY_TABLES:
+        known = parent.get(table, {})
+        new = [key for key in variant.get(table, {}) if key not in known]
+        if new:
+            listed = f"（已有：{'、'.join(known)}）" if known else ""
+            raise StandardError(
+                source,
+                f"上级标准 {parent.get('name', '')} 没有 {table}.{new[0]}{listed}：变体只能修改上级已有的项；"
+                "请检查拼写，或另写一个不带 parent 的完整标准文件",
+            )
 
 
 def _read(name_or_path: str) -> tuple[dict[str, Any], str]:
