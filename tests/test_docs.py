@@ -52,6 +52,7 @@ def test_the_readme_opens_with_the_two_commands_ci_relies_on() -> None:
 # Import names that differ from the distribution that provides them.
 DISTRIBUTION_OF = {
     "psycopg": "psycopg",
+    "pydantic_core": "pydantic",  # pydantic pins its own pydantic-core exactly; its types come with it
     "docx": "python-docx",
     "dj_database_url": "dj-database-url",
     "csp": "django-csp",

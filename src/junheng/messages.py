@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from junheng.engine.rounding import rounded_decimal
-from junheng.schema import LEVEL_LABELS, SCHOOL_TYPE_LABELS
+from junheng.levels import LEVEL_LABELS
+from junheng.schema import SCHOOL_TYPE_LABELS
 from junheng.standards import Indicator, Standard
 
 MET = "达标"

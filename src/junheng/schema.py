@@ -11,17 +11,7 @@ from enum import StrEnum
 
 import polars as pl
 
-
-class Level(StrEnum):
-    """学段. Only primary and junior are compulsory; senior exists to split shared resources."""
-
-    PRIMARY = "primary"
-    JUNIOR = "junior"
-    SENIOR = "senior"
-
-
-LEVEL_LABELS: dict[str, str] = {"primary": "小学", "junior": "初中", "senior": "高中"}
-COMPULSORY_LEVELS: tuple[str, ...] = ("primary", "junior")
+from junheng.levels import COMPULSORY_LEVELS, LEVEL_LABELS
 
 
 class SchoolType(StrEnum):

@@ -22,6 +22,7 @@ import polars.selectors as cs
 
 from junheng.engine import evaluate
 from junheng.engine.indicators import value_column
+from junheng.levels import ALL_LEVELS, COMPULSORY_LEVELS
 from junheng.schema import AT_MOST, polars_schema
 from junheng.standards import Standard, load_standard
 
@@ -47,7 +48,6 @@ SCOPES: Mapping[str, Scope] = MappingProxyType(
     }
 )
 
-LEVELS = ("primary", "junior", "senior")
 TYPES = ("primary", "junior", "nine_year", "complete_middle", "twelve_year", "teaching_point", "special")
 AREAS = ("urban", "town", "rural")
 PRIMARY, JUNIOR, NINE, COMPLETE, TWELVE, POINT, SPECIAL = range(len(TYPES))
@@ -342,7 +342,9 @@ class _Latent:
         mu = _RESOURCE_MU[area] + county_mu[county]  # (n, 7)
         noise = spread[county]
         indicators = {ind.resource: ind for ind in standard.indicators}
-        thresholds = np.array([[float(indicators[r].thresholds[lv]) for lv in LEVELS[:2]] for r in _TEACHERS + _SHARED])
+        thresholds = np.array(
+            [[float(indicators[r].thresholds[lv]) for lv in COMPULSORY_LEVELS] for r in _TEACHERS + _SHARED]
+        )
         scale = np.array([indicators[r].per_students for r in _TEACHERS + _SHARED], dtype=np.float64)
         per_student = thresholds / scale[:, None]  # (7 resources, primary and junior)
         teacher_factor = np.exp(mu[:, :3, None] + noise[:, None, None] * rng.standard_normal((n, 3, 2)))
@@ -413,8 +415,8 @@ class _Latent:
         rooms = np.where((np.round(self.room_area, 1) <= teaching_area[:, None]).all(axis=1), rooms, 0)
         room_area = np.where(rooms[:, None] > 0, np.round(self.room_area, 1), np.nan)
         columns: dict[str, npt.NDArray[np.generic]] = {
-            **{f"students_{lv}": students[:, i] for i, lv in enumerate(LEVELS)},
-            **{f"classes_{lv}": classes[:, i] for i, lv in enumerate(LEVELS[:2])},
+            **{f"students_{lv}": students[:, i] for i, lv in enumerate(ALL_LEVELS)},
+            **{f"classes_{lv}": classes[:, i] for i, lv in enumerate(COMPULSORY_LEVELS)},
             # areas in whole ㎡, equipment as the statistics report it (万元 to two decimals)
             "teaching_aux_area_m2": teaching_area,
             "sports_area_m2": np.round(shared[:, 1]),
@@ -427,7 +429,7 @@ class _Latent:
             "computers": np.rint(self.computers * drift.stock).astype(np.int64),
             "books": np.rint(self.books * drift.stock).astype(np.int64),
         }
-        for i, lv in enumerate(LEVELS[:2]):
+        for i, lv in enumerate(COMPULSORY_LEVELS):
             columns.update({f"{stem}_{lv}": teachers[:, j, i] for j, stem in enumerate(_TEACHERS)})
             columns[f"max_class_size_{lv}"] = max_class[:, i]
             columns[f"full_time_teachers_{lv}"] = full_time[:, i]

@@ -52,7 +52,7 @@ def test_45_is_not_over_the_primary_limit_46_is_and_junior_allows_50() -> None:
 
 
 def test_limits_agree_with_g5() -> None:
-    g5 = load_standard("national-2017").raw["guarantee"]["G5"]["max_class_size"]
+    g5 = load_standard("national-2017").guarantee["G5"].max_class_size
     assert RULES.limits == g5
 
 

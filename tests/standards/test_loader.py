@@ -48,16 +48,16 @@ def test_national_2017_has_the_published_thresholds_and_limits() -> None:
 def test_guangxi_differs_from_national_only_in_g14_at_80_percent() -> None:
     national, guangxi = load_standard("national-2017"), load_standard("guangxi-2017")
     assert guangxi.parent == "national-2017"
-    assert guangxi.raw["guarantee"]["G14"]["min_rate"] == "0.80"
-    assert national.raw["guarantee"]["G14"]["min_rate"] == "0.50"
+    assert guangxi.guarantee["G14"].min_rate == Decimal("0.80")
+    assert national.guarantee["G14"].min_rate == Decimal("0.50")
     assert guangxi.indicators == national.indicators
-    assert guangxi.raw["guarantee"]["G13"] == national.raw["guarantee"]["G13"]
+    assert guangxi.guarantee["G13"] == national.guarantee["G13"]
 
 
 def test_hebei_confirms_the_teaching_point_cut_off_of_50() -> None:
     hebei = load_standard("hebei-2017")
     assert hebei.teaching_point_min_students == 50
-    assert hebei.raw["scope"]["teaching_point_min_students_status"] == "C"
+    assert hebei.statuses["scope.teaching_point_min_students"] == "C"
 
 
 def test_basic_2012_has_eight_indicators_and_a_composite_limit() -> None:

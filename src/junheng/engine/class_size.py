@@ -10,20 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
 import polars as pl
 
-from junheng.standards import Standard
-
-
-@dataclass(frozen=True, slots=True)
-class Band:
-    key: str
-    label: str
-    min: int
-    max: int | None  # None: no upper end
+from junheng.levels import COMPULSORY_LEVELS
+from junheng.standards import Band, Standard, StandardError
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,21 +39,15 @@ class ClassSizeRules:
 
     @classmethod
     def of(cls, standard: Standard) -> ClassSizeRules:
-        raw: dict[str, Any] = standard.raw["class_size"]
+        settings = standard.class_size
+        if settings is None:
+            raise StandardError(standard.name, "标准没有班额（[class_size]）的设置")
         return cls(
-            bands=tuple(
-                Band(str(b["key"]), str(b["label"]), int(b["min"]), None if "max" not in b else int(b["max"]))
-                for b in raw["bands"]
-            ),
-            limits={str(level): int(limit) for level, limit in raw["limits"].items()},
-            targets=tuple(
-                Target(
-                    str(t["key"]), str(t["label"]), tuple(str(b) for b in t["bands"]), float(Decimal(t["max_share"]))
-                )
-                for t in raw["targets"]
-            ),
-            closing_snapshots=int(raw["closing_snapshots"]),
-            measures=tuple(str(m) for m in raw["measures"]),
+            bands=settings.bands,
+            limits={str(level): limit for level, limit in settings.limits.items()},
+            targets=tuple(Target(t.key, t.label, t.bands, float(t.max_share)) for t in settings.targets),
+            closing_snapshots=settings.closing_snapshots,
+            measures=settings.measures,
         )
 
 
@@ -128,7 +113,7 @@ def over_limit(classes: pl.DataFrame, rules: ClassSizeRules) -> pl.DataFrame:
 # Classes known across terms -------------------------------------------------------------------------
 
 # The grade each 学段 starts at: the structure of compulsory education, not a setting of a standard.
-START_GRADES = {"primary": 1, "junior": 7}
+START_GRADES = {level.value: level.start_grade for level in COMPULSORY_LEVELS}
 
 
 def school_year(month: int, year: int) -> int:

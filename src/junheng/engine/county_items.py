@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from junheng.standards import Standard
+from junheng.standards import Check, Item, Standard
 
 Figures = Mapping[str, float | int | bool | None]
 SECTIONS = ("guarantee", "quality")
@@ -51,54 +50,41 @@ class ItemResult:
 
 def county_figure_items(standard: Standard, figures: Figures) -> tuple[ItemResult, ...]:
     """Every item of the standard computed from county figures, in the standard's order."""
-    labels = {key: str(spec.get("label", key)) for key, spec in standard.raw.get("county_figures", {}).items()}
+    labels = {key: figure.label for key, figure in standard.county_figures.items()}
     results = []
     for section in SECTIONS:
-        for item_id, item in standard.raw.get(section, {}).items():
-            if item.get("kind") == "county_figure" and item.get("checks"):
-                checks = tuple(_check(check, item, figures, labels) for check in item["checks"])
-                results.append(ItemResult(item_id, str(item["name"]), checks))
+        for item_id, item in standard.items(section).items():
+            if item.kind == "county_figure" and item.checks:
+                checks = tuple(_check(check, item, figures, labels) for check in item.checks)
+                results.append(ItemResult(item_id, item.name, checks))
     return tuple(results)
 
 
-def _check(
-    check: Mapping[str, Any], item: Mapping[str, Any], figures: Figures, labels: Mapping[str, str]
-) -> CheckResult:
-    label, unit = str(check["label"]), str(check.get("unit", ""))
-    if "flag" in check:
-        flag = figures.get(check["flag"])
+def _check(check: Check, item: Item, figures: Figures, labels: Mapping[str, str]) -> CheckResult:
+    label, unit = check.label, check.unit
+    if check.flag is not None:
+        flag = figures.get(check.flag)
         if flag is None:
-            return CheckResult(
-                label, None, None, "是", unit, None, f"未填报：{labels.get(check['flag'], check['flag'])}"
-            )
+            return CheckResult(label, None, None, "是", unit, None, f"未填报：{labels.get(check.flag, check.flag)}")
         return CheckResult(label, float(bool(flag)), None, "是", unit, bool(flag), None if flag else f"{label}：否")
-    names = [check[k] for k in ("numerator", "denominator", "figure") if k in check]
-    missing = [labels.get(n, n) for n in names if figures.get(n) is None]
-    comparison, bound = _bound(check, item)
+    missing = [labels.get(n, n) for n in check.figures if figures.get(n) is None]
+    assert check.bound is not None  # the loader refuses a check without a flag or a bound
+    comparison, setting = check.bound
+    bound = item.setting(setting)
     if missing:
         return CheckResult(label, None, bound, comparison, unit, None, "未填报：" + "、".join(missing))
-    if "figure" in check:
-        value = float(_number(figures[check["figure"]]))
+    if check.figure is not None:
+        value = float(_number(figures[check.figure]))
     else:
-        denominator = float(_number(figures[check["denominator"]]))
+        assert check.numerator is not None and check.denominator is not None
+        denominator = float(_number(figures[check.denominator]))
         if denominator == 0:
-            zero = f"{labels.get(check['denominator'], check['denominator'])}为 0，无法计算比例"
+            zero = f"{labels.get(check.denominator, check.denominator)}为 0，无法计算比例"
             return CheckResult(label, None, bound, comparison, unit, None, zero)
-        value = float(_number(figures[check["numerator"]])) / denominator
+        value = float(_number(figures[check.numerator])) / denominator
     passed = _holds(Decimal(repr(value)), comparison, bound)
     shortfall = f"{label} {_shown(value, unit)}，要求 {comparison} {_shown(float(bound), unit)}"
     return CheckResult(label, value, bound, comparison, unit, passed, None if passed else shortfall)
-
-
-def _bound(check: Mapping[str, Any], item: Mapping[str, Any]) -> tuple[str, Decimal]:
-    """The comparison and the threshold a check names, looked up among its item's settings ("min_rate.junior")."""
-    for key, comparison in (("at_least", "≥"), ("less_than", "<"), ("at_most", "≤")):
-        if key in check:
-            value: Any = item
-            for part in str(check[key]).split("."):
-                value = value[part]
-            return comparison, _number(value)
-    raise ValueError(f"检查“{check['label']}”没有给出阈值（at_least、less_than 或 at_most）")
 
 
 def _holds(value: Decimal, comparison: str, bound: Decimal) -> bool:

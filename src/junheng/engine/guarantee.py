@@ -8,15 +8,13 @@ not judged as passing: it is listed with the reason, so the county can fill the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
 import polars as pl
 
 from junheng.engine.scope import KEYS, partition_scope
 from junheng.engine.text import sentence
-from junheng.schema import LEVEL_LABELS
-from junheng.standards import Standard
+from junheng.levels import LEVEL_LABELS
+from junheng.standards import Standard, StandardError
 
 # Types whose compulsory part may be as large as `max_students_through_school` (九年/十二年一贯制).
 THROUGH_SCHOOL_TYPES = ("nine_year", "twelve_year")
@@ -35,15 +33,24 @@ class GuaranteeRules:
 
     @classmethod
     def of(cls, standard: Standard) -> GuaranteeRules:
-        items: dict[str, Any] = standard.raw.get("guarantee", {})
-        g3, g4, g5 = items["G3"], items["G4"], items["G5"]
+        """G3–G5's settings; a standard without them (basic-2012) cannot judge these items."""
+        items = standard.guarantee
+        try:
+            g3, g4, g5 = items["G3"], items["G4"], items["G5"]
+            music, art, size = g3.music_room_min_m2, g3.art_room_min_m2, g5.max_class_size
+            if g3.classes_per_room is None or music is None or art is None or size is None:
+                raise KeyError("G3/G5")
+            if g4.max_students is None or g4.max_students_through_school is None:
+                raise KeyError("G4")
+        except KeyError:
+            raise StandardError(standard.name, "标准没有给出 G3–G5 的设置（专用教室、学校规模、班额）") from None
         return cls(
-            classes_per_room=int(g3["classes_per_room"]),
-            music_room_min_m2=float(Decimal(str(g3["music_room_min_m2"]))),
-            art_room_min_m2=float(Decimal(str(g3["art_room_min_m2"]))),
-            max_students=int(g4["max_students"]),
-            max_students_through_school=int(g4["max_students_through_school"]),
-            max_class_size={str(k): int(v) for k, v in g5["max_class_size"].items()},
+            classes_per_room=g3.classes_per_room,
+            music_room_min_m2=float(music),
+            art_room_min_m2=float(art),
+            max_students=g4.max_students,
+            max_students_through_school=g4.max_students_through_school,
+            max_class_size={str(k): v for k, v in size.items()},
         )
 
 

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
 import polars as pl
 
-from junheng.standards import Standard
+from junheng.levels import COMPULSORY_LEVELS
+from junheng.standards import Standard, StandardError
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
-GRADES = {"primary": 6, "junior": 3}
+GRADES = {level.value: len(level.grades) for level in COMPULSORY_LEVELS}  # grades per 学段: 6 and 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +42,19 @@ class PlacesRules:
 
     @classmethod
     def of(cls, standard: Standard) -> PlacesRules:
-        raw: dict[str, Any] = standard.raw["places"]
-        grades = standard.raw.get("plan", {}).get("projection", {}).get("grades", GRADES)
+        settings, class_size = standard.places, standard.class_size
+        if settings is None or class_size is None:
+            raise StandardError(standard.name, "标准没有学位（[places]）或班额（[class_size]）的设置")
         return cls(
-            red=float(Decimal(raw["warning"]["red"])),
-            yellow=float(Decimal(raw["warning"]["yellow"])),
-            people_per_household=float(Decimal(raw["people_per_household"])),
-            pupils_per_1000_people={str(k): float(Decimal(v)) for k, v in raw["pupils_per_1000_people"].items()},
-            entry_age=int(raw["entry_age"]),
-            norm_per_1000_residents={str(k): float(Decimal(v)) for k, v in raw["norm_per_1000_residents"].items()},
-            class_size={str(k): int(v) for k, v in standard.raw["class_size"]["limits"].items()},
-            grades={str(k): int(v) for k, v in grades.items()},
-            horizon_years=int(raw["horizon_years"]),
+            red=float(settings.warning.red),
+            yellow=float(settings.warning.yellow),
+            people_per_household=float(settings.people_per_household),
+            pupils_per_1000_people={str(k): float(v) for k, v in settings.pupils_per_1000_people.items()},
+            entry_age=settings.entry_age,
+            norm_per_1000_residents={str(k): float(v) for k, v in settings.norm_per_1000_residents.items()},
+            class_size={str(k): v for k, v in class_size.limits.items()},
+            grades=GRADES,
+            horizon_years=settings.horizon_years,
         )
 
     def per_level(self, values: Mapping[str, float]) -> pl.Expr:

@@ -6,10 +6,9 @@ from decimal import Decimal
 
 import polars as pl
 
+from junheng.levels import ALL_LEVELS
 from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Standard
-
-ALL_LEVELS = ("primary", "junior", "senior")
 
 
 def integer_weights(standard: Standard) -> dict[str, int]:
@@ -41,7 +40,7 @@ def split_shared_resources(schools: pl.DataFrame, standard: Standard) -> pl.Data
     out = schools.with_columns(total.alias("weight_total"))
     for column in standard.shared_columns:
         whole = pl.col(column).cast(pl.Float64)
-        exact = {lv: whole * _weighted(lv, weights) / pl.col("weight_total") for lv in ALL_LEVELS}
+        exact = {lv.value: whole * _weighted(lv, weights) / pl.col("weight_total") for lv in ALL_LEVELS}
         integral = FIELDS_BY_KEY[column].kind is Kind.INTEGER
         parts = exact if standard.split_rooms_as_fractions or not integral else _largest_remainder(whole, exact)
         out = out.with_columns(

@@ -9,12 +9,12 @@ from typing import Any
 import polars as pl
 
 from junheng.io.headers import Column
+from junheng.levels import LEVEL_LABELS
 from junheng.messages import number_text
 from junheng.schema import (
     AREA_TYPE_VALUES,
     AT_MOST,
     FIELDS_BY_KEY,
-    LEVEL_LABELS,
     OWNERSHIP_VALUES,
     SCHOOL_TYPE_ALIASES,
     SCHOOL_TYPE_LABELS,

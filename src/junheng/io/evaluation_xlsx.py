@@ -29,7 +29,8 @@ from junheng.engine.rules import floor_column, floors, level_constant, meets_col
 from junheng.engine.scope import KEYS
 from junheng.io.evaluation_table import display_width
 from junheng.io.finite import finite_columns
-from junheng.schema import FIELDS_BY_KEY, LEVEL_LABELS, SCHOOL_TYPE_LABELS
+from junheng.levels import LEVEL_LABELS
+from junheng.schema import FIELDS_BY_KEY, SCHOOL_TYPE_LABELS
 from junheng.standards import Indicator
 
 SUMMARY_SHEET = "县域结论"

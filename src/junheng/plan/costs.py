@@ -78,23 +78,19 @@ class UnitCosts:
 
 def default_unit_costs(standard: Standard) -> UnitCosts:
     """The standard's `[plan.unit_costs]` table (national-2017, inherited by its variants)."""
-    table = standard.raw.get("plan", {}).get("unit_costs", {})
+    table = standard.plan.unit_costs  # each a decimal ≥ 0, checked when the standard was loaded
     source = f"{standard.name}.toml"
     issues: list[tuple[str, int | None, str | None, str]] = []
     yuan: dict[str, float] = {}
     for kind in ACTION_KINDS:
         if kind not in table:
             issues.append((source, None, f"plan.unit_costs.{kind}", f"标准缺少行动“{kind}”的单价"))
-            continue
-        value = _cost(str(table[kind]))
-        if value is None:
-            issues.append((source, None, f"plan.unit_costs.{kind}", f"单价应为不小于 0 的数，实际为“{table[kind]}”"))
         else:
-            yuan[kind] = value
+            yuan[kind] = float(table[kind])
     for kind in table:
         if kind not in ACTION_LABELS:
             issues.append((source, None, f"plan.unit_costs.{kind}", f"未知的行动类型“{kind}”"))
-    recurring = standard.raw.get("plan", {}).get("recurring", [])
+    recurring = standard.plan.recurring
     for kind in recurring:
         if kind not in ACTION_LABELS:
             issues.append((source, None, "plan.recurring", f"未知的行动类型“{kind}”"))

@@ -1,7 +1,7 @@
 """Years ahead (issue 5 part 4): project enrolment to a target year, plan against it, phase it by yearly budget.
 
 Cohort model on each school's 学段 totals: with only totals known, the grades of a 学段 are taken as
-equal (the grade counts are the standard's `[plan.projection].grades`, 6 primary and 3 junior). Each
+equal (the grade counts are those of `junheng.levels`, 6 primary and 3 junior). Each
 year the top grade leaves, every other grade moves up, multiplied by the progression rate (a setting,
 default 1.0), and the new first grade is the school's entrants: the figure the county gives per school
 and year, else a linear trend of the county's own history (its entrants, estimated as the 学段 total ÷
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from junheng.engine import Evaluation, evaluate
+from junheng.levels import COMPULSORY_LEVELS
 from junheng.plan.apply import apply_changes
 from junheng.plan.costs import UnitCosts
 from junheng.plan.optimiser import plan_county
@@ -31,16 +32,16 @@ Entrants = Mapping[tuple[str, str, int], float]  # (school, 学段, year) → ne
 
 @dataclass(frozen=True, slots=True)
 class ProjectionSettings:
-    """`[plan.projection]` of the standard: grades per 学段 and the progression rate."""
+    """Grades per 学段 and `[plan.projection]`'s progression rate."""
 
     grades: Mapping[str, int]
     progression_rate: float
 
 
 def projection_settings(standard: Standard) -> ProjectionSettings:
-    table = standard.raw.get("plan", {}).get("projection", {})
-    grades = {str(k): int(v) for k, v in table.get("grades", {"primary": 6, "junior": 3}).items()}
-    return ProjectionSettings(grades, float(table.get("progression_rate", "1.0")))
+    """The grades of each compulsory 学段 (`junheng.levels`) and the standard's progression rate."""
+    grades = {level.value: len(level.grades) for level in COMPULSORY_LEVELS}
+    return ProjectionSettings(grades, float(standard.plan.projection.progression_rate))
 
 
 def project(

@@ -64,17 +64,13 @@ class RotationRule:
 
 def rotation_rule(standard: Standard) -> RotationRule:
     """G11 as the standard states it; the backbone check's denominator says which variant applies."""
-    item = standard.raw.get("guarantee", {}).get(G11)
-    if item is None:
+    item = standard.guarantee.get(G11)
+    if item is None or item.min_rotation_rate is None or item.min_backbone_share is None:
         raise ValueError(f"标准 {standard.name} 没有 G11（教师交流轮岗）的规定，无法安排交流")
-    backbone_checks = [c for c in item.get("checks", []) if c.get("numerator") == BACKBONE_ROTATED]
-    if len(backbone_checks) != 1 or backbone_checks[0].get("denominator") not in {ROTATED, ELIGIBLE}:
+    backbone_checks = [c for c in item.checks if c.numerator == BACKBONE_ROTATED]
+    if len(backbone_checks) != 1 or backbone_checks[0].denominator not in {ROTATED, ELIGIBLE}:
         raise ValueError(f"标准 {standard.name} 的 G11 应有一项骨干教师比例检查，分母为交流轮岗或符合条件教师数")
-    return RotationRule(
-        Decimal(str(item["min_rotation_rate"])),
-        Decimal(str(item["min_backbone_share"])),
-        backbone_checks[0]["denominator"] == ELIGIBLE,
-    )
+    return RotationRule(item.min_rotation_rate, item.min_backbone_share, backbone_checks[0].denominator == ELIGIBLE)
 
 
 @dataclass(frozen=True, slots=True)

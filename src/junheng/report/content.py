@@ -304,8 +304,8 @@ def _matrix(evaluation: Evaluation) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _survey_minimum(evaluation: Evaluation) -> float | None:
-    minimum = evaluation.standard.raw.get("recognition", {}).get("min_rate")
-    return None if minimum is None else float(minimum)
+    settings = evaluation.standard.recognition
+    return None if settings is None else float(settings.min_rate)
 
 
 def percent(value: Decimal | float | None) -> str:

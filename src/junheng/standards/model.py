@@ -6,7 +6,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+
+from pydantic.dataclasses import dataclass as checked
+
+from junheng.levels import Level
+from junheng.standards.sections import (
+    STRICT,
+    ClassSize,
+    CountyFigure,
+    Item,
+    LevelKey,
+    Places,
+    Plan,
+    PositiveInt,
+    Recognition,
+    Share,
+    VetoItem,
+)
 
 
 class Rounding(StrEnum):
@@ -49,25 +65,25 @@ class Indicator:
         return self.thresholds.get(level)
 
 
-@dataclass(frozen=True, slots=True)
+@checked(frozen=True, config=STRICT)
 class SchoolRule:
     """standard.md §2: at least `min_met` indicators meet; every other one ≥ floor_ratio × threshold."""
 
-    min_met: int
-    floor_ratio: Decimal
+    min_met: PositiveInt
+    floor_ratio: Share
 
     def floor(self, threshold: Decimal) -> Decimal:
         """The 85 % floor, computed in decimal so that 4.2 × 0.85 is exactly 3.57."""
         return threshold * self.floor_ratio
 
 
-@dataclass(frozen=True, slots=True)
+@checked(frozen=True, config=STRICT)
 class Composite:
     """standard.md §8: the mean of the indicators' CVs, each rounded first, against a limit."""
 
-    limits: Mapping[str, Decimal]
-    component_decimals: int
-    report_decimals: int
+    limits: dict[LevelKey, Decimal]
+    component_decimals: int = 3
+    report_decimals: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +95,7 @@ class Standard:
     kind: str
     version: str
     parent: str | None
-    levels: tuple[str, ...]
+    levels: tuple[Level, ...]
     excluded_school_types: frozenset[str]
     teaching_point_min_students: int
     split_weights: Mapping[str, Decimal]
@@ -92,7 +108,17 @@ class Standard:
     near_limit_margin: Decimal
     school_rule: SchoolRule | None
     composite: Composite | None
-    raw: Mapping[str, Any]
+    guarantee: Mapping[str, Item]
+    quality: Mapping[str, Item]
+    recognition: Recognition | None
+    county_figures: Mapping[str, CountyFigure]
+    veto: tuple[VetoItem, ...]
+    plan: Plan
+    class_size: ClassSize | None
+    places: Places | None
+    # Whether each setting is confirmed in a published source: dotted key → "C", "S" or "U" (the file's
+    # `status` and `*_status` keys, e.g. "scope.teaching_point_min_students" → "C").
+    statuses: Mapping[str, str]
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -103,6 +129,10 @@ class Standard:
     @property
     def indicator_ids(self) -> tuple[str, ...]:
         return tuple(ind.id for ind in self.indicators)
+
+    def items(self, section: str) -> Mapping[str, Item]:
+        """The items of "guarantee" (G1–G15) or "quality" (Q1–Q9), in the file's order."""
+        return {"guarantee": self.guarantee, "quality": self.quality}[section]
 
     def required_columns(self) -> tuple[str, ...]:
         """Data-file columns this standard cannot evaluate without (contracts.md §1)."""

@@ -60,12 +60,8 @@ def _by(user: User) -> Any:
 def catalogue(standard: Standard) -> dict[str, dict[str, Any]]:
     """The standard's [county_figures]: key → {label, unit, kind ("flag" or "number")}."""
     return {
-        key: {
-            "label": str(spec.get("label", key)),
-            "unit": str(spec.get("unit", "")),
-            "kind": spec.get("kind", "number"),
-        }
-        for key, spec in standard.raw.get("county_figures", {}).items()
+        key: {"label": figure.label, "unit": figure.unit, "kind": figure.kind}
+        for key, figure in standard.county_figures.items()
     }
 
 
@@ -132,16 +128,16 @@ def _amount(value: object) -> int | float | None:
 def judgement_items(standard: Standard) -> dict[str, str]:
     """The items left to judgement (kind = "judgement"), id → name, in the standard's order."""
     return {
-        item_id: str(item["name"])
+        item_id: item.name
         for section in v.SECTIONS
-        for item_id, item in standard.raw.get(section, {}).items()
-        if item.get("kind") == "judgement"
+        for item_id, item in standard.items(section).items()
+        if item.kind == "judgement"
     }
 
 
 def veto_items(standard: Standard) -> dict[str, str]:
     """The standard's [veto].items, key → label."""
-    return {str(i["key"]): str(i["label"]) for i in standard.raw.get("veto", {}).get("items", [])}
+    return {item.key: item.label for item in standard.veto}
 
 
 @transaction.atomic
@@ -255,12 +251,11 @@ def county_verdict(*, user: User, county_id: int, year: int) -> v.Verdict:
     dimensions = [v.Dimension("resources", v.RESOURCES, v.resource_items(evaluate(table, standard), school_ids))]
     for section, name in v.SECTIONS.items():
         items = []
-        for item_id, item in standard.raw.get(section, {}).items():
-            kind = item.get("kind")
-            if kind == "judgement":
-                items.append(v.judgement_item(item_id, str(item["name"]), decisions.get(item_id)))
-            elif kind == "school_data":
-                items.append(v.school_data_item(item_id, str(item["name"]), schools, standard, school_ids))
+        for item_id, item in standard.items(section).items():
+            if item.kind == "judgement":
+                items.append(v.judgement_item(item_id, item.name, decisions.get(item_id)))
+            elif item.kind == "school_data":
+                items.append(v.school_data_item(item_id, item.name, schools, standard, school_ids))
             elif item_id in computed:
                 items.append(v.figure_item(computed[item_id]))
         dimensions.append(v.Dimension(section, name, tuple(items)))

@@ -290,8 +290,11 @@ def recognition_item(summary: object | None, standard: Standard) -> Item:
     with `rate`, the overall recognition rate as a fraction (None while there are no valid answers), and
     `return_rate`, the valid-return rate, judged against [recognition].min_valid_return_rate.
     """
-    settings = standard.raw.get("recognition", {})
-    minimum = float(settings.get("min_rate", "0.85"))
+    settings = standard.recognition
+    if settings is None:
+        unset = f"标准 {standard.name} 没有社会认可度（[recognition]）的设置"
+        return Item("S1", "社会认可度", "recognition", (Line("社会认可度", "—", "—", None, unset),), None)
+    minimum = float(settings.min_rate)
     threshold = f"≥ {msg.number_text(minimum * 100, 2)}%"
     rate = _field(summary, "rate")
     if summary is None or rate is None:
@@ -305,7 +308,7 @@ def recognition_item(summary: object | None, standard: Standard) -> Item:
     ]
     returned = _field(summary, "return_rate")
     if returned is not None:
-        floor = float(settings.get("min_valid_return_rate", "0.70"))
+        floor = float(settings.min_valid_return_rate)
         met = float(returned) >= floor
         shown, needed = msg.number_text(float(returned) * 100, 2) + "%", msg.number_text(floor * 100, 2) + "%"
         reason = None if met else f"问卷有效回收率 {shown}，低于 {needed}"

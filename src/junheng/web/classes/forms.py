@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 
 from junheng.io.limits import LABELLED_TABLE
-from junheng.web.classes.models import LedgerRow, Level
+from junheng.web.classes.models import LedgerRow
 from junheng.web.classes.services import DETAILS, REASON_LENGTH
 from junheng.web.datafiles import DataFileField
+from junheng.web.levels import Level
 from junheng.web.orgs.models import Organisation
 from junheng.web.widgets import DateInput
 

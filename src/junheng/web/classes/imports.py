@@ -14,9 +14,10 @@ from django.db import transaction
 from junheng.engine import class_size
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
-from junheng.web.classes.models import ClassRecord, Level, Snapshot
-from junheng.web.classes.services import GRADES, acting, county_of, update_ledger
+from junheng.web.classes.models import ClassRecord, Snapshot
+from junheng.web.classes.services import acting, county_of, update_ledger
 from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.levels import LEVEL_NAMES
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -24,7 +25,6 @@ from junheng.web.reading import reading
 
 COLUMNS = {"school": "学校标识码", "level": "学段", "grade": "年级", "class_name": "班级", "students": "学生数"}
 TOWNSHIP = "乡镇"  # optional column: sets or updates the school's township
-LEVELS = {"小学": Level.PRIMARY, "初中": Level.JUNIOR, "primary": Level.PRIMARY, "junior": Level.JUNIOR}
 
 
 @transaction.atomic
@@ -86,13 +86,13 @@ def _read_classes(
             problem("school", "学校标识码为空；请填写")
         elif school is None:
             problem("school", f"学校标识码“{value['school']}”不是{county.name}的学校；请核对")
-        level = LEVELS.get(value["level"] or "")
+        level = LEVEL_NAMES.get(value["level"] or "")
         if level is None:
             problem("level", f"学段“{value['level'] or ''}”无法识别；请填写“小学”或“初中”")
         grade = whole_number(value["grade"])
-        if grade is None or (level is not None and grade not in GRADES[level]):
+        if grade is None or (level is not None and grade not in level.grades):
             allowed = (
-                "小学填 1–6，初中填 7–9" if level is None else f"{level.label}填 {GRADES[level][0]}–{GRADES[level][-1]}"
+                "小学填 1–6，初中填 7–9" if level is None else f"{level.label}填 {level.grades[0]}–{level.grades[-1]}"
             )
             problem("grade", f"年级“{value['grade'] or ''}”不正确；{allowed}")
         if value["class_name"] is None:

@@ -15,10 +15,11 @@ from junheng.engine import class_size
 from junheng.engine.class_size import IntakeProblem, InvalidIntake
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
-from junheng.web.classes.imports import LEVELS, whole_number
+from junheng.web.classes.imports import whole_number
 from junheng.web.classes.models import PlannedIntake
 from junheng.web.classes.services import county_of, rules_for
 from junheng.web.collection.services import InvalidData
+from junheng.web.levels import LEVEL_NAMES
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -101,7 +102,7 @@ def _read_intakes(
         year = whole_number(value["year"])
         if year is None or not 2000 <= year <= 2100:
             problem("year", f"招生年份“{value['year'] or ''}”不正确；请填写四位年份，例如 2026")
-        level = LEVELS.get(value["level"] or "")
+        level = LEVEL_NAMES.get(value["level"] or "")
         if level is None:
             problem("level", f"学段“{value['level'] or ''}”无法识别；请填写“小学”或“初中”")
         numbers = {key: whole_number(value[key]) for key in ("grade", "students", "classes")}

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from junheng.engine import class_size
 from junheng.engine.class_size import ClassSizeRules
-from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, Level, PlannedIntake, Snapshot
+from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, PlannedIntake, Snapshot
 from junheng.web.collection.services import WorkflowError, standard_for
+from junheng.web.levels import Level
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -29,7 +30,6 @@ from junheng.web.orgs.scope import User
 Status = LedgerRow.Status
 ClassKey = tuple[int, str, int, str]  # school id, 学段, cohort (the school year it started its 学段), class name
 
-GRADES = {Level.PRIMARY: range(1, 7), Level.JUNIOR: range(7, 10)}
 NO_TOWNSHIP = "未填写乡镇"
 # Rows still being worked on: a later snapshot may propose closing them.
 WORKING = (Status.OPEN, Status.IN_PROGRESS, Status.REBOUND)
@@ -146,7 +146,7 @@ class _Recent:
             return False
         _, level, cohort, _ = key
         latest = self.snapshots[0]
-        return latest.school_year - cohort >= len(GRADES[Level(level)]) and latest.pk not in self.sizes.get(key, {})
+        return latest.school_year - cohort >= len(Level(level).grades) and latest.pk not in self.sizes.get(key, {})
 
     def closable(self, key: ClassKey) -> bool:
         return self.within(key) or self.graduated(key)

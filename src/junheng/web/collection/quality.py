@@ -15,8 +15,9 @@ from enum import StrEnum
 from django.conf import settings
 
 from junheng.io.cells import at_most_message, bounds_text
+from junheng.levels import COMPULSORY_LEVELS, LEVEL_LABELS
 from junheng.messages import number_text
-from junheng.schema import AT_MOST, COMPULSORY_LEVELS, FIELDS, FIELDS_BY_KEY, LEVEL_LABELS
+from junheng.schema import AT_MOST, FIELDS, FIELDS_BY_KEY
 from junheng.web.collection.models import SchoolRecord
 
 # JUNHENG_CHANGE_RATIO: a figure moving more than this share of last year's value is flagged.

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from junheng.web.levels import Level
 from junheng.web.orgs.models import Organisation
 
 
@@ -292,9 +293,7 @@ class ScorecardItem(models.Model):
         THRESHOLD = "threshold", "达到目标值得满分"
         LINEAR = "linear", "线性赋分（最低值得 0 分，目标值得满分）"
 
-    class Level(models.TextChoices):
-        PRIMARY = "primary", "小学"
-        JUNIOR = "junior", "初中"
+    Level = Level
 
     county = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="scorecard_items")
     name = models.CharField("考核项目", max_length=100)

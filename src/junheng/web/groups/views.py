@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from junheng.engine.groups import COUNTY
+from junheng.levels import LEVEL_LABELS
 from junheng.web.collection.services import standard_for
 from junheng.web.dashboards.queries import years_with_data
 from junheng.web.evidence import EvidenceRefused, download
@@ -36,8 +37,6 @@ from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year
 
-LEVELS = {"primary": "小学", "junior": "初中"}
-
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
     asked = asked_year(request)
@@ -48,7 +47,7 @@ def _rows(table: pl.DataFrame, county: Organisation) -> list[dict[str, Any]]:
     """Table rows with the 学段 and indicator named for people."""
     names = {i.id: i.short for i in standard_for(county).indicators}
     return [
-        row | {"level_name": LEVELS.get(row["level"], row["level"]), "indicator_name": names[row["indicator"]]}
+        row | {"level_name": LEVEL_LABELS.get(row["level"], row["level"]), "indicator_name": names[row["indicator"]]}
         for row in table.iter_rows(named=True)
     ]
 
@@ -91,7 +90,7 @@ def _balance(table: pl.DataFrame | None) -> dict[str, Any] | None:
             {
                 "group": group,
                 "level": level,
-                "level_name": LEVELS.get(str(level), str(level)),
+                "level_name": LEVEL_LABELS.get(str(level), str(level)),
                 "county": group == COUNTY,
                 "values": [values.get(y) for y in years],
             }

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from junheng.web.levels import Level
 from junheng.web.orgs.models import Organisation
-
-
-class Level(models.TextChoices):
-    PRIMARY = "primary", "小学"
-    JUNIOR = "junior", "初中"
 
 
 class Series(models.TextChoices):

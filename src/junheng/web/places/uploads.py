@@ -19,13 +19,13 @@ from django.db import transaction
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
 from junheng.web.collection.services import InvalidData
+from junheng.web.levels import LEVEL_NAMES, Level
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
-from junheng.web.places.models import Births, Catchment, HousingDelivery, Level, Residents, SchoolCapacity, Series
+from junheng.web.places.models import Births, Catchment, HousingDelivery, Residents, SchoolCapacity, Series
 from junheng.web.reading import reading
 
-LEVELS = {"小学": Level.PRIMARY, "初中": Level.JUNIOR, "primary": Level.PRIMARY, "junior": Level.JUNIOR}
 # Columns naming a catchment, and the 学段 the catchment must serve (None: any).
 CATCHMENT_COLUMNS: Mapping[str, Level | None] = {"学区": None, "小学学区": Level.PRIMARY, "初中学区": Level.JUNIOR}
 
@@ -287,7 +287,7 @@ def upload_catchments(*, user: User, county_id: int, text: str, name: str) -> in
         props = props if isinstance(props, dict) else {}
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         label = str(props.get("name") or "").strip()
-        level = LEVELS.get(str(props.get("level") or ""))
+        level = LEVEL_NAMES.get(str(props.get("level") or ""))
         where = f"第 {i} 个要素"
         if not label:
             problem(where, "缺少 properties.name（学区名称）")

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from typing import Any
 
-from junheng.standards import Standard
+from junheng.standards import Standard, StandardError
 
 PARENTS = "parents"
 
@@ -31,16 +30,18 @@ class RecognitionSettings:
 
     @classmethod
     def from_standard(cls, standard: Standard) -> RecognitionSettings:
-        raw: Mapping[str, Any] = standard.raw["recognition"]
+        settings = standard.recognition
+        if settings is None:
+            raise StandardError(standard.name, "标准没有社会认可度调查（[recognition]）的设置")
         return cls(
-            options=tuple(str(option) for option in raw["options"]),
-            counted_options=frozenset(str(option) for option in raw["counted_options"]),
-            unknown_leaves_denominator=bool(raw["unknown_option_leaves_denominator"]),
-            min_rate=Decimal(str(raw["min_rate"])),
-            sample_per_mille=Decimal(str(raw["sample_per_mille"])),
-            min_sample=int(raw["min_sample"]),
-            min_parent_share=Decimal(str(raw["min_parent_share"])),
-            min_valid_return_rate=Decimal(str(raw["min_valid_return_rate"])),
+            options=settings.options,
+            counted_options=frozenset(settings.counted_options),
+            unknown_leaves_denominator=settings.unknown_option_leaves_denominator,
+            min_rate=settings.min_rate,
+            sample_per_mille=settings.sample_per_mille,
+            min_sample=settings.min_sample,
+            min_parent_share=settings.min_parent_share,
+            min_valid_return_rate=settings.min_valid_return_rate,
         )
 
     @property
