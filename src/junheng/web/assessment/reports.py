@@ -12,12 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
-from junheng.engine import evaluate
 from junheng.report.content import Report, SurveyGroup, build_report
 from junheng.report.problems import LedgerEntry
 from junheng.web.assessment import services
 from junheng.web.assessment.models import Problem
-from junheng.web.collection.services import county_table, standard_for
+from junheng.web.collection import tables
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -32,7 +31,7 @@ def county_report(*, user: User, county_id: int, year: int) -> Report:
     if not scope.can_analyse(user, county):
         raise PermissionDenied("只有县级督导室和督学可以生成自评报告；观察员可以查看评估结果")
     verdict = services.county_verdict(user=user, county_id=county_id, year=year)
-    evaluation = evaluate(county_table(county, year), standard_for(county))
+    evaluation = tables.county_year(county, year).evaluation  # kept by the verdict: evaluated once
     stored = _ledger_rows(county, year)
     report = build_report(
         verdict=verdict,

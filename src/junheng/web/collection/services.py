@@ -19,13 +19,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from junheng.engine import Evaluation, evaluate
+from junheng.engine import Evaluation
 from junheng.io.datafile_writer import write_school_file
 from junheng.io.errors import DataFileError, DataIssue, bounded
 from junheng.io.limits import COUNTY_SCHOOL_FILE
 from junheng.io.reader import check_records, read_school_file
-from junheng.schema import FIELDS_BY_KEY, school_table, within_bounds
+from junheng.schema import FIELDS_BY_KEY
 from junheng.standards import Standard, load_standard
+from junheng.web.collection import tables
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
 from junheng.web.collection.versions import check_version
 from junheng.web.orgs import scope
@@ -74,17 +75,11 @@ def county_records(county: Organisation, year: int) -> list[SchoolRecord]:
     )
 
 
-def county_table(county: Organisation, year: int) -> pl.DataFrame:
-    """The county's stored figures of a year as a validated data-file table (contracts.md §1); a figure
-    stored before the bounds were checked and outside them reads as not reported (`schema.within_bounds`)."""
-    rows = [identity(r, county) | r.values() for r in county_records(county, year)]
-    return within_bounds(school_table(rows))
-
-
-def evaluate_county(*, user: User, county_id: int, year: int) -> Evaluation:
-    """The resource-allocation evaluation of a county's stored data for a year."""
+def evaluate_county(*, user: User, county_id: int, year: int) -> tuple[Organisation, Evaluation]:
+    """The county and the resource-allocation evaluation of its stored data for a year (whose `county`
+    column is `tables.county_key`, its id)."""
     county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    return evaluate(county_table(county, year), standard_for(county))
+    return county, tables.county_year(county, year).evaluation
 
 
 def county_workbook(*, user: User, county_id: int, year: int) -> tuple[str, bytes]:
@@ -95,7 +90,9 @@ def county_workbook(*, user: User, county_id: int, year: int) -> tuple[str, byte
     county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.xlsx"
-        write_school_file(county_table(county, year), path, headers="zh")
+        # the file names the county as bureaus do; the engine's table keys it by id (`tables.county_key`)
+        table = tables.county_table(county, year).with_columns(pl.lit(county.name).alias("county"))
+        write_school_file(table, path, headers="zh")
         return f"{county.name}{year}年度学校数据.xlsx", path.read_bytes()
 
 
