@@ -76,18 +76,24 @@ def _store(county: Organisation, stored: list[Problem], entries: tuple[LedgerEnt
     for row in stored:  # an open row wins over one closed this year with the same key
         if row.key not in rows or row.status == Problem.Status.OPEN:
             rows[row.key] = row
+    made, changed = [], []
     for entry in entries:
         status = Problem.Status.OPEN if entry.closed_year is None else Problem.Status.CLOSED
         found = rows.get(entry.key)
         if found is None:
-            Problem.objects.create(
-                county=county,
-                key=entry.key,
-                text=entry.text,
-                year_found=entry.year_found,
-                status=status,
-                closed_year=entry.closed_year,
+            made.append(
+                Problem(
+                    county=county,
+                    key=entry.key,
+                    text=entry.text,
+                    year_found=entry.year_found,
+                    status=status,
+                    closed_year=entry.closed_year,
+                )
             )
         elif (found.text, found.status, found.closed_year) != (entry.text, status, entry.closed_year):
             found.text, found.status, found.closed_year = entry.text, status, entry.closed_year
-            found.save(update_fields=["text", "status", "closed_year"])
+            changed.append(found)
+    # in as many queries for a long ledger as for a short one
+    Problem.objects.bulk_create(made)
+    Problem.objects.bulk_update(changed, ["text", "status", "closed_year"])
