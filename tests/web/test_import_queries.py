@@ -86,7 +86,7 @@ def test_a_second_import_is_a_new_version_with_an_audited_change_per_changed_fig
         if code in set(table["school_id"]):
             assert after[code].version == version + 1
     record = after[first["school_id"]]
-    assert record.students_primary == first["students_primary"] + 1
+    assert record.values()["students_primary"] == first["students_primary"] + 1
     latest = Change.objects.filter(record=record, field="students_primary").first()
     assert latest is not None
     assert (latest.old, latest.new, latest.user, latest.version) == (

@@ -23,7 +23,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from junheng.cli import main
+from junheng.engine import Evaluation, evaluate
 from junheng.messages import level_label
+from junheng.standards import Standard
 from junheng.synth import synthesize
 from junheng.web.api.tokens import issue_token
 from junheng.web.assessment import reports
@@ -88,9 +90,13 @@ def test_the_county_page_costs_the_same_queries_for_2_and_20_schools(tree: Tree)
 def test_the_report_costs_the_same_queries_for_2_and_20_schools_and_evaluates_once(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    evaluated = []
-    real = tables.evaluate
-    monkeypatch.setattr(tables, "evaluate", lambda *a, **k: evaluated.append(1) or real(*a, **k))
+    evaluated: list[Evaluation] = []
+
+    def counted(table: pl.DataFrame, standard: Standard) -> Evaluation:
+        evaluated.append(evaluate(table, standard))
+        return evaluated[-1]
+
+    monkeypatch.setattr(tables, "evaluate", counted)
     counts = []
     for county, n in ((tree.county, 2), (tree.other_county, 20)):
         _schools(county, n)
