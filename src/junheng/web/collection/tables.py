@@ -4,7 +4,7 @@ Stored records of one or many county-years become the engine's school table in o
 (`stored_records`), with the same column shapes as the data-file reader gives (`schema.polars_schema`)
 and the county identified by its id (`county_key`): two counties may share a name. A figure stored
 before the bounds were checked and outside them reads as not reported (`schema.within_bounds`).
-An evaluation is kept (`dashboards.cache`) until a record below the county changes, so a request that
+An evaluation is kept (`collection.kept`) until a record below the county changes, so a request that
 needs it twice, and the pages after it, evaluate once.
 """
 
@@ -19,8 +19,8 @@ import polars as pl
 from junheng.engine import Evaluation, evaluate
 from junheng.schema import polars_schema, within_bounds
 from junheng.standards import load_standard
+from junheng.web.collection import kept
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
-from junheng.web.dashboards import cache
 from junheng.web.orgs.models import Organisation
 
 IDENTITY = ("year", "county", "county_code", "school_id", "school_name")
@@ -117,7 +117,7 @@ def county_year(county: Organisation, year: int) -> Evaluated:
         table = county_table(county, year)
         return Evaluated(table, evaluate(table, standard))
 
-    return cache.kept(("county-year", county.pk, year, standard.name), cache.data_version(county, year=year), evaluated)
+    return kept.kept(("county-year", county.pk, year, standard.name), kept.data_version(county, year=year), evaluated)
 
 
 def county_years(county: Organisation) -> tuple[Records, Evaluation]:
@@ -128,7 +128,7 @@ def county_years(county: Organisation) -> tuple[Records, Evaluation]:
         records = stored_records(county, [county])
         return records, evaluate(records.table, standard)
 
-    return cache.kept(("county", county.pk, standard.name), cache.data_version(county), evaluated)
+    return kept.kept(("county", county.pk, standard.name), kept.data_version(county), evaluated)
 
 
 def _table(rows: list[tuple[Any, ...]]) -> pl.DataFrame:

@@ -17,9 +17,10 @@ from django.shortcuts import render
 from junheng import messages
 from junheng.engine import Evaluation, evaluate
 from junheng.standards import load_standard
+from junheng.web.collection import kept
 from junheng.web.collection import tables as stored
 from junheng.web.collection.services import standard_for
-from junheng.web.dashboards import cache, queries, region_tables, school_tables, tables
+from junheng.web.dashboards import queries, region_tables, school_tables, tables
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year
@@ -138,7 +139,7 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
 
         standards = tuple(sorted({c.standard_name() for c in counties}))
         key = ("region", region.pk, year, *standards)
-        records, evaluations = cache.kept(key, cache.data_version(region, year=year), evaluated)
+        records, evaluations = kept.kept(key, kept.data_version(region, year=year), evaluated)
         context["rows"] = region_tables.county_rows(evaluations, counties, year, records)
     return render(request, "dashboards/region.html", context)
 
