@@ -347,7 +347,7 @@ def _yearly(county: Organisation, memberships: Sequence[Membership]) -> tuple[pl
 def progress(county: Organisation, found_group: Group) -> pl.DataFrame | None:
     """`engine.groups.member_progress` of the group over every year with data, with the memberships in
     force on each 31 December; None without a year in which the group had members with data. One query
-    for the memberships, then the records of each year."""
+    for the memberships, one for the records of every year (`collection.tables.county_years`)."""
     yearly = _yearly(county, list(found_group.memberships.select_related("group", "school")))
     return None if yearly is None else engine.member_progress(*yearly, standard_for(county))
 
