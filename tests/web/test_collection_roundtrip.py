@@ -69,21 +69,19 @@ def test_an_import_that_fails_half_way_leaves_nothing_behind(
 ) -> None:
     source = tmp_path / "全县数据.xlsx"
     write_school_file(synthetic, source)
-    real_update = services.update_record
     calls = {"n": 0}
 
-    def failing_on_the_tenth(**kwargs: Any) -> SchoolRecord:
+    def failing_on_the_audit(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        if calls["n"] == 10:
-            raise RuntimeError("the database went away")
-        return real_update(**kwargs)
+        raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "update_record", failing_on_the_tenth)
+    # The records are stored before their audit rows: failing there leaves written records to roll back.
+    monkeypatch.setattr(Change.objects, "bulk_create", failing_on_the_audit)
     with pytest.raises(RuntimeError):
         services.import_workbook(
             user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk, year=YEAR, path=source, name=source.name
         )
-    assert calls["n"] == 10
+    assert calls["n"] == 1
     assert not Change.objects.exists()
     assert not SchoolRecord.objects.filter(school_type__isnull=False).exists()
 

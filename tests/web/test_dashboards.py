@@ -191,7 +191,7 @@ def test_the_county_page_shows_the_engines_coefficient_to_three_decimals(
     client: Client, world: World, users: dict[str, User]
 ) -> None:
     # X = 5.0 (200 students) and 3.0 (300): mean 3.8, S = sqrt((200·1.2² + 300·0.8²) / 500) = 0.9798
-    evaluation = services.evaluate_county(user=users[Role.SUPERVISOR], county_id=world.tree.county.pk, year=2025)
+    _, evaluation = services.evaluate_county(user=users[Role.SUPERVISOR], county_id=world.tree.county.pk, year=2025)
     cv = evaluation.levels.filter(indicator="L1", level="primary")["cv"].item()
     assert cv == pytest.approx(0.9797959 / 3.8)
     response = page(client, users[Role.SUPERVISOR], county_url(world.tree.county))

@@ -42,7 +42,7 @@ def test_the_demo_city_has_several_counties_three_years_and_one_user_per_role() 
 def test_the_demo_shows_a_passing_county_beside_failing_ones() -> None:
     from junheng.engine import evaluate
     from junheng.standards import load_standard
-    from junheng.web.collection.services import county_table
+    from junheng.web.collection.tables import county_table
 
     load_demo()  # what `junheng demo` loads
     verdicts = {

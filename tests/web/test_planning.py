@@ -16,6 +16,7 @@ from django.urls import reverse
 from junheng.engine import evaluate
 from junheng.web.collection import services
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
+from junheng.web.collection.tables import county_table
 from junheng.web.orgs.models import Organisation, Role
 from tests.builders import primary_school
 from tests.web.conftest import Tree
@@ -172,7 +173,7 @@ def test_what_if_raising_the_area_passes_the_school(
     assert after["school"]["parts"][0]["rule"].startswith("达标")
     assert sports_cv(after) == pytest.approx(0.031404, abs=1e-6)
     assert after["county"]["passed"] is True
-    table = services.county_table(county.county, YEAR).with_columns(
+    table = county_table(county.county, YEAR).with_columns(
         pl.when(pl.col("school_id") == county.other_school.code)
         .then(2400.0)
         .otherwise(pl.col("sports_area_m2"))

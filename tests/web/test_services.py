@@ -85,7 +85,7 @@ def test_a_foreign_county_is_not_found(tree: Tree, users: dict[str, User]) -> No
 
 def test_the_stored_data_evaluates_like_a_file(tree: Tree, users: dict[str, User], record: SchoolRecord) -> None:
     services.update_record(user=users[Role.CLERK], record=record, values=FIGURES)
-    evaluation = services.evaluate_county(user=users[Role.SUPERVISOR], county_id=tree.county.pk, year=2025)
+    _, evaluation = services.evaluate_county(user=users[Role.SUPERVISOR], county_id=tree.county.pk, year=2025)
     assert evaluation.schools["school_id"].to_list() == ["4521010001"]
     assert evaluation.schools["v_L1"].item() == 5.0
 

@@ -120,11 +120,11 @@ def county_evaluation(request: HttpRequest, id: int, year: ApiYear) -> dict[str,
 
     A county without any school record that year has no evaluation: 404, saying so.
     """
-    evaluation = services.evaluate_county(user=request.user, county_id=id, year=year)
+    county, evaluation = services.evaluate_county(user=request.user, county_id=id, year=year)
     found: list[dict[str, Any]] = evaluation_to_json(evaluation)["counties"]
     if not found:
         raise Http404(f"该县区没有 {year} 年度的学校数据；请先发布填报任务或导入数据")
-    return found[0]
+    return found[0] | {"county": county.name}  # the engine knows the county by its id (tables.county_key)
 
 
 @api.get(

@@ -12,12 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
-from junheng.engine import evaluate
 from junheng.report.content import Report, SurveyGroup, build_report
 from junheng.report.problems import LedgerEntry
 from junheng.web.assessment import services
 from junheng.web.assessment.models import Problem
-from junheng.web.collection.services import county_table, standard_for
+from junheng.web.collection import tables
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -32,7 +31,7 @@ def county_report(*, user: User, county_id: int, year: int) -> Report:
     if not scope.can_analyse(user, county):
         raise PermissionDenied("只有县级督导室和督学可以生成自评报告；观察员可以查看评估结果")
     verdict = services.county_verdict(user=user, county_id=county_id, year=year)
-    evaluation = evaluate(county_table(county, year), standard_for(county))
+    evaluation = tables.county_year(county, year).evaluation  # kept by the verdict: evaluated once
     stored = _ledger_rows(county, year)
     report = build_report(
         verdict=verdict,
@@ -77,18 +76,24 @@ def _store(county: Organisation, stored: list[Problem], entries: tuple[LedgerEnt
     for row in stored:  # an open row wins over one closed this year with the same key
         if row.key not in rows or row.status == Problem.Status.OPEN:
             rows[row.key] = row
+    made, changed = [], []
     for entry in entries:
         status = Problem.Status.OPEN if entry.closed_year is None else Problem.Status.CLOSED
         found = rows.get(entry.key)
         if found is None:
-            Problem.objects.create(
-                county=county,
-                key=entry.key,
-                text=entry.text,
-                year_found=entry.year_found,
-                status=status,
-                closed_year=entry.closed_year,
+            made.append(
+                Problem(
+                    county=county,
+                    key=entry.key,
+                    text=entry.text,
+                    year_found=entry.year_found,
+                    status=status,
+                    closed_year=entry.closed_year,
+                )
             )
         elif (found.text, found.status, found.closed_year) != (entry.text, status, entry.closed_year):
             found.text, found.status, found.closed_year = entry.text, status, entry.closed_year
-            found.save(update_fields=["text", "status", "closed_year"])
+            changed.append(found)
+    # in as many queries for a long ledger as for a short one
+    Problem.objects.bulk_create(made)
+    Problem.objects.bulk_update(changed, ["text", "status", "closed_year"])

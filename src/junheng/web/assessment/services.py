@@ -17,14 +17,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from junheng.engine import evaluate
 from junheng.engine.county_items import county_figure_items
 from junheng.engine.guarantee import guarantee_items
 from junheng.standards import Standard
 from junheng.web import evidence
 from junheng.web.assessment import verdict as v
 from junheng.web.assessment.models import CountyFigures, Evidence, Judgement, VetoCheck
-from junheng.web.collection.services import county_table, standard_for
+from junheng.web.collection import tables
+from junheng.web.collection.services import standard_for
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -242,13 +242,14 @@ def county_verdict(*, user: User, county_id: int, year: int) -> v.Verdict:
     """The four dimensions and the veto items of a county's year, standard.md §1."""
     county = county_for(user=user, county_id=county_id, edit=False)
     standard = standard_for(county)
-    table = county_table(county, year)
+    stored = tables.county_year(county, year)
+    table = stored.table
     school_ids = dict(county.subtree().filter(kind=Organisation.Kind.SCHOOL).values_list("code", "pk"))
     figures = CountyFigures.objects.filter(county=county, year=year).first()
     computed = {r.id: r for r in county_figure_items(standard, figures.figures if figures else {})}
     schools = guarantee_items(table, standard)
     decisions = _decisions(county, year)
-    dimensions = [v.Dimension("resources", v.RESOURCES, v.resource_items(evaluate(table, standard), school_ids))]
+    dimensions = [v.Dimension("resources", v.RESOURCES, v.resource_items(stored.evaluation, school_ids))]
     for section, name in v.SECTIONS.items():
         items = []
         for item_id, item in standard.items(section).items():

@@ -1,58 +1,17 @@
 """The dashboards' named queries: each page's data in a fixed number of queries, whatever its size (STYLE.md).
 
 Every function takes organisations already obtained through `orgs.scope`, so none of them decides
-who may see what. Nothing is cached across requests: the figures change while a round is open.
+who may see what. The stored records themselves come by `collection.tables`, the one road to the engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
-import polars as pl
 from django.db.models import Q
 
-from junheng.schema import polars_schema, within_bounds
-from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
+from junheng.web.collection.models import SchoolRecord
 from junheng.web.orgs.models import Organisation
-
-IDENTITY = ("year", "county", "county_code", "school_id", "school_name")
-FIGURES = tuple(f.key for f in RECORD_FIELDS)
-COUNTED = frozenset({SchoolRecord.Status.SUBMITTED, SchoolRecord.Status.APPROVED})
-
-
-def county_key(county: Organisation) -> str:
-    """The county's value in the engine's `county` column: its id, since two counties may share a name."""
-    return str(county.pk)
-
-
-@dataclass
-class Progress:
-    """A county's collection of one year: records, those handed in (submitted or approved), those approved."""
-
-    records: int = 0
-    handed_in: int = 0
-    approved: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Records:
-    """Stored records of some schools, as the engine takes them and as the collection counts them.
-
-    `table` holds the records with figures (a record the school has not filled yet has none) as a
-    validated data-file table (contracts.md §1) whose `county` column is `county_key`. `schools` maps
-    a school's 学校标识码 to its organisation id, for links; `progress` is keyed by (county id, year).
-    """
-
-    table: pl.DataFrame
-    schools: dict[str, int]
-    progress: dict[tuple[int, int], Progress]
-
-    @property
-    def years(self) -> list[int]:
-        """The years that have figures, oldest first."""
-        return sorted(set(self.table["year"].to_list()))
 
 
 def _path_ids(organisation: Organisation) -> list[int]:
@@ -86,54 +45,6 @@ def counties_for_dashboard(region: Organisation) -> list[Organisation]:
     _attach_parents(organisations)
     # in the order of their 县区代码, as the bureaus list them
     return sorted((o for o in organisations if o.kind == Organisation.Kind.COUNTY), key=lambda o: (o.code, o.pk))
-
-
-def records_for_dashboard(area: Organisation, counties: Iterable[Organisation], *, year: int | None = None) -> Records:
-    """The records of every school under `area` (a school, a county or a region), in one query.
-
-    `counties` are the counties those schools belong to; `year` limits the records to one year. The
-    rows go into the table as tuples, column by column of `polars_schema`: a city's 3,000 records
-    as dicts would cost the page more than evaluating them.
-    """
-    by_id = {c.pk: c for c in counties}
-    records = SchoolRecord.objects.filter(school__path__startswith=area.path, school__kind=Organisation.Kind.SCHOOL)
-    if year is not None:
-        records = records.filter(year=year)
-    rows: list[tuple[Any, ...]] = []
-    schools: dict[str, int] = {}
-    progress: dict[tuple[int, int], Progress] = {}
-    filled = FIGURES.index("school_type")
-    for year_, status, school, code, name, path, *figures in records.values_list(
-        "year", "status", "school", "school__code", "school__name", "school__path", *FIGURES
-    ):
-        county = _county_of(path, by_id)
-        if county is None:
-            continue
-        counted = progress.setdefault((county.pk, year_), Progress())
-        counted.records += 1
-        counted.handed_in += status in COUNTED
-        counted.approved += status == SchoolRecord.Status.APPROVED
-        if figures[filled] is None:  # opened by the round, not filled yet
-            continue
-        schools[code] = school
-        rows.append((year_, county_key(county), county.code, code, name, *figures))
-    return Records(_table(rows), schools, progress)
-
-
-def _table(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
-    """A validated data-file table (contracts.md §1) from rows of IDENTITY then FIGURES; a figure outside its
-    bounds, stored before they were checked, reads as not reported (`schema.within_bounds`)."""
-    schema = polars_schema()
-    columns = [(key, schema[key]) for key in (*IDENTITY, *FIGURES)]
-    return within_bounds(pl.DataFrame(rows, schema=columns, orient="row").select(list(schema)))
-
-
-def _county_of(path: str, counties: dict[int, Organisation]) -> Organisation | None:
-    for node in path.strip("/").split("/"):
-        county = counties.get(int(node)) if node else None
-        if county is not None:
-            return county
-    return None
 
 
 def years_with_data(area: Organisation) -> list[int]:

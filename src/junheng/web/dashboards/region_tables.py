@@ -11,7 +11,7 @@ import polars as pl
 from junheng import messages as msg
 from junheng.engine import Evaluation
 from junheng.standards import Standard
-from junheng.web.dashboards.queries import Progress, Records, county_key
+from junheng.web.collection.tables import Progress, Records, county_key
 from junheng.web.dashboards.tables import page_url
 from junheng.web.orgs.models import Organisation
 

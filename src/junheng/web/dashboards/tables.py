@@ -19,8 +19,8 @@ from junheng.engine import Evaluation
 from junheng.engine.indicators import resource_column, value_column
 from junheng.engine.rules import floor_column, meets_column
 from junheng.standards import Standard
+from junheng.web.collection.tables import Records, county_key
 from junheng.web.dashboards import charts
-from junheng.web.dashboards.queries import Records, county_key
 from junheng.web.orgs.models import Organisation
 
 NO_SCHOOLS = "没有参与计算的学校，无法作出结论。"

@@ -17,8 +17,10 @@ from django.shortcuts import render
 from junheng import messages
 from junheng.engine import Evaluation, evaluate
 from junheng.standards import load_standard
+from junheng.web.collection import kept
+from junheng.web.collection import tables as stored
 from junheng.web.collection.services import standard_for
-from junheng.web.dashboards import cache, queries, region_tables, school_tables, tables
+from junheng.web.dashboards import queries, region_tables, school_tables, tables
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year
@@ -39,18 +41,13 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
     queries.with_ancestors(county)
     standard = standard_for(county)
 
-    def evaluated() -> tuple[queries.Records, Evaluation]:
-        records = queries.records_for_dashboard(county, [county])
-        return records, evaluate(records.table, standard)
-
-    key = ("county", county.pk, standard.name)
-    records, evaluation = cache.kept(key, cache.data_version(county), evaluated)
+    records, evaluation = stored.county_years(county)
     years = records.years
     year = _year(request, years)
     context: dict[str, object] = {"county": county, "years": years, "year": year, "standard": standard}
     if year is not None and year in years:
         context |= {
-            "progress": records.progress.get((county.pk, year), queries.Progress()),
+            "progress": records.progress.get((county.pk, year), stored.Progress()),
             "verdict": tables.verdict(evaluation, county, year),
             "panels": tables.level_panels(evaluation, county, year, years),
             "failing": tables.failing_parts(evaluation, county, year, records),
@@ -80,7 +77,7 @@ def indicator(request: HttpRequest, county_id: int, level: str, indicator_id: st
         "indicator": standard.indicator(indicator_id),
     }
     if year is not None and year in years:
-        records = queries.records_for_dashboard(county, [county], year=year)
+        records = stored.stored_records(county, [county], years=[year])
         evaluation = evaluate(records.table, standard)
         context["detail"] = tables.indicator_detail(evaluation, county, year, level, indicator_id, records)
     return render(request, "dashboards/indicator.html", context)
@@ -98,7 +95,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
     county = school.ancestor(Kind.COUNTY)
     if county is None:
         raise Http404("该学校不属于任何县区")
-    records = queries.records_for_dashboard(school, [county])
+    records = stored.stored_records(school, [county])
     years = records.years
     year = _year(request, years)
     standard = standard_for(county)
@@ -136,22 +133,22 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
     context: dict[str, object] = {"region": region, "years": years, "year": year}
     if year is not None:
 
-        def evaluated() -> tuple[queries.Records, list[Evaluation]]:
-            records = queries.records_for_dashboard(region, counties, year=year)
+        def evaluated() -> tuple[stored.Records, list[Evaluation]]:
+            records = stored.stored_records(region, counties, years=[year])
             return records, _evaluate_by_standard(records, counties)
 
         standards = tuple(sorted({c.standard_name() for c in counties}))
         key = ("region", region.pk, year, *standards)
-        records, evaluations = cache.kept(key, cache.data_version(region, year=year), evaluated)
+        records, evaluations = kept.kept(key, kept.data_version(region, year=year), evaluated)
         context["rows"] = region_tables.county_rows(evaluations, counties, year, records)
     return render(request, "dashboards/region.html", context)
 
 
-def _evaluate_by_standard(records: queries.Records, counties: Sequence[Organisation]) -> list[Evaluation]:
+def _evaluate_by_standard(records: stored.Records, counties: Sequence[Organisation]) -> list[Evaluation]:
     """One evaluation per standard in force, usually one for the whole region (the engine takes many counties)."""
     groups: dict[str, list[str]] = {}
     for county in counties:
-        groups.setdefault(county.standard_name(), []).append(queries.county_key(county))
+        groups.setdefault(county.standard_name(), []).append(stored.county_key(county))
     return [
         evaluate(records.table.filter(pl.col("county").is_in(keys)), load_standard(name))
         for name, keys in groups.items()

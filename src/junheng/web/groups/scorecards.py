@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 
-from junheng.engine import evaluate
 from junheng.engine import scorecard as engine
-from junheng.web.collection.services import county_table, standard_for
+from junheng.web.collection.services import standard_for
+from junheng.web.collection.tables import county_years
 from junheng.web.dashboards.queries import years_with_data
 from junheng.web.groups.models import Activity, Group, Membership, ScorecardEntry, ScorecardItem
 from junheng.web.groups.services import county_of, memberships_on, require_manager, year_end
@@ -76,7 +76,7 @@ def scorecard(*, user: User, county_id: int, year: int | None) -> ScorecardPage:
     if year is None or not groups:
         return ScorecardPage(county, items, years, year, [])
     standard = standard_for(county)
-    parts = evaluate(county_table(county, year), standard).schools
+    parts = county_years(county)[1].schools.filter(pl.col("year") == year)
     memberships = list(Membership.objects.filter(group__county=county).select_related("group", "school"))
     counts = (
         Activity.objects.filter(group__county=county, date__year=year).values("group__name").annotate(count=Count("pk"))

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from junheng.engine import evaluate
 from junheng.engine import groups as engine
 from junheng.web import evidence
-from junheng.web.collection.services import county_table, standard_for
+from junheng.web.collection.services import standard_for
+from junheng.web.collection.tables import county_years
 from junheng.web.dashboards.queries import years_with_data
 from junheng.web.groups.models import (
     Activity,
@@ -134,7 +134,7 @@ def analysis(county: Organisation, year: int) -> Analysis:
     """Coverage, within-group CVs, core-minus-member gaps and the Theil split for the county's figures of
     `year` and the memberships in force on its 31 December."""
     standard = standard_for(county)
-    parts = evaluate(county_table(county, year), standard).schools
+    parts = county_years(county)[1].schools.filter(pl.col("year") == year)
     memberships = list(Membership.objects.filter(group__county=county).select_related("group", "school"))
     table = memberships_on(memberships, year_end(year))
     return Analysis(
@@ -331,13 +331,13 @@ def exchange_years(exchanges: Sequence[TeacherExchange], today: datetime.date) -
 def _yearly(county: Organisation, memberships: Sequence[Membership]) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """The evaluated school parts of every year with data and the memberships in force on each 31
     December (with `year`), for the years in which some membership was in force; None without one."""
-    standard = standard_for(county)
+    records, evaluation = county_years(county)  # every year in one query, evaluated once
     parts, tables = [], []
-    for year in years_with_data(county):
+    for year in records.years:
         table = memberships_on(memberships, year_end(year))
         if table.is_empty():
             continue
-        parts.append(evaluate(county_table(county, year), standard).schools)
+        parts.append(evaluation.schools.filter(pl.col("year") == year))
         tables.append(table.with_columns(pl.lit(year).cast(parts[-1].schema["year"]).alias("year")))
     if not parts:
         return None
@@ -347,7 +347,7 @@ def _yearly(county: Organisation, memberships: Sequence[Membership]) -> tuple[pl
 def progress(county: Organisation, found_group: Group) -> pl.DataFrame | None:
     """`engine.groups.member_progress` of the group over every year with data, with the memberships in
     force on each 31 December; None without a year in which the group had members with data. One query
-    for the memberships, then the records of each year."""
+    for the memberships, one for the records of every year (`collection.tables.county_years`)."""
     yearly = _yearly(county, list(found_group.memberships.select_related("group", "school")))
     return None if yearly is None else engine.member_progress(*yearly, standard_for(county))
 

@@ -19,7 +19,8 @@ from junheng.engine import evaluate, places
 from junheng.plan.projection import project
 from junheng.standards import Standard
 from junheng.web.collection.models import SchoolRecord
-from junheng.web.collection.services import county_table, standard_for
+from junheng.web.collection.services import standard_for
+from junheng.web.collection.tables import county_table
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User

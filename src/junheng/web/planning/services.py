@@ -24,7 +24,8 @@ from junheng.plan.projection import YearsAheadPlan, plan_years_ahead
 from junheng.schema import FIELDS_BY_KEY, Field, school_table, within_bounds
 from junheng.standards import Standard
 from junheng.web.collection.models import SchoolRecord
-from junheng.web.collection.services import county_records, county_table, identity, standard_for, validate_values
+from junheng.web.collection.services import county_records, identity, standard_for, validate_values
+from junheng.web.collection.tables import county_table
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -84,9 +85,7 @@ def county_plan_ahead(
             ).values_list("year", flat=True)
         }
     )
-    history = _reported(
-        pl.concat([county_table(county, y) for y in years]) if years else county_table(county, year), standard
-    )
+    history = _reported(county_table(county, years or [year]), standard)
     if history.height == 0:
         return AheadResult(county, year, history, evaluate(history, standard), None)
     results = plan_years_ahead(

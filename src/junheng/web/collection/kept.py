@@ -33,7 +33,7 @@ def data_version(area: Organisation, *, year: int | None = None) -> tuple[object
 
 def kept(key: tuple[Hashable, ...], version: tuple[object, ...], compute: Callable[[], T]) -> T:
     """`compute()`, or what it gave for this key while the data had this version."""
-    name = "junheng:dashboards:" + ":".join(str(part) for part in key)
+    name = "junheng:kept:" + ":".join(str(part) for part in key)
     hit = cache.get(name)
     if hit is not None and hit[0] == version:
         value: T = hit[1]

@@ -1,0 +1,147 @@
+"""The one road from stored records to the engine: every page, the API, the report, groups and planning.
+
+Stored records of one or many county-years become the engine's school table in one query
+(`stored_records`), with the same column shapes as the data-file reader gives (`schema.polars_schema`)
+and the county identified by its id (`county_key`): two counties may share a name. A figure stored
+before the bounds were checked and outside them reads as not reported (`schema.within_bounds`).
+An evaluation is kept (`collection.kept`) until a record below the county changes, so a request that
+needs it twice, and the pages after it, evaluate once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from junheng.engine import Evaluation, evaluate
+from junheng.schema import polars_schema, within_bounds
+from junheng.standards import load_standard
+from junheng.web.collection import kept
+from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
+from junheng.web.orgs.models import Organisation
+
+IDENTITY = ("year", "county", "county_code", "school_id", "school_name")
+FIGURES = tuple(f.key for f in RECORD_FIELDS)
+COUNTED = frozenset({SchoolRecord.Status.SUBMITTED, SchoolRecord.Status.APPROVED})
+
+
+def county_key(county: Organisation) -> str:
+    """The county's value in the engine's `county` column: its id, since two counties may share a name."""
+    return str(county.pk)
+
+
+@dataclass
+class Progress:
+    """A county's collection of one year: records, those handed in (submitted or approved), those approved."""
+
+    records: int = 0
+    handed_in: int = 0
+    approved: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """Stored records of some schools, as the engine takes them and as the collection counts them.
+
+    `table` holds the records with figures (a record the school has not filled yet has none) as a
+    validated data-file table (contracts.md §1) whose `county` column is `county_key`. `schools` maps
+    a school's 学校标识码 to its organisation id, for links; `progress` is keyed by (county id, year).
+    """
+
+    table: pl.DataFrame
+    schools: dict[str, int]
+    progress: dict[tuple[int, int], Progress]
+
+    @property
+    def years(self) -> list[int]:
+        """The years that have figures, oldest first."""
+        return sorted(set(self.table["year"].to_list()))
+
+
+def stored_records(
+    area: Organisation, counties: Iterable[Organisation], *, years: Sequence[int] | None = None
+) -> Records:
+    """The records of every school under `area` (a school, a county or a region), in one query.
+
+    `counties` are the counties those schools belong to; `years` limits the records to those years. The
+    rows go into the table as tuples, column by column of `polars_schema`: a city's 3,000 records
+    as dicts would cost the page more than evaluating them.
+    """
+    by_id = {c.pk: c for c in counties}
+    records = SchoolRecord.objects.filter(school__path__startswith=area.path, school__kind=Organisation.Kind.SCHOOL)
+    if years is not None:
+        records = records.filter(year__in=list(years))
+    rows: list[tuple[Any, ...]] = []
+    schools: dict[str, int] = {}
+    progress: dict[tuple[int, int], Progress] = {}
+    filled = FIGURES.index("school_type")
+    for year_, status, school, code, name, path, *figures in records.values_list(
+        "year", "status", "school", "school__code", "school__name", "school__path", *FIGURES
+    ):
+        county = _county_of(path, by_id)
+        if county is None:
+            continue
+        counted = progress.setdefault((county.pk, year_), Progress())
+        counted.records += 1
+        counted.handed_in += status in COUNTED
+        counted.approved += status == SchoolRecord.Status.APPROVED
+        if figures[filled] is None:  # opened by the round, not filled yet
+            continue
+        schools[code] = school
+        rows.append((year_, county_key(county), county.code, code, name, *figures))
+    return Records(_table(rows), schools, progress)
+
+
+def county_table(county: Organisation, years: int | Sequence[int]) -> pl.DataFrame:
+    """The county's stored figures of a year (or of several) as the engine's school table, in one query."""
+    return stored_records(county, [county], years=[years] if isinstance(years, int) else years).table
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluated:
+    """A county's stored records of one year and their evaluation (`engine.evaluate`)."""
+
+    table: pl.DataFrame
+    evaluation: Evaluation
+
+
+def county_year(county: Organisation, year: int) -> Evaluated:
+    """The county's school table of `year` and its evaluation under the county's standard, evaluated
+    once until a record of that year below the county changes (one aggregate query when kept)."""
+    standard = load_standard(county.standard_name())
+
+    def evaluated() -> Evaluated:
+        table = county_table(county, year)
+        return Evaluated(table, evaluate(table, standard))
+
+    return kept.kept(("county-year", county.pk, year, standard.name), kept.data_version(county, year=year), evaluated)
+
+
+def county_years(county: Organisation) -> tuple[Records, Evaluation]:
+    """Every year of the county's stored records and their evaluation, kept like `county_year`."""
+    standard = load_standard(county.standard_name())
+
+    def evaluated() -> tuple[Records, Evaluation]:
+        records = stored_records(county, [county])
+        return records, evaluate(records.table, standard)
+
+    return kept.kept(("county", county.pk, standard.name), kept.data_version(county), evaluated)
+
+
+def _table(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
+    """A validated data-file table (contracts.md §1) from rows of IDENTITY then FIGURES; a figure outside its
+    bounds, stored before they were checked, reads as not reported (`schema.within_bounds`)."""
+    schema = polars_schema()
+    columns = [(key, schema[key]) for key in (*IDENTITY, *FIGURES)]
+    return within_bounds(pl.DataFrame(rows, schema=columns, orient="row").select(list(schema)))
+
+
+def _county_of(path: str, counties: dict[int, Organisation]) -> Organisation | None:
+    for node in path.strip("/").split("/"):
+        county = counties.get(int(node)) if node else None
+        if county is not None:
+            return county
+    return None
