@@ -40,6 +40,6 @@ echo "== the engine's, the standards' and the reader's tests on the lowest Polar
 # the floor and what these tests import (the CLI's planner among them), from pip's cache after the first run.
 lowest="$(sed -n 's/^ *"polars>=\([0-9.]*\)".*/\1/p' pyproject.toml)"
 python3 -m venv .venv-polars-lowest
-.venv-polars-lowest/bin/pip install --quiet "polars==$lowest" numpy highspy python-calamine xlsxwriter openpyxl \
+.venv-polars-lowest/bin/pip install --quiet "polars==$lowest" numpy highspy python-calamine xlsxwriter openpyxl pydantic \
   pytest hypothesis
 PYTHONPATH=src .venv-polars-lowest/bin/python -m pytest tests/engine tests/standards tests/io -q -p no:cacheprovider
