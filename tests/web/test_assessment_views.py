@@ -106,7 +106,7 @@ def test_with_nothing_entered_every_dimension_is_pending_and_nothing_is_said_to_
 ) -> None:
     html = client_of(users[Role.SUPERVISOR]).get(page(tree.county)).content.decode()
     summary = html[html.index('id="verdict"') : html.index('id="resources"')]
-    assert summary.count("<td class=\"undecided\">待判定") == 4  # the four dimensions
+    assert summary.count('<td class="undecided">待判定') == 4  # the four dimensions
     assert "未达标（" not in summary  # no list of failures: nothing has failed
     assert "待判定（" in summary and "项待判定" in summary
     assert "未核查（6 项）" in summary

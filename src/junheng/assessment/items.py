@@ -51,7 +51,7 @@ def resource_items(evaluation: Evaluation, school_ids: Mapping[str, int]) -> tup
             None if state is State.PASSED else msg.cv_text(standard, row["level"], indicator, row["cv"]),
         )
         items.append(Item(f"{indicator.id}·{level}", f"{level}{indicator.name}", "resources", (check,), state))
-    failing = evaluation.schools.filter(pl.col("pass").not_())
+    failing = evaluation.schools.filter(pl.col("pass").not_()).sort("school_id", "level")  # any row order alike
     notes = tuple(
         SchoolNote(
             row["school_id"],
@@ -95,8 +95,8 @@ def school_data_item(
         check = Check("学校", None, 0.0, "≤", "所", State.PENDING, "无", threshold, "本年度没有参与评估的学校数据")
         return Item(item_id, name, "school_data", (check,), State.PENDING)
     judged = schools.select("school_id", "school_name", pl.col(item_id).alias("ok"), pl.col(f"{item_id}_reason"))
-    failing = judged.filter(pl.col("ok").not_())
-    missing = judged.filter(pl.col("ok").is_null())
+    failing = judged.filter(pl.col("ok").not_()).sort("school_id")  # listed alike whatever the rows' order
+    missing = judged.filter(pl.col("ok").is_null()).sort("school_id")
     state = State.FAILED if failing.height else State.PENDING if missing.height else State.PASSED
     notes = tuple(
         SchoolNote(
