@@ -1,5 +1,5 @@
-"""The pure core stays pure (STYLE.md): engine/, standards/ and plan/ import no I/O, database or web code, and
-the report, an adapter the web and the command line both call, imports nothing of the web."""
+"""The pure core stays pure (STYLE.md): engine/, standards/, plan/ and assessment/ import no I/O, database or
+web code, and the report, an adapter the web and the command line both call, imports nothing of the web."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "junheng"
-PURE = ["engine", "standards", "plan"]
+PURE = ["engine", "standards", "plan", "assessment"]
 FORBIDDEN = (
     "junheng.io",
     "junheng.cli",
@@ -51,9 +51,6 @@ def test_the_core_imports_no_adapter(package: str) -> None:
 
 # The report renders what the core computes; it reads no database and knows no web page.
 REPORT_FORBIDDEN = ("junheng.web", "junheng.cli", "django", "sqlite3", "psycopg")
-# Known exception, to be removed by issue 11 item 2 (the verdict moves into the pure core): the report's
-# content is typed by the verdict, which still lives in the web layer.
-REPORT_KNOWN_LEAKS = {"report/content.py imports junheng.web.assessment.verdict"}
 
 
 def test_the_report_imports_nothing_of_the_web() -> None:
@@ -65,13 +62,7 @@ def test_the_report_imports_nothing_of_the_web() -> None:
         for name in _imports(path)
         if name.startswith(REPORT_FORBIDDEN)
     }
-    assert leaks - REPORT_KNOWN_LEAKS == set()
-
-
-def test_the_report_s_known_leak_is_still_there_or_its_exception_goes() -> None:
-    """When the verdict moves into the core, this fails: delete REPORT_KNOWN_LEAKS then."""
-    content = _imports(SRC / "report" / "content.py")
-    assert {f"report/content.py imports {name}" for name in content} >= REPORT_KNOWN_LEAKS
+    assert leaks == set()
 
 
 def test_the_boundary_check_sees_a_leak(tmp_path: Path) -> None:

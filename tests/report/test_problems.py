@@ -1,20 +1,20 @@
-"""问题清单 from the verdict, and the rectification ledger carried from year to year."""
+"""问题清单 from the assessment, and the rectification ledger carried from year to year."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+from junheng.assessment import Assessment
 from junheng.engine import Evaluation
 from junheng.report.content import Report, problems_of
 from junheng.report.problems import LedgerEntry, Problem, reconcile
-from junheng.web.assessment.verdict import Verdict
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "junheng" / "report"
 
 
 def test_the_problems_are_the_failing_school_indicator_the_failing_item_and_the_veto(
-    verdict: Verdict, evaluation: Evaluation
+    verdict: Assessment, evaluation: Evaluation
 ) -> None:
     found = problems_of(verdict, evaluation)
     assert [p.key for p in found] == ["school:b:primary:L5", "item:G14", "veto:falsified_data"]
@@ -68,4 +68,4 @@ def test_the_report_package_imports_no_django() -> None:
                 names.extend(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names.append(node.module)
-    assert [n for n in names if n and n.startswith(("django", "junheng.web"))] == ["junheng.web.assessment.verdict"]
+    assert [n for n in names if n and n.startswith(("django", "junheng.web"))] == []

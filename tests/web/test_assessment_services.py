@@ -1,4 +1,4 @@
-"""The evaluation's services, standard.md §1, §5–§7: hand-worked county figures, judgements, vetoes, verdict."""
+"""The evaluation's services, standard.md §1, §5–§7: hand-worked county figures, judgements, vetoes, assessment."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from junheng.assessment import Assessment, State, Tally
 from junheng.web.assessment import services
 from junheng.web.assessment.models import CountyFigures, Evidence, Judgement
-from junheng.web.assessment.verdict import Verdict
 from junheng.web.collection import services as collection
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.orgs.models import Role
@@ -77,22 +77,26 @@ VETOES = [
 ]
 
 
-@pytest.fixture
-def recognition(monkeypatch: pytest.MonkeyPatch) -> Callable[[float | None], None]:
-    """Stand in for the survey app's `recognition_summary`, returning the given overall rate."""
-    from junheng.web.survey import services as survey
+def tally(rate: float | None, return_rate: float = 0.8) -> Tally:
+    """A survey's answers pooled, with the given recognition rate (over 100 valid answers) and return rate."""
+    counted = 0 if rate is None else round(rate * 100)
+    answers = {} if rate is None else {"满意": counted, "不满意": 100 - counted}
+    return Tally(100, round(return_rate * 100), answers)
 
-    def install(rate: float | None) -> None:
-        monkeypatch.setattr(
-            survey, "recognition_summary", lambda *, county, year: {"rate": rate, "return_rate": 0.8}, raising=False
-        )
+
+@pytest.fixture
+def recognition(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """The survey's answers for the assessment (the survey app's own tests store real answers)."""
+
+    def install(rate: float | None, return_rate: float = 0.8) -> None:
+        monkeypatch.setattr(services, "survey_tally", lambda *, county, year: tally(rate, return_rate))
 
     install(0.9)
     return install
 
 
 @pytest.fixture
-def passing(tree: Tree, users: dict[str, User], recognition: Callable[[float | None], None]) -> User:
+def passing(tree: Tree, users: dict[str, User], recognition: Callable[..., None]) -> User:
     """The county with school data, county figures, judgements and veto checks that all pass; its office."""
     admin = User.objects.create_superuser("admin")
     collection.open_round(user=admin, county_id=tree.county.pk, year=YEAR)
@@ -107,25 +111,25 @@ def passing(tree: Tree, users: dict[str, User], recognition: Callable[[float | N
     return office
 
 
-def verdict_of(tree: Tree, user: User) -> Verdict:
-    return services.county_verdict(user=user, county_id=tree.county.pk, year=YEAR)
+def verdict_of(tree: Tree, user: User) -> Assessment:
+    return services.county_assessment(user=user, county_id=tree.county.pk, year=YEAR)
 
 
-def dimension(verdict: Verdict, key: str) -> Any:
+def dimension(verdict: Assessment, key: str) -> Any:
     return next(d for d in verdict.dimensions if d.key == key)
 
 
-def item(verdict: Verdict, item_id: str) -> Any:
+def item(verdict: Assessment, item_id: str) -> Any:
     return next(i for d in verdict.dimensions for i in d.items if i.id == item_id)
 
 
 def test_a_county_meeting_everything_passes(tree: Tree, passing: User) -> None:
     verdict = verdict_of(tree, passing)
-    assert [(d.name, d.passed) for d in verdict.dimensions] == [
-        ("资源配置", True),
-        ("政府保障程度", True),
-        ("教育质量", True),
-        ("社会认可度", True),
+    assert [(d.name, d.state) for d in verdict.dimensions] == [
+        ("资源配置", State.PASSED),
+        ("政府保障程度", State.PASSED),
+        ("教育质量", State.PASSED),
+        ("社会认可度", State.PASSED),
     ]
     assert [i.id for i in dimension(verdict, "guarantee").items] == [f"G{n}" for n in range(1, 16)]
     assert [i.id for i in dimension(verdict, "quality").items] == [f"Q{n}" for n in range(1, 10)]
@@ -138,9 +142,11 @@ def test_g14_below_half_fails_the_guarantee_and_the_verdict_says_why(tree: Tree,
     figures = PASSING | {"quota_places_allocated_to_junior_schools": 40}  # 40 / 100 = 40 % < 50 %
     services.save_county_figures(user=passing, county_id=tree.county.pk, year=YEAR, figures=figures)
     verdict = verdict_of(tree, passing)
-    assert [d.key for d in verdict.dimensions if not d.passed] == ["guarantee"]
+    assert [d.key for d in verdict.dimensions if d.state is not State.PASSED] == ["guarantee"]
     g14 = item(verdict, "G14")
-    assert (g14.result, g14.lines[0].figure, g14.lines[0].threshold) == ("未达标", "40%", "≥ 50%")
+    assert (g14.state, g14.checks[0].figure, g14.checks[0].threshold) == ("未达标", "40%", "≥ 50%")
+    assert (g14.checks[0].value, g14.checks[0].bound, g14.checks[0].unit) == (0.4, 0.5, "%")
+    assert verdict.state is State.FAILED
     assert not verdict.passed
     assert verdict.reasons == ("政府保障程度：G14 未达标——优质高中招生名额分配到初中的比例 40%，要求 ≥ 50%",)
 
@@ -150,16 +156,17 @@ def test_a_veto_fails_the_county_even_when_every_dimension_passes(tree: Tree, pa
         user=passing, county_id=tree.county.pk, year=YEAR, key="falsified_data", applies=True, note="虚报在校生数"
     )
     verdict = verdict_of(tree, passing)
-    assert all(d.passed for d in verdict.dimensions)
-    assert not verdict.passed
+    assert all(d.state is State.PASSED for d in verdict.dimensions)
+    assert verdict.state is State.FAILED
     assert verdict.reasons == ("一票否决：弄虚作假（虚报在校生数）",)
 
 
-def test_an_unchecked_veto_keeps_the_county_from_passing(tree: Tree, passing: User) -> None:
-    verdict = services.county_verdict(user=passing, county_id=tree.county.pk, year=YEAR + 1)
-    assert all(v.applies is None for v in verdict.vetoes)
+def test_an_unchecked_veto_keeps_the_county_pending(tree: Tree, passing: User) -> None:
+    verdict = services.county_assessment(user=passing, county_id=tree.county.pk, year=YEAR + 1)
+    assert all(v.applies is None and v.state is State.PENDING and v.word == "未核查" for v in verdict.vetoes)
+    assert not verdict.passed
     assert (
-        "一票否决项尚未核查：以考试方式招生、违规择校、设立重点校或重点班、有编不补或长期聘用编外教师、发生重大安全责任事故或严重违纪违规事件、弄虚作假"
+        "一票否决项未核查：以考试方式招生、违规择校、设立重点校或重点班、有编不补或长期聘用编外教师、发生重大安全责任事故或严重违纪违规事件、弄虚作假"
         in verdict.reasons
     )
 
@@ -169,19 +176,21 @@ def test_a_judgement_recorded_as_failing_fails_its_dimension(tree: Tree, passing
         user=passing, county_id=tree.county.pk, year=YEAR, item_id="Q8", passed=False, note="抽查发现作业量超标"
     )
     verdict = verdict_of(tree, passing)
-    assert [d.key for d in verdict.dimensions if not d.passed] == ["quality"]
-    assert item(verdict, "Q8").result == "未达标"
+    assert [d.key for d in verdict.dimensions if d.state is not State.PASSED] == ["quality"]
+    assert item(verdict, "Q8").state == "未达标"
     assert verdict.reasons == ("教育质量：Q8 未达标——认定未达标：抽查发现作业量超标",)
 
 
-def test_a_missing_figure_leaves_its_item_undecided_and_the_dimension_not_passed(tree: Tree, passing: User) -> None:
+def test_a_missing_figure_leaves_its_item_and_dimension_pending_not_failed(tree: Tree, passing: User) -> None:
     figures = {k: v for k, v in PASSING.items() if k != "disabled_children"}
     services.save_county_figures(user=passing, county_id=tree.county.pk, year=YEAR, figures=figures)
     verdict = verdict_of(tree, passing)
     q2 = item(verdict, "Q2")
-    assert (q2.passed, q2.result) == (None, "未判定")
+    assert (q2.state, q2.checks[0].value) == (State.PENDING, None)
     assert q2.reasons == ("未填报：适龄残疾儿童少年数",)
-    assert not dimension(verdict, "quality").passed
+    assert dimension(verdict, "quality").state is State.PENDING
+    assert dimension(verdict, "quality").counts == "1 项待判定"
+    assert (verdict.state, verdict.failures, verdict.counts) == (State.PENDING, (), "1 项待判定")
     assert not verdict.passed
 
 
@@ -191,26 +200,24 @@ def test_a_room_of_95_9_fails_g3_and_names_the_school(tree: Tree, passing: User)
     collection.update_record(user=admin, record=record, values={"music_room_min_area_m2": 95.9})
     verdict = verdict_of(tree, passing)
     g3 = item(verdict, "G3")
-    assert g3.result == "未达标"
+    assert g3.state == "未达标"
     assert [(s.id, s.name, s.reason) for s in g3.schools] == [
         (tree.other_school.pk, "示范县第二小学", "最小音乐教室 95.9 ㎡，应不小于 96 ㎡")
     ]
-    assert g3.lines[0].figure == "1 所 / 共 2 所"
+    assert (g3.checks[0].figure, g3.checks[0].value) == ("1 所 / 共 2 所", 1.0)
 
 
-def test_without_a_survey_recognition_is_not_carried_out_and_not_passed(
+def test_without_a_survey_recognition_is_pending_not_failed(
     tree: Tree, passing: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "recognition_source", lambda: None)
+    monkeypatch.setattr(services, "survey_tally", lambda *, county, year: None)
     verdict = verdict_of(tree, passing)
     recognition = dimension(verdict, "recognition")
-    assert (recognition.passed, recognition.items[0].lines[0].figure) == (False, "未开展调查")
-    assert verdict.reasons == ("社会认可度：S1 未判定——未开展调查",)
+    assert (recognition.state, recognition.items[0].checks[0].figure) == (State.PENDING, "未开展调查")
+    assert verdict.reasons == ("社会认可度：S1 待判定——未开展调查",)
 
 
-def test_recognition_below_85_percent_fails(
-    tree: Tree, passing: User, recognition: Callable[[float | None], None]
-) -> None:
+def test_recognition_below_85_percent_fails(tree: Tree, passing: User, recognition: Callable[..., None]) -> None:
     recognition(0.84)
     verdict = verdict_of(tree, passing)
     assert verdict.reasons == ("社会认可度：S1 未达标——社会认可度 84%，低于 85%",)
@@ -258,7 +265,7 @@ def test_only_the_county_office_records(tree: Tree, users: dict[str, User]) -> N
             applies=False,
         )
     with pytest.raises(Http404):
-        services.county_verdict(user=users[Role.CLERK], county_id=tree.county.pk, year=YEAR)
+        services.county_assessment(user=users[Role.CLERK], county_id=tree.county.pk, year=YEAR)
 
 
 def test_only_judgement_items_and_known_vetoes_are_recorded(tree: Tree, users: dict[str, User]) -> None:
@@ -291,9 +298,8 @@ def test_a_judgement_keeps_its_evidence_and_who_decided(
 
 
 def test_a_valid_return_rate_below_70_percent_fails_recognition(
-    tree: Tree, passing: User, monkeypatch: pytest.MonkeyPatch
+    tree: Tree, passing: User, recognition: Callable[..., None]
 ) -> None:
-    summary = {"rate": 0.95, "return_rate": 0.65}
-    monkeypatch.setattr(services, "recognition_source", lambda: lambda *, county, year: summary)
+    recognition(0.95, 0.65)
     verdict = verdict_of(tree, passing)
     assert verdict.reasons == ("社会认可度：S1 未达标——问卷有效回收率 65%，低于 70%",)

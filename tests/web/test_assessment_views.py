@@ -97,8 +97,19 @@ def test_readers_see_no_forms_and_the_office_does(tree: Tree, users: dict[str, U
     supervisor = client_of(users[Role.SUPERVISOR]).get(page(tree.county)).content.decode()
     assert "保存县级数据" in office and "保存认定" in office
     assert "保存县级数据" not in supervisor and "保存认定" not in supervisor
-    assert "未达到县域义务教育优质均衡发展要求" in supervisor
-    assert "一票否决项尚未核查" in supervisor
+    assert "尚待判定是否达到县域义务教育优质均衡发展要求" in supervisor
+    assert "一票否决项未核查" in supervisor
+
+
+def test_with_nothing_entered_every_dimension_is_pending_and_nothing_is_said_to_fail(
+    tree: Tree, users: dict[str, User]
+) -> None:
+    html = client_of(users[Role.SUPERVISOR]).get(page(tree.county)).content.decode()
+    summary = html[html.index('id="verdict"') : html.index('id="resources"')]
+    assert summary.count('<td class="undecided">待判定') == 4  # the four dimensions
+    assert "未达标（" not in summary  # no list of failures: nothing has failed
+    assert "待判定（" in summary and "项待判定" in summary
+    assert "未核查（6 项）" in summary
 
 
 def test_a_refused_figure_comes_back_in_the_form(tree: Tree, users: dict[str, User]) -> None:
@@ -172,13 +183,16 @@ def test_the_verdict_api_by_role_own_and_foreign(
     assert own.status_code == (404 if role == Role.CLERK else 200)
     if own.status_code == 200:
         body = json.loads(own.content)
-        assert (body["county"], body["year"], body["pass"]) == ("示范县", YEAR, False)
+        assert (body["county"], body["year"], body["pass"], body["state"]) == ("示范县", YEAR, False, "待判定")
         assert [d["name"] for d in body["dimensions"]] == ["资源配置", "政府保障程度", "教育质量", "社会认可度"]
         g14 = next(i for d in body["dimensions"] for i in d["items"] if i["id"] == "G14")
-        assert (g14["result"], g14["checks"][0]["reason"]) == (
-            "未判定",
+        assert (g14["state"], g14["pass"], g14["checks"][0]["value"], g14["checks"][0]["reason"]) == (
+            "待判定",
+            None,
+            None,
             "未填报：分配到初中的优质高中招生名额、优质高中招生名额总数",
         )
+        assert (g14["checks"][0]["bound"], g14["checks"][0]["unit"]) == (0.5, "%")
         assert [v["key"] for v in body["vetoes"]][:2] == ["exam_admission", "illegal_school_choice"]
     assert client.get(f"/api/counties/{far_county.pk}/verdict?year={YEAR}").status_code == 404
 

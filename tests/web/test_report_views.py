@@ -18,7 +18,7 @@ from junheng.web.collection import services as collection
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.orgs.models import Role
 from tests.web.conftest import Tree, make_user
-from tests.web.test_assessment_services import JUDGEMENT_ITEMS, PASSING, SCHOOL_FIGURES, VETOES, YEAR
+from tests.web.test_assessment_services import JUDGEMENT_ITEMS, PASSING, SCHOOL_FIGURES, VETOES, YEAR, tally
 
 G14_FAILING = PASSING | {"quota_places_allocated_to_junior_schools": 40}  # 40 % < 50 %
 Q1_FAILING = PASSING | {"junior_graduates": 90}  # 90 % < 95 %
@@ -26,11 +26,8 @@ Q1_FAILING = PASSING | {"junior_graduates": 90}  # 90 % < 95 %
 
 @pytest.fixture
 def survey_rate(monkeypatch: pytest.MonkeyPatch) -> None:
-    from junheng.web.survey import services as survey
-
-    monkeypatch.setattr(
-        survey, "recognition_summary", lambda *, county, year: {"rate": 0.9, "return_rate": 0.8}, raising=False
-    )
+    """The survey's answers: 90 % recognition, 80 % returned (the survey app's tests store real answers)."""
+    monkeypatch.setattr(services, "survey_tally", lambda *, county, year: tally(0.9))
 
 
 @pytest.fixture
@@ -75,10 +72,10 @@ def test_the_county_office_downloads_three_files_with_the_pages_figures(
     assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf", "xlsx"]
     document = Document(io.BytesIO(archive.read(next(n for n in names if n.endswith(".docx")))))
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
-    verdict = services.county_verdict(user=office, county_id=tree.county.pk, year=YEAR)
-    g14 = next(i for d in verdict.dimensions for i in d.items if i.id == "G14")
-    assert g14.lines[0].figure == "40%"
-    assert ["G14", g14.name, g14.lines[0].label, "40%", "≥ 50%", "未达标"] in cells
+    assessment = services.county_assessment(user=office, county_id=tree.county.pk, year=YEAR)
+    g14 = next(i for d in assessment.dimensions for i in d.items if i.id == "G14")
+    assert g14.checks[0].figure == "40%"
+    assert ["G14", g14.name, g14.checks[0].label, "40%", "≥ 50%", "未达标"] in cells
     assert _ledger(tree) == {"item:G14": (YEAR, "open", None)}
 
 

@@ -190,13 +190,18 @@ def test_results_per_group_and_overall_leave_unknown_out(tree: Tree, users: dict
     assert not results.overall.passed
 
 
-def test_the_verdict_reads_the_overall_rate(tree: Tree, users: dict[str, User]) -> None:
-    assert services.recognition_summary(county=tree.county, year=YEAR) is None
+def test_the_assessment_reads_the_survey_answers_pooled(tree: Tree, users: dict[str, User]) -> None:
+    from junheng.web.assessment.services import county_assessment
+
+    assert services.survey_tally(county=tree.county, year=YEAR) is None
     survey = _survey(tree, users)
     [token] = _issue(survey, users)
     services.submit_answers(token=token, answers=_answers(token, "基本满意"))
-    summary = services.recognition_summary(county=tree.county, year=YEAR)
-    assert summary is not None and summary.rate == Decimal(0) and not summary.passed
+    tally = services.survey_tally(county=tree.county, year=YEAR)
+    assert tally is not None and (tally.issued, tally.responses) == (1, 1) and set(tally.answers) == {"基本满意"}
+    office = users[Role.COUNTY_OFFICE]
+    found = county_assessment(user=office, county_id=tree.county.pk, year=YEAR).dimension("recognition").items[0]
+    assert (found.state, found.checks[0].value, found.checks[0].figure) == ("未达标", 0.0, "0%")
 
 
 def test_export_holds_answers_and_no_personal_data(tree: Tree, users: dict[str, User]) -> None:

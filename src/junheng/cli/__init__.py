@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from junheng.cli.assessment import command_assess
 from junheng.cli.evaluation import command_evaluate, command_sample, command_standards, command_synth
 from junheng.cli.parser import EXIT_INVALID, UsageError, build_parser
 from junheng.cli.planning import command_plan, command_rotation
@@ -20,6 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "evaluate":
             return command_evaluate(args.file, args)
+        if args.command == "assess":
+            return command_assess(args.file, args)
         if args.command == "plan":
             return command_plan(args.file, args)
         if args.command == "rotation":

@@ -74,6 +74,24 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path, help="学校数据文件（CSV 或 XLSX，每校每年度一行）")
     _add_output_options(ev)
 
+    asx = _parser(sub, "assess", help="按四个维度和一票否决项给出县域督导评估结论", description=_ASSESS_HELP)
+    asx.add_argument("file", type=Path, help="学校数据文件（CSV 或 XLSX，每校每年度一行）")
+    asx.add_argument("--figures", type=Path, metavar="FILE", help="县级评估数据（figure,value[,county,year]）")
+    asx.add_argument(
+        "--decisions", type=Path, metavar="FILE", help="认定结果与一票否决项核查（item,decision[,note,county,year]）"
+    )
+    asx.add_argument(
+        "--survey",
+        type=Path,
+        metavar="FILE",
+        help="社会认可度调查的发放、回收与各选项人数（issued,responses,非常满意…）",
+    )
+    asx.add_argument(
+        "--standard", default=DEFAULT_STANDARD, help=f"评估标准名称或标准文件路径（默认 {DEFAULT_STANDARD}）"
+    )
+    asx.add_argument("--format", choices=["table", "json"], default="table", help="输出格式")
+    asx.add_argument("--out", type=Path, metavar="PATH", help="写入文件而不是屏幕")
+
     pl_ = _parser(sub, "plan", help="制定使全县资源配置达标的最低费用规划", description=_PLAN_HELP)
     pl_.add_argument("file", type=Path, help="学校数据文件（CSV 或 XLSX，每校每年度一行）")
     pl_.add_argument(
@@ -163,6 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
 _EVALUATE_HELP = (
     "按所选标准评估文件中每个县区、每个年度的资源配置：每校每学段七项指标、学校达标规则、"
     "各指标按在校生加权的差异系数与县域结论。输入有误时列出全部问题（文件:行:列: 说明）并以 2 退出。"
+)
+
+
+_ASSESS_HELP = (
+    "按所选标准评估文件中每个县区、每个年度的四个维度（资源配置、政府保障程度、教育质量、社会认可度）和一票否决项，"
+    "每项为达标、未达标或待判定（缺数据、认定或核查）。县级数据、认定结果和调查结果由各选项的文件给出，未给出的项目为待判定。"
+    "输入有误时列出全部问题（文件:行:列: 说明）并以 2 退出。"
 )
 
 

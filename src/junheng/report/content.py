@@ -1,8 +1,9 @@
-"""The self-evaluation report (自评报告) as one structure, built once from the verdict and the evaluation.
+"""The self-evaluation report (自评报告) as one structure, built once from the assessment and the evaluation.
 
 Every writer (Word, PDF, the Excel annex, the charts) renders this structure and computes nothing, so a
 figure reads the same in every file, and the same as on the county's page: the items' figures are the
-verdict's own strings, the coefficients are worded by `junheng.messages` as the page words them.
+assessment's own strings (the core's `junheng.assessment`), the coefficients are worded by
+`junheng.messages` as the page words them.
 """
 
 from __future__ import annotations
@@ -10,21 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from junheng import messages as msg
+from junheng.assessment import Assessment, Dimension, State
 from junheng.engine import Evaluation
 from junheng.engine.indicators import value_column
 from junheng.engine.rules import floor_column, meets_column
 from junheng.report.problems import LedgerEntry, Problem, reconcile
 
-if TYPE_CHECKING:
-    from junheng.web.assessment.verdict import Dimension, Verdict
-
 MET, AT_FLOOR, BELOW_FLOOR = "met", "floor", "below"
 COMPLIANCE_WORDS = {MET: "达标", AT_FLOOR: "未达标但不低于基本值", BELOW_FLOOR: "低于基本值"}
 CARRIED, NEW, CLOSED = "延续整改", "新发现", "已整改"
-UNDECIDED = "未判定"  # verdict.UNDECIDED, the page's word for an item not yet judged
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +72,7 @@ class Report:
     county: str
     year: int
     standard: str
-    passed: bool
+    state: State
     headline: str
     reasons: tuple[str, ...]
     sections: tuple[Section, ...]
@@ -100,31 +97,31 @@ def report_title(county: str) -> str:
 
 def build_report(
     *,
-    verdict: Verdict,
+    assessment: Assessment,
     evaluation: Evaluation,
     survey: Sequence[SurveyGroup] = (),
     ledger: Sequence[LedgerEntry] = (),
 ) -> Report:
-    """The report of a county's year: the verdict, one section per dimension, the vetoes, 问题清单 and 整改.
+    """The report of a county's year: the assessment, one section per dimension, the vetoes, 问题清单 and 整改.
 
     `ledger` is the county's rectification ledger as stored before this year's report; the problems of
     this year are reconciled with it (`problems.reconcile`) without storing anything.
     """
-    found = problems_of(verdict, evaluation)
-    entries = reconcile(ledger, found, verdict.year).entries
-    sections = [_summary(verdict)]
-    for dimension in verdict.dimensions:
+    found = problems_of(assessment, evaluation)
+    entries = reconcile(ledger, found, assessment.year).entries
+    sections = [_summary(assessment)]
+    for dimension in assessment.dimensions:
         sections.append(_dimension(dimension, evaluation, survey))
-    sections.append(_vetoes(verdict))
-    sections.append(_ledger(entries, verdict.year))
+    sections.append(_vetoes(assessment))
+    sections.append(_ledger(entries, assessment.year))
     return Report(
-        title=report_title(verdict.county_name),
-        county=verdict.county_name,
-        year=verdict.year,
-        standard=verdict.standard,
-        passed=verdict.passed,
-        headline=verdict.headline,
-        reasons=verdict.reasons,
+        title=report_title(assessment.county),
+        county=assessment.county,
+        year=assessment.year,
+        standard=assessment.standard_title,
+        state=assessment.state,
+        headline=assessment.headline,
+        reasons=assessment.reasons,
         sections=tuple(sections),
         cvs=_cv_points(evaluation),
         indicators=tuple(evaluation.standard.indicator_ids),
@@ -135,24 +132,23 @@ def build_report(
     )
 
 
-def problems_of(verdict: Verdict, evaluation: Evaluation) -> tuple[Problem, ...]:
+def problems_of(assessment: Assessment, evaluation: Evaluation) -> tuple[Problem, ...]:
     """问题清单: every indicator a failing school does not meet, and every coefficient, item and veto that fails.
 
-    Undecided items count: the county cannot pass while they stay undecided. The school rule's item is
+    Pending items count: the county cannot pass while they stay pending. The school rule's item is
     given school by school and indicator by indicator instead of as one line.
     """
     found = [_school_problem(evaluation, row, ind) for row, ind in _failing_school_indicators(evaluation)]
-    for dimension in verdict.dimensions:
+    for dimension in assessment.dimensions:
         for item in dimension.items:
-            if item.passed is True or (item.kind == "resources" and item.schools):
+            if item.state is State.PASSED or (item.kind == "resources" and item.schools):
                 continue
-            reasons = "；".join(item.reasons) or item.result
+            reasons = "；".join(item.reasons) or str(item.state)
             found.append(Problem(f"item:{item.id}", f"{dimension.name} {item.id} {item.name}：{reasons}"))
-    for veto in verdict.vetoes:
-        if veto.applies:
-            found.append(
-                Problem(f"veto:{veto.key}", f"一票否决：{veto.label}" + (f"（{veto.note}）" if veto.note else ""))
-            )
+    for veto in assessment.vetoes:
+        if veto.check is not None and veto.check.applies:
+            note = veto.check.note
+            found.append(Problem(f"veto:{veto.key}", f"一票否决：{veto.label}" + (f"（{note}）" if note else "")))
     return tuple(found)
 
 
@@ -184,17 +180,24 @@ def _school_problem(evaluation: Evaluation, row: dict[str, object], indicator_id
     return Problem(f"school:{row['school_id']}:{level}:{indicator_id}", f"{school} {text}")
 
 
-def _summary(verdict: Verdict) -> Section:
-    rows = [(d.name, msg.met_word(d.passed)) for d in verdict.dimensions]
-    applying = [v.label for v in verdict.vetoes if v.applies]
-    unchecked = [v.label for v in verdict.vetoes if v.applies is None]
-    veto = "存在：" + "、".join(applying) if applying else "尚未核查完毕" if unchecked else "不存在"
-    rows.append(("一票否决项", veto))
-    table = Table("评估结论", "评估结论", ("维度", "结果"), tuple(rows))
-    paragraphs = [verdict.headline, f"评估依据：{verdict.standard}"]
-    if verdict.reasons:
-        paragraphs.append("未达到的原因：")
-        paragraphs.extend(f"{n}. {r}" for n, r in enumerate(verdict.reasons, 1))
+def _summary(assessment: Assessment) -> Section:
+    rows = [(d.name, str(d.state), d.counts) for d in assessment.dimensions]
+    applying = [v.label for v in assessment.vetoes if v.applies]
+    unchecked = [v.label for v in assessment.vetoes if v.applies is None]
+    veto = "存在：" + "、".join(applying) if applying else f"未核查 {len(unchecked)} 项" if unchecked else "不存在"
+    rows.append(("一票否决项", str(State.FAILED if applying else State.PENDING if unchecked else State.PASSED), veto))
+    table = Table("评估结论", "评估结论", ("维度", "结果", "说明"), tuple(rows))
+    paragraphs = [
+        assessment.headline,
+        f"评估依据：{assessment.standard_title}（{assessment.standard}）",
+        f"{assessment.state}：{assessment.counts}。",
+    ]
+    if assessment.failures:
+        paragraphs.append("未达标的项目：")
+        paragraphs.extend(f"{n}. {r}" for n, r in enumerate(assessment.failures, 1))
+    if assessment.pendings:
+        paragraphs.append("待判定的项目（尚缺数据、认定或核查）：")
+        paragraphs.extend(f"{n}. {r}" for n, r in enumerate(assessment.pendings, 1))
     return Section("一、评估结论", tuple(paragraphs), (table,))
 
 
@@ -208,27 +211,22 @@ def _dimension(dimension: Dimension, evaluation: Evaluation, survey: Sequence[Su
         (
             item.id,
             item.name,
-            line.label,
-            line.figure,
-            line.threshold,
-            _result(line.passed),
+            check.label,
+            check.figure,
+            check.threshold,
+            str(check.state),
         )
         for item in dimension.items
-        for line in item.lines
+        for check in item.checks
     )
     items = Table(f"{dimension.name}评估项", dimension.name, ("评估项", "名称", "检查", "数据", "标准", "结果"), rows)
-    paragraphs = (f"{dimension.name}：{msg.met_word(dimension.passed)}。",)
+    paragraphs = (f"{dimension.name}：{dimension.state}（{dimension.counts}）。",)
     if dimension.key == "resources":
         tables = (items, *_resource_tables(evaluation))
         return Section(title, paragraphs, tables, (CHART_CV, CHART_MATRIX))
     if dimension.key == "recognition":
         return Section(title, paragraphs, (items, _survey_table(survey)), (CHART_SURVEY,) if survey else ())
     return Section(title, paragraphs, (items,))
-
-
-def _result(passed: bool | None) -> str:
-    """A check's result in the page's words: 达标, 未达标, 未判定."""
-    return UNDECIDED if passed is None else msg.met_word(passed)
 
 
 def _resource_tables(evaluation: Evaluation) -> tuple[Table, ...]:
@@ -322,14 +320,14 @@ def _survey_table(survey: Sequence[SurveyGroup]) -> Table:
     return Table("社会认可度调查（分对象）", "社会认可度调查", header, rows)
 
 
-def _vetoes(verdict: Verdict) -> Section:
+def _vetoes(assessment: Assessment) -> Section:
     rows = tuple(
         (
             v.label,
-            "尚未核查" if v.applies is None else "存在（一票否决）" if v.applies else "不存在",
-            v.note or msg.NOT_APPLICABLE,
+            "未核查" if v.applies is None else "存在（一票否决）" if v.applies else "不存在",
+            (v.check.note if v.check else "") or msg.NOT_APPLICABLE,
         )
-        for v in verdict.vetoes
+        for v in assessment.vetoes
     )
     table = Table("一票否决项核查", "一票否决项", ("否决项", "核查结果", "说明"), rows)
     return Section("六、一票否决项", (), (table,))

@@ -14,14 +14,15 @@ from ninja.params import HeaderEx, P
 from ninja.renderers import JSONRenderer
 
 from junheng import __version__
+from junheng.io.assessment_json import assessment_to_json
 from junheng.io.errors import DataIssue
 from junheng.io.evaluation_json import evaluation_to_json
 from junheng.schema import FIELDS_BY_KEY
 from junheng.web.api import errors
+from junheng.web.api.assessment_schema import AssessmentOut
 from junheng.web.api.auth import BearerToken
 from junheng.web.api.schemas import County, Me, Message, Problems, SchoolRecordOut, SchoolRecordPatch
 from junheng.web.assessment import services as assessment
-from junheng.web.assessment.verdict import to_json as verdict_json
 from junheng.web.collection import services, versions
 from junheng.web.collection.models import IDENTITY_KEYS, Change, SchoolRecord
 from junheng.web.orgs import scope
@@ -129,14 +130,16 @@ def county_evaluation(request: HttpRequest, id: int, year: ApiYear) -> dict[str,
 
 @api.get(
     "/counties/{id}/verdict",
-    response={200: dict[str, Any], **_REFUSED},
-    summary="县区某年度的督导评估结论（四个维度与一票否决项）",
+    response={200: AssessmentOut, **_REFUSED},
+    by_alias=True,
+    summary="县区某年度的督导评估结论（四个维度与一票否决项：达标、未达标、待判定）",
 )
 def county_verdict(request: HttpRequest, id: int, year: ApiYear) -> dict[str, Any]:
-    """The verdict of standard.md §1 as the county's evaluation page shows it: each dimension with its
-    items (figure, threshold, result, failing schools, judgement and evidence), the veto checks and,
-    when it fails, why."""
-    return verdict_json(assessment.county_verdict(user=request.user, county_id=id, year=year))
+    """The assessment of standard.md §1 as the county's evaluation page shows it: its state, each dimension
+    with its items (figures and thresholds as numbers, state, schools behind a failure, judgement and
+    evidence), the veto checks, and the reasons in words (what fails first, then what is pending)."""
+    found = assessment.county_assessment(user=request.user, county_id=id, year=year)
+    return {"county_id": id} | assessment_to_json(found)
 
 
 @api.get("/schools", response={200: list[SchoolRecordOut], **_REFUSED}, summary="县区各学校某年度的数据")

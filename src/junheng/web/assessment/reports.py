@@ -1,6 +1,6 @@
 """The self-evaluation report of a county's year (自评报告), and the rectification ledger it keeps.
 
-`county_report` gathers what `junheng.report` needs: the verdict of `services.county_verdict` (the
+`county_report` gathers what `junheng.report` needs: the assessment of `services.county_assessment` (the
 page's own), the engine's evaluation of the same stored data, the survey's rates per group and the
 ledger. Anyone who sees the county may have the report; only its county office's report updates the
 ledger, so that a supervisor's reading does not close a problem.
@@ -30,11 +30,11 @@ def county_report(*, user: User, county_id: int, year: int) -> Report:
     county = services.county_for(user=user, county_id=county_id, edit=False)
     if not scope.can_analyse(user, county):
         raise PermissionDenied("只有县级督导室和督学可以生成自评报告；观察员可以查看评估结果")
-    verdict = services.county_verdict(user=user, county_id=county_id, year=year)
-    evaluation = tables.county_year(county, year).evaluation  # kept by the verdict: evaluated once
+    assessment = services.county_assessment(user=user, county_id=county_id, year=year)
+    evaluation = tables.county_year(county, year).evaluation  # kept by the assessment: evaluated once
     stored = _ledger_rows(county, year)
     report = build_report(
-        verdict=verdict,
+        assessment=assessment,
         evaluation=evaluation,
         survey=survey_groups(county, year),
         ledger=[LedgerEntry(p.key, p.text, p.year_found, p.closed_year) for p in stored],

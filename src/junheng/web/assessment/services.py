@@ -1,6 +1,6 @@
-"""One service function per thing the county office does for the evaluation, and the verdict itself.
+"""One service function per thing the county office does for the evaluation, and the county's assessment.
 
-Keyword-only, with authorisation inside (`orgs.scope`): anyone who sees a county reads its verdict;
+Keyword-only, with authorisation inside (`orgs.scope`): anyone who sees a county reads its assessment;
 only its county office (or a superuser) records figures, judgements and veto checks. They raise
 `Http404` for a county outside the user's reach, `PermissionDenied` for a role that may only read,
 and `AssessmentError` for input the standard does not allow (nothing is stored then).
@@ -8,30 +8,26 @@ and `AssessmentError` for input the standard does not allow (nothing is stored t
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from junheng.engine.county_items import county_figure_items
-from junheng.engine.guarantee import guarantee_items
+from junheng import assessment as core
+from junheng.assessment import entries
 from junheng.standards import Standard
 from junheng.web import evidence
-from junheng.web.assessment import verdict as v
 from junheng.web.assessment.models import CountyFigures, Evidence, Judgement, VetoCheck
 from junheng.web.collection import tables
 from junheng.web.collection.services import standard_for
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
+from junheng.web.survey.services import survey_tally
 
 COUNTY = Organisation.Kind.COUNTY
-YES = frozenset({"是", "yes", "true", "1"})
-NO = frozenset({"否", "no", "false", "0"})
 
 
 class AssessmentError(Exception):
@@ -89,7 +85,7 @@ def save_county_figures(*, user: User, county_id: int, year: int, figures: Mappi
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         label = spec[key]["label"]
-        parsed = _flag(value) if spec[key]["kind"] == "flag" else _amount(value)
+        parsed = entries.figure(spec[key]["kind"], value)
         if parsed is None:
             wanted = "“是”或“否”" if spec[key]["kind"] == "flag" else "不小于 0 的数值"
             problems[key] = f"{label}：“{value}”无效，应为{wanted}"
@@ -103,25 +99,6 @@ def save_county_figures(*, user: User, county_id: int, year: int, figures: Mappi
     return stored
 
 
-def _flag(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    return True if text in YES else False if text in NO else None
-
-
-def _amount(value: object) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0:
-        return None
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
 # Judgements and vetoes
 
 
@@ -129,7 +106,7 @@ def judgement_items(standard: Standard) -> dict[str, str]:
     """The items left to judgement (kind = "judgement"), id → name, in the standard's order."""
     return {
         item_id: item.name
-        for section in v.SECTIONS
+        for section in (core.model.GUARANTEE, core.model.QUALITY)
         for item_id, item in standard.items(section).items()
         if item.kind == "judgement"
     }
@@ -225,59 +202,44 @@ def evidence_file(*, user: User, evidence_id: int) -> Evidence:
     return found
 
 
-# The verdict
+# The assessment
 
 
-def recognition_source() -> Callable[..., object] | None:
-    """`survey.services.recognition_summary(county=, year=)` when the survey app provides it, else None."""
-    try:
-        survey = importlib.import_module("junheng.web.survey.services")
-    except ImportError:
-        return None
-    found = getattr(survey, "recognition_summary", None)
-    return found if callable(found) else None
-
-
-def county_verdict(*, user: User, county_id: int, year: int) -> v.Verdict:
-    """The four dimensions and the veto items of a county's year, standard.md §1."""
+def county_assessment(*, user: User, county_id: int, year: int) -> core.Assessment:
+    """The four dimensions and the veto items of a county's year (standard.md §1), from the core's `assess`:
+    the stored records by the one road (evaluated once until they change), the county figures, the
+    recorded judgements and veto checks, and the survey's answers."""
     county = county_for(user=user, county_id=county_id, edit=False)
     standard = standard_for(county)
     stored = tables.county_year(county, year)
-    table = stored.table
     school_ids = dict(county.subtree().filter(kind=Organisation.Kind.SCHOOL).values_list("code", "pk"))
     figures = CountyFigures.objects.filter(county=county, year=year).first()
-    computed = {r.id: r for r in county_figure_items(standard, figures.figures if figures else {})}
-    schools = guarantee_items(table, standard)
-    decisions = _decisions(county, year)
-    dimensions = [v.Dimension("resources", v.RESOURCES, v.resource_items(stored.evaluation, school_ids))]
-    for section, name in v.SECTIONS.items():
-        items = []
-        for item_id, item in standard.items(section).items():
-            if item.kind == "judgement":
-                items.append(v.judgement_item(item_id, item.name, decisions.get(item_id)))
-            elif item.kind == "school_data":
-                items.append(v.school_data_item(item_id, item.name, schools, standard, school_ids))
-            elif item_id in computed:
-                items.append(v.figure_item(computed[item_id]))
-        dimensions.append(v.Dimension(section, name, tuple(items)))
-    source = recognition_source()
-    summary = source(county=county, year=year) if source is not None else None
-    dimensions.append(v.Dimension("recognition", v.RECOGNITION, (v.recognition_item(summary, standard),)))
-    return v.Verdict(county.pk, county.name, year, standard.name, tuple(dimensions), _vetoes(county, year, standard))
+    return core.assess(
+        stored.table,
+        standard,
+        county=county.name,
+        year=year,
+        figures=figures.figures if figures else {},
+        decisions=_decisions(county, year),
+        vetoes=_veto_checks(county, year),
+        survey=survey_tally(county=county, year=year),
+        evaluation=stored.evaluation,
+        school_ids=school_ids,
+    )
 
 
-def _evidence(rows: Iterable[Evidence]) -> tuple[v.EvidenceNote, ...]:
-    return tuple(v.EvidenceNote(e.pk, e.name) for e in rows)
+def _evidence(rows: Iterable[Evidence]) -> tuple[core.Evidence, ...]:
+    return tuple(core.Evidence(e.pk, e.name) for e in rows)
 
 
 def _name(user: Any) -> str:
     return "" if user is None else str(user.get_full_name() or user.get_username())
 
 
-def _decisions(county: Organisation, year: int) -> dict[str, v.Decision]:
+def _decisions(county: Organisation, year: int) -> dict[str, core.Decision]:
     found = Judgement.objects.filter(county=county, year=year).select_related("decided_by").prefetch_related("evidence")
     return {
-        j.item_id: v.Decision(
+        j.item_id: core.Decision(
             j.decision == Judgement.Decision.PASS,
             j.note,
             _name(j.decided_by),
@@ -288,20 +250,9 @@ def _decisions(county: Organisation, year: int) -> dict[str, v.Decision]:
     }
 
 
-def _vetoes(county: Organisation, year: int, standard: Standard) -> tuple[v.Veto, ...]:
-    checks = {
-        c.key: c
-        for c in VetoCheck.objects.filter(county=county, year=year)
-        .select_related("checked_by")
-        .prefetch_related("evidence")
+def _veto_checks(county: Organisation, year: int) -> dict[str, core.VetoCheck]:
+    found = VetoCheck.objects.filter(county=county, year=year).select_related("checked_by").prefetch_related("evidence")
+    return {
+        c.key: core.VetoCheck(c.applies, c.note, _name(c.checked_by), c.checked_at, _evidence(c.evidence.all()))
+        for c in found
     }
-    vetoes = []
-    for key, label in veto_items(standard).items():
-        c = checks.get(key)
-        if c is None:
-            vetoes.append(v.Veto(key, label, None, "", "", None, ()))
-        else:
-            vetoes.append(
-                v.Veto(key, label, c.applies, c.note, _name(c.checked_by), c.checked_at, _evidence(c.evidence.all()))
-            )
-    return tuple(vetoes)

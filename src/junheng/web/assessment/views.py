@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from junheng.assessment.states import combined
 from junheng.report.bundle import render_zip
 from junheng.web.assessment import reports, services
 from junheng.web.assessment.forms import FiguresForm, JudgementForm, VetoForm
@@ -31,7 +32,7 @@ from junheng.web.years import asked_year, checked_year
 @login_required
 @require_GET
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
-    """The verdict over the four dimensions and the vetoes, one table per dimension, and the forms."""
+    """The assessment over the four dimensions and the vetoes, one table per dimension, and the forms."""
     found = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
     return _page(request, found, _year(request, found))
 
@@ -50,7 +51,9 @@ def _year(request: HttpRequest, county: Organisation) -> int:
 def _page(
     request: HttpRequest, county: Organisation, year: int, figures_form: FiguresForm | None = None, status: int = 200
 ) -> HttpResponse:
-    verdict = services.county_verdict(user=request.user, county_id=county.pk, year=year)
+    assessment = services.county_assessment(user=request.user, county_id=county.pk, year=year)
+    vetoes_applying = [v for v in assessment.vetoes if v.applies]
+    vetoes_unchecked = [v for v in assessment.vetoes if v.applies is None]
     catalogue = services.catalogue(standard_for(county))
     if figures_form is None:
         stored = services.county_figures(user=request.user, county_id=county.pk, year=year)
@@ -58,7 +61,10 @@ def _page(
     context: dict[str, Any] = {
         "county": county,
         "year": year,
-        "verdict": verdict,
+        "assessment": assessment,
+        "vetoes_applying": vetoes_applying,
+        "vetoes_unchecked": vetoes_unchecked,
+        "veto_state": combined(v.state for v in assessment.vetoes),
         "editable": scope.can_manage(request.user, county),
         "can_report": scope.can_analyse(request.user, county),
         "figures_form": figures_form,

@@ -21,14 +21,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from junheng.io.csv_text import csv_text
-from junheng.standards import load_standard
-from junheng.web.orgs import scope
-from junheng.web.orgs.models import Organisation
-from junheng.web.orgs.scope import User
-from junheng.web.survey import defaults
-from junheng.web.survey.models import Answer, Group, Invitation, Question, Questionnaire, Response, Survey
-from junheng.web.survey.recognition import (
+from junheng.assessment.recognition import (
     Recognition,
     RecognitionSettings,
     SamplePlan,
@@ -37,6 +30,13 @@ from junheng.web.survey.recognition import (
     recognition,
     sample_plan,
 )
+from junheng.io.csv_text import csv_text
+from junheng.standards import load_standard
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.scope import User
+from junheng.web.survey import defaults
+from junheng.web.survey.models import Answer, Group, Invitation, Question, Questionnaire, Response, Survey
 
 MAX_LINKS_PER_ISSUE = 2000
 GROUPS: tuple[str, ...] = tuple(Group.values)
@@ -191,6 +191,15 @@ def results(*, user: User, survey_id: int) -> Results:
 
 def survey_results(survey: Survey) -> Results:
     settings = settings_for(survey.county)
+    tallies = _tallies(survey)
+    sample = sample_plan(survey.resident_population, GROUPS, settings)
+    planned = dict(sample.per_group)
+    groups = tuple(GroupResult(g, str(Group(g).label), planned[g], recognition(tallies[g], settings)) for g in GROUPS)
+    return Results(settings, sample, groups, recognition(pooled(list(tallies.values())), settings))
+
+
+def _tallies(survey: Survey) -> dict[str, Tally]:
+    """Each group's links issued, valid responses and answers by option, in three queries."""
     issued = dict(
         Invitation.objects.filter(survey=survey).values_list("group").annotate(n=Count("id")).values_list("group", "n")
     )
@@ -205,20 +214,16 @@ def survey_results(survey: Survey) -> Results:
         .values_list("response__group", "option", "n")
     ):
         answers.setdefault(group, {})[option] = n
-    tallies = {g: Tally(issued.get(g, 0), responses.get(g, 0), answers.get(g, {})) for g in GROUPS}
-    sample = sample_plan(survey.resident_population, GROUPS, settings)
-    planned = dict(sample.per_group)
-    groups = tuple(GroupResult(g, str(Group(g).label), planned[g], recognition(tallies[g], settings)) for g in GROUPS)
-    return Results(settings, sample, groups, recognition(pooled(list(tallies.values())), settings))
+    return {g: Tally(issued.get(g, 0), responses.get(g, 0), answers.get(g, {})) for g in GROUPS}
 
 
-def recognition_summary(*, county: Organisation, year: int) -> Recognition | None:
-    """The overall recognition of a county's survey of a year, for the county's verdict; None without a survey.
+def survey_tally(*, county: Organisation, year: int) -> Tally | None:
+    """The answers of a county's survey of a year, every group pooled, for its assessment; None without a survey.
 
-    The caller has already decided that the county is visible (the verdict's service does).
+    The caller has already decided that the county is visible (the assessment's service does).
     """
-    survey = Survey.objects.filter(county=county, year=year).select_related("county").first()
-    return None if survey is None else survey_results(survey).overall
+    survey = Survey.objects.filter(county=county, year=year).first()
+    return None if survey is None else pooled(list(_tallies(survey).values()))
 
 
 # The respondent, with a link and no account.

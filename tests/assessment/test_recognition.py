@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from junheng.assessment.recognition import RecognitionSettings, Tally, pooled, recognition, sample_plan
 from junheng.standards import load_standard
 from junheng.web.survey.models import Group
-from junheng.web.survey.recognition import RecognitionSettings, Tally, pooled, recognition, sample_plan
 
 GROUPS = tuple(Group.values)
 # 50 满意 + 35 比较满意 counted; 10 基本满意 + 5 不满意 not; 20 不了解.
