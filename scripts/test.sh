@@ -42,4 +42,4 @@ lowest="$(sed -n 's/^ *"polars>=\([0-9.]*\)".*/\1/p' pyproject.toml)"
 python3 -m venv .venv-polars-lowest
 .venv-polars-lowest/bin/pip install --quiet "polars==$lowest" numpy highspy python-calamine xlsxwriter openpyxl pydantic \
   pytest hypothesis
-PYTHONPATH=src .venv-polars-lowest/bin/python -m pytest tests/engine tests/standards tests/io -q -p no:cacheprovider
+PYTHONPATH=src .venv-polars-lowest/bin/python -m pytest tests/engine tests/standards tests/io tests/assessment -q -p no:cacheprovider

@@ -9,9 +9,9 @@ import pytest
 
 from junheng.assessment.recognition import RecognitionSettings, Tally, pooled, recognition, sample_plan
 from junheng.standards import load_standard
-from junheng.web.survey.models import Group
 
-GROUPS = tuple(Group.values)
+# The survey's respondent groups, parents first (web/survey/models.Group).
+GROUPS = ("parents", "students", "teachers", "principals", "deputies", "cppcc", "residents")
 # 50 满意 + 35 比较满意 counted; 10 基本满意 + 5 不满意 not; 20 不了解.
 SPREAD = {"满意": 50, "比较满意": 35, "基本满意": 10, "不满意": 5, "不了解": 20}
 

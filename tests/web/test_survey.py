@@ -344,3 +344,10 @@ def test_the_survey_page_shows_rates_in_a_fixed_number_of_queries(
     assert 'id="overall-rate">100.00%' in html
     assert 'id="overall-return">100.00%' in html
     assert "发放一次性链接" not in html  # an observer reads, never issues
+
+
+def test_the_recognition_tests_use_the_survey_s_own_groups() -> None:
+    from junheng.web.survey.models import Group
+    from tests.assessment.test_recognition import GROUPS
+
+    assert tuple(Group.values) == GROUPS
