@@ -48,6 +48,8 @@ def test_with_nothing_entered_only_what_the_school_data_shows_fails(sample: pl.D
     assert all(v.state is State.PENDING and v.word == "未核查" for v in found.vetoes)
     assert found.state is State.FAILED
     assert found.counts == "4 项未达标，28 项待判定"
+    assert (found.failed_count, found.pending_count) == (4, 28)  # 22 items and 6 unchecked veto items
+    assert (assessment_to_json(found)["failed"], assessment_to_json(found)["pending"]) == (4, 28)
     assert found.reasons[: len(found.failures)] == found.failures  # what fails comes first
 
 

@@ -184,11 +184,19 @@ class Assessment:
         return tuple((d, item) for d in self.dimensions for item in d.pending)
 
     @property
+    def failed_count(self) -> int:
+        """Items and veto items that fail."""
+        return len(self.failed) + sum(v.state is State.FAILED for v in self.vetoes)
+
+    @property
+    def pending_count(self) -> int:
+        """Items and veto items still to be judged."""
+        return len(self.pending) + sum(v.state is State.PENDING for v in self.vetoes)
+
+    @property
     def counts(self) -> str:
         """“4 项未达标，23 项待判定” over every item and veto item."""
-        vetoes_failed = sum(v.state is State.FAILED for v in self.vetoes)
-        vetoes_pending = sum(v.state is State.PENDING for v in self.vetoes)
-        return counts_text(len(self.failed) + vetoes_failed, len(self.pending) + vetoes_pending)
+        return counts_text(self.failed_count, self.pending_count)
 
     @property
     def headline(self) -> str:

@@ -24,8 +24,8 @@ def assessment_to_json(assessment: Assessment) -> dict[str, Any]:
         "standard_title": assessment.standard_title,
         "state": str(assessment.state),
         "pass": assessment.passed,
-        "failed": len(assessment.failures),
-        "pending": len(assessment.pendings),
+        "failed": assessment.failed_count,
+        "pending": assessment.pending_count,
         "reasons": list(assessment.reasons),
         "dimensions": [
             {
