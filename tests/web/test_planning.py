@@ -268,3 +268,19 @@ def test_a_target_year_must_lie_ahead_and_a_yearly_budget_needs_one(
     response = login(client, users[Role.COUNTY_OFFICE]).post(plan_url(county.county), {"budget": ""} | data)
     assert response.context["form"].errors[field] == [message]
     assert "plan" not in response.context
+
+
+def test_the_plan_says_it_covers_resources_only_and_what_else_would_still_fail(
+    client: Client, county: Tree, users: dict[str, User]
+) -> None:
+    SchoolRecord.objects.filter(school=county.other_school, year=YEAR).update(max_class_size_primary=60)  # G5 > 45
+    response = login(client, users[Role.COUNTY_OFFICE]).post(plan_url(county.county), {"budget": ""})
+    html = response.content.decode()
+    card = html[html.index('id="plan-summary"') : html.index('id="solver-details"')]
+    assert "规划后资源配置（七项指标与差异系数）" in card and "达标" in card
+    assert "本规划只覆盖资源配置" in card and '政府保障程度 <span class="bad">未达标</span>' in card
+    assert "政府保障程度：G5 未达标——1 所学校未达标" in card
+    assert "项待判定（县级数据、认定或调查）" in card
+    assert "求解" not in card and "间隙" not in card  # the solver's words are in the details fold
+    details = html[html.index('id="solver-details"') :]
+    assert "求解状态：" in details[:400]

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from junheng import assessment as core
 from junheng.assessment import entries
+from junheng.engine import Evaluation
 from junheng.standards import Standard
 from junheng.web import evidence
 from junheng.web.assessment.models import CountyFigures, Evidence, Judgement, VetoCheck
@@ -210,12 +212,26 @@ def county_assessment(*, user: User, county_id: int, year: int) -> core.Assessme
     the stored records by the one road (evaluated once until they change), the county figures, the
     recorded judgements and veto checks, and the survey's answers."""
     county = county_for(user=user, county_id=county_id, edit=False)
-    standard = standard_for(county)
     stored = tables.county_year(county, year)
+    return _assessed(county, year, stored.table, stored.evaluation)
+
+
+def assessment_after(
+    *, user: User, county_id: int, year: int, table: pl.DataFrame, evaluation: Evaluation
+) -> core.Assessment:
+    """The assessment the county would have if its schools' data were `table` (evaluated as `evaluation`),
+    with its figures, decisions, veto checks and survey as recorded for `year`: a plan's outcome over the
+    four dimensions."""
+    county = county_for(user=user, county_id=county_id, edit=False)
+    return _assessed(county, year, table, evaluation)
+
+
+def _assessed(county: Organisation, year: int, table: pl.DataFrame, evaluation: Evaluation) -> core.Assessment:
+    standard = standard_for(county)
     school_ids = dict(county.subtree().filter(kind=Organisation.Kind.SCHOOL).values_list("code", "pk"))
     figures = CountyFigures.objects.filter(county=county, year=year).first()
     return core.assess(
-        stored.table,
+        table,
         standard,
         county=county.name,
         year=year,
@@ -223,7 +239,7 @@ def county_assessment(*, user: User, county_id: int, year: int) -> core.Assessme
         decisions=_decisions(county, year),
         vetoes=_veto_checks(county, year),
         survey=survey_tally(county=county, year=year),
-        evaluation=stored.evaluation,
+        evaluation=evaluation,
         school_ids=school_ids,
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from junheng.plan import PlanError
 from junheng.schema import FIELDS_BY_KEY
+from junheng.web.assessment import services as assessment
 from junheng.web.collection.models import RECORD_FIELDS
 from junheng.web.collection.services import InvalidData, county_records, standard_for
 from junheng.web.dashboards.queries import years_with_data
@@ -61,10 +62,10 @@ def county_plan(request: HttpRequest, county_id: int) -> HttpResponse:
                     target_year=target,
                     yearly_budget=form.yearly_budget_yuan(),
                 )
-                context |= _ahead_context(ahead)
+                context |= _ahead_context(request, ahead)
             else:
                 result = services.county_plan(user=request.user, county_id=county.pk, year=year, budget=budget)
-                context |= _plan_context(result)
+                context |= _plan_context(result) | _after_context(request, result)
                 query = {"year": year} | ({} if budget is None else {"budget": f"{budget:.2f}"})
                 context["excel_query"] = urlencode(query)
         except PlanError as exc:
@@ -72,14 +73,13 @@ def county_plan(request: HttpRequest, county_id: int) -> HttpResponse:
     return render(request, "planning/county.html", context)
 
 
-def _ahead_context(result: services.AheadResult) -> dict[str, object]:
+def _ahead_context(request: HttpRequest, result: services.AheadResult) -> dict[str, object]:
     """The target year's plan as on the single-year page, plus its phases: the actions of each year."""
     ahead = result.ahead
     if ahead is None:
         return {"empty": True}
-    context = _plan_context(
-        services.PlanResult(result.county, ahead.target_year, result.projected, result.before, ahead.plan)
-    )
+    planned = services.PlanResult(result.county, ahead.target_year, result.projected, result.before, ahead.plan)
+    context = _plan_context(planned) | _after_context(request, planned)
     context["target_year"] = ahead.target_year
     context["phases"] = tables.phase_rows(ahead, result.projected)
     context["unscheduled"] = tables.actions_by_school_of(ahead.unscheduled, result.projected)
@@ -101,6 +101,26 @@ def _plan_context(result: services.PlanResult) -> dict[str, object]:
         "cvs": tables.cv_rows(result.before, plan.after),
         "passing": {"before": before_passing, "after": after_passing, "schools": schools},
         "after_passed": bool(plan.after.counties["pass"][0]),
+    }
+
+
+def _after_context(request: HttpRequest, result: services.PlanResult) -> dict[str, object]:
+    """The plan covers resource allocation only: the other dimensions as they would stand after it (G3–G5
+    from the same school data; the county figures, decisions and survey as recorded)."""
+    if result.plan is None:
+        return {}
+    after = assessment.assessment_after(
+        user=request.user,
+        county_id=result.county.pk,
+        year=result.year,
+        table=result.table,
+        evaluation=result.plan.after,
+    )
+    others = [d for d in after.dimensions if d.key != "resources"]
+    return {
+        "after_others": others,
+        "after_failures": [item.sentence(d.name) for d in others for item in d.failed],
+        "after_pending": sum(len(d.pending) for d in others),
     }
 
 
