@@ -139,8 +139,8 @@ def test_the_map_draws_catchments_by_warning_from_local_leaflet(tree: Tree, offi
     outlines = {f["properties"]["name"]: f["geometry"] is not None for f in data["catchments"]["features"]}
     assert outlines == {"城东学区": True, "城西学区": False}
     assert [(s["name"], s["lat"], s["lon"], s["rule"]) for s in data["schools"]] == [
-        ("示范县实验小学", 22.05, 108.05, "未判定"),
-        ("示范县第二小学", None, None, "未判定"),
+        ("示范县实验小学", 22.05, 108.05, "待判定"),
+        ("示范县第二小学", None, None, "待判定"),
     ]
 
 

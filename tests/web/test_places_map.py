@@ -80,7 +80,7 @@ def test_the_map_data_gives_each_school_its_place_warning_and_rule(
     assert schools == {
         tree.school.code: (22.05, 108.05, "城东学区", "red", "达标"),
         tree.other_school.code: (None, None, "城西学区", "green", "未达标"),
-        third.code: (None, None, None, None, "未判定"),  # no capacity row and no record
+        third.code: (None, None, None, None, "待判定"),  # no capacity row and no record
     }
 
 
@@ -102,8 +102,8 @@ def test_the_map_of_a_county_without_capacities_lists_its_schools(tree: Tree, us
     data = services.map_data(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk)
     assert data.year is None and data.catchments == []
     assert {(s.code, s.lat, s.rule) for s in data.schools} == {
-        (tree.school.code, None, "未判定"),
-        (tree.other_school.code, None, "未判定"),
+        (tree.school.code, None, "待判定"),
+        (tree.other_school.code, None, "待判定"),
     }
     page = client.get(reverse("places:map", args=[tree.county.pk])).content.decode()
     assert "尚无学位数据" in page and "以下学校没有坐标" in page

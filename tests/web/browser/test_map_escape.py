@@ -57,7 +57,7 @@ def test_a_catchment_and_a_school_named_with_markup_show_their_names_as_text_on_
     tooltips = page.locator(".leaflet-tooltip")
     expect(tooltips).to_have_text([f"{CATCHMENT}（小学）"])
     page.locator("#places-map path.leaflet-interactive").last.hover()
-    expect(tooltips.filter(has_text="学校规则")).to_have_text(f"{SCHOOL}（学校规则：未判定）")
+    expect(tooltips.filter(has_text="学校规则")).to_have_text(f"{SCHOOL}（学校规则：待判定）")
     assert page.locator(".leaflet-tooltip img, .leaflet-tooltip b").count() == 0
     assert page.evaluate("window.pwned") is None
     assert page.evaluate("window.violations") == []  # Leaflet draws the map under the policy

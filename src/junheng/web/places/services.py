@@ -32,7 +32,7 @@ LEVEL_FIELDS = {
     "primary": ("design_classes_primary", "class_size_primary"),
     "junior": ("design_classes_junior", "class_size_junior"),
 }
-RULE_STATES = {True: "达标", False: "未达标", None: "未判定"}
+RULE_STATES = {True: "达标", False: "未达标", None: "待判定"}
 
 
 def _county(user: User, county_id: int) -> Organisation:
@@ -189,7 +189,7 @@ class MapSchool:
     lon: float | None
     catchment: str | None  # its catchments, 、-joined (a 九年一贯制 school may serve two)
     warning: str | None  # its catchments' warning that year (the worse of two)
-    rule: str  # 达标, 未达标 or 未判定 (no records of that year, or outside the rule's scope)
+    rule: str  # 达标, 未达标 or 待判定 (no records of that year, or outside the rule's scope)
 
 
 @dataclass(frozen=True)
