@@ -13,7 +13,7 @@ from django.test import Client
 
 from junheng.web.classes import imports, services
 from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, Snapshot
-from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.errors import InvalidData, WorkflowError
 from junheng.web.orgs.models import Role
 from tests.web.conftest import Tree
 

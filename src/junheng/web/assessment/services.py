@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -25,11 +24,11 @@ from junheng.web.assessment import verdict as v
 from junheng.web.assessment.models import CountyFigures, Evidence, Judgement, VetoCheck
 from junheng.web.collection import tables
 from junheng.web.collection.services import standard_for
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 
-COUNTY = Organisation.Kind.COUNTY
+RECORDERS_ONLY = "只有县级督导室可以录入评估数据和认定结果"
 YES = frozenset({"是", "yes", "true", "1"})
 NO = frozenset({"否", "no", "false", "0"})
 
@@ -40,14 +39,6 @@ class AssessmentError(Exception):
     def __init__(self, problems: Mapping[str, str]) -> None:
         super().__init__("；".join(problems.values()))
         self.problems = dict(problems)
-
-
-def county_for(*, user: User, county_id: int, edit: bool) -> Organisation:
-    """The county if the user sees it (404 otherwise) and, with `edit`, may record its evaluation (403)."""
-    county = scope.get_visible(user, pk=county_id, kind=COUNTY)
-    if edit and not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以录入评估数据和认定结果")
-    return county
 
 
 def _by(user: User) -> Any:
@@ -67,7 +58,7 @@ def catalogue(standard: Standard) -> dict[str, dict[str, Any]]:
 
 def county_figures(*, user: User, county_id: int, year: int) -> dict[str, Any]:
     """The figures the county entered for the year (empty when none)."""
-    county = county_for(user=user, county_id=county_id, edit=False)
+    county = lookups.visible_county(user, county_id)
     found = CountyFigures.objects.filter(county=county, year=year).first()
     return dict(found.figures) if found is not None else {}
 
@@ -78,7 +69,7 @@ def save_county_figures(*, user: User, county_id: int, year: int, figures: Mappi
 
     Every key must be in the standard's catalogue; numbers must be ≥ 0 and flags yes or no.
     """
-    county = county_for(user=user, county_id=county_id, edit=True)
+    county = lookups.managed_county(user, county_id, refusal=RECORDERS_ONLY)
     spec = catalogue(standard_for(county))
     problems: dict[str, str] = {}
     clean: dict[str, int | float | bool] = {}
@@ -152,7 +143,7 @@ def record_judgement(
     files: Sequence[UploadedFile[bytes]] = (),
 ) -> Judgement:
     """Record (or change) the decision on a judgement item, adding any evidence files to it."""
-    county = county_for(user=user, county_id=county_id, edit=True)
+    county = lookups.managed_county(user, county_id, refusal=RECORDERS_ONLY)
     _check_evidence(county, files)
     items = judgement_items(standard_for(county))
     if item_id not in items:
@@ -180,7 +171,7 @@ def set_veto_check(
     files: Sequence[UploadedFile[bytes]] = (),
 ) -> VetoCheck:
     """Record whether a veto item applies to the county this year, with any evidence files."""
-    county = county_for(user=user, county_id=county_id, edit=True)
+    county = lookups.managed_county(user, county_id, refusal=RECORDERS_ONLY)
     _check_evidence(county, files)
     items = veto_items(standard_for(county))
     if key not in items:
@@ -220,7 +211,7 @@ def evidence_file(*, user: User, evidence_id: int) -> Evidence:
     """An evidence file, if its county is within the user's reach; 404 otherwise, whether or not it exists."""
     found = Evidence.objects.filter(pk=evidence_id).first()
     county_id = found.county_id if found is not None else 0
-    scope.get_visible(user, pk=county_id, kind=COUNTY)
+    lookups.visible_county(user, county_id)
     assert found is not None
     return found
 
@@ -240,7 +231,7 @@ def recognition_source() -> Callable[..., object] | None:
 
 def county_verdict(*, user: User, county_id: int, year: int) -> v.Verdict:
     """The four dimensions and the veto items of a county's year, standard.md §1."""
-    county = county_for(user=user, county_id=county_id, edit=False)
+    county = lookups.visible_county(user, county_id)
     standard = standard_for(county)
     stored = tables.county_year(county, year)
     table = stored.table

@@ -17,10 +17,10 @@ from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
 from junheng.web.classes.imports import whole_number
 from junheng.web.classes.models import PlannedIntake
-from junheng.web.classes.services import county_of, rules_for
-from junheng.web.collection.services import InvalidData
+from junheng.web.classes.services import rules_for
+from junheng.web.errors import InvalidData
 from junheng.web.levels import LEVEL_NAMES
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.reading import reading
@@ -33,7 +33,7 @@ def plan_intake(
     """The county office enters (or corrects) a school's planned grade-1 or grade-7 intake for a year.
     Raises `InvalidIntake` (per field) for a grade that is not the start grade of its 学段 or students
     planned in no class."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     if not scope.can_manage(user, county):
         raise PermissionDenied("只有县级督导室可以填写招生计划")
     school = county.subtree().filter(pk=school_id, kind=Organisation.Kind.SCHOOL).first()
@@ -66,7 +66,7 @@ def import_intakes(*, user: User, county_id: int, path: Path, name: str) -> int:
     """Store many schools' planned intakes from a CSV or Excel file (one row per school, year and 学段;
     a row replaces the stored plan of the same school, year and 学段). On any problem nothing is stored
     and every problem is reported, cell by cell. Returns the number of plans stored."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     if not scope.can_manage(user, county):
         raise PermissionDenied("只有县级督导室可以填写招生计划")
     schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}

@@ -21,9 +21,10 @@ from django.utils import timezone
 from junheng.engine import class_size
 from junheng.engine.class_size import ClassSizeRules
 from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, PlannedIntake, Snapshot
-from junheng.web.collection.services import WorkflowError, standard_for
+from junheng.web.collection.services import standard_for
+from junheng.web.errors import WorkflowError
 from junheng.web.levels import Level
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 
@@ -47,10 +48,6 @@ DETAILS = (
 
 def rules_for(county: Organisation) -> ClassSizeRules:
     return ClassSizeRules.of(standard_for(county))
-
-
-def county_of(user: User, county_id: int) -> Organisation:
-    return scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
 
 
 def acting(user: User) -> Any:
@@ -342,7 +339,7 @@ class Ledger:
 
 def ledger(*, user: User, county_id: int) -> Ledger:
     """The county's ledger rows (with their school) and its shares per snapshot, in a fixed number of queries."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     rules = rules_for(county)
     snapshots = list(Snapshot.objects.filter(county=county).order_by("date"))
     rows = list(LedgerRow.objects.filter(county=county).select_related("school", "found_in"))

@@ -24,6 +24,7 @@ from junheng.web import evidence
 from junheng.web.collection.services import standard_for
 from junheng.web.collection.tables import county_years
 from junheng.web.dashboards.queries import years_with_data
+from junheng.web.errors import WorkflowError
 from junheng.web.groups.models import (
     Activity,
     ActivityEvidence,
@@ -35,15 +36,11 @@ from junheng.web.groups.models import (
     PairingReview,
     TeacherExchange,
 )
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 
 IN_GROUPS = "集团内学校"
-
-
-def county_of(user: User, county_id: int) -> Organisation:
-    return scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
 
 
 def require_manager(user: User, county: Organisation) -> None:
@@ -82,7 +79,7 @@ class CountyGroups:
 
 def county_groups(*, user: User, county_id: int) -> CountyGroups:
     """The county's groups (with type, lead school and members) and pairings, in a fixed number of queries."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     groups = list(
         Group.objects.filter(county=county)
         .select_related("type", "lead_school")
@@ -163,7 +160,7 @@ def _check_schools(county: Organisation, *schools: Organisation | None) -> None:
 @transaction.atomic
 def save_group(*, user: User, county_id: int, values: Mapping[str, Any], group_id: int | None = None) -> Group:
     """Create a group of the county, or change one (the county office only)."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
     found = Group(county=county) if group_id is None else Group.objects.get(pk=group_id, county=county)
     _check_schools(county, values.get("lead_school"))
@@ -194,7 +191,7 @@ def save_membership(
 
 @transaction.atomic
 def save_pairing(*, user: User, county_id: int, values: Mapping[str, Any], pairing_id: int | None = None) -> Pairing:
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
     _check_schools(county, values.get("helper"), values.get("helped"))
     found = Pairing(county=county) if pairing_id is None else Pairing.objects.get(pk=pairing_id, county=county)
@@ -374,7 +371,7 @@ def _list_model(kind: str) -> type[GroupType] | type[ActivityKind]:
 @transaction.atomic
 def add_list_entry(*, user: User, county_id: int, kind: str, name: str) -> GroupType | ActivityKind:
     """Add a group type (`kind="type"`) or activity kind (`"kind"`) of the county's own."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
     model = _list_model(kind)
     if model.objects.filter(Q(county=None) | Q(county=county), name=name).exists():
@@ -382,15 +379,11 @@ def add_list_entry(*, user: User, county_id: int, kind: str, name: str) -> Group
     return model.objects.create(county=county, name=name)
 
 
-class InUse(Exception):
-    """A list entry still chosen by a group or an activity."""
-
-
 @transaction.atomic
 def delete_list_entry(*, user: User, county_id: int, kind: str, entry_id: int) -> str:
     """Delete one of the county's own entries; the shared examples are not the county's to delete (404), and
-    an entry in use stays (`InUse`)."""
-    county = county_of(user, county_id)
+    an entry still chosen by a group or an activity stays (`WorkflowError`)."""
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
     model = _list_model(kind)
     found = model.objects.filter(pk=entry_id, county=county).first()
@@ -403,6 +396,6 @@ def delete_list_entry(*, user: User, county_id: int, kind: str, entry_id: int) -
     )
     if used:
         what = "教育集团" if model is GroupType else "活动记录"
-        raise InUse(f"“{found.name}”仍被 {used} 个{what}使用，不能删除；请先修改这些{what}")
+        raise WorkflowError(f"“{found.name}”仍被 {used} 个{what}使用，不能删除；请先修改这些{what}")
     found.delete()
     return found.name
