@@ -94,7 +94,7 @@ def row(request: HttpRequest, row_id: int) -> HttpResponse:
         # Validation writes onto `found`; the service compares with the stored row, so the audit is right.
         if form.is_valid():
             try:
-                services.record_measures(user=request.user, row_id=row_id, values=form.cleaned_data)
+                services.record_measures(user=request.user, row_id=row_id, details=form.details())
             except WorkflowError as exc:
                 messages.error(request, str(exc))
             else:

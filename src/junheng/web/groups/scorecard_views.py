@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from junheng.web.groups import scorecards, services
 from junheng.web.groups.forms import ScorecardEntryForm, ScorecardItemForm
+from junheng.web.groups.inputs import EntryDetails, ItemDetails
 from junheng.web.groups.models import ScorecardItem
 from junheng.web.orgs import lookups, scope
 from junheng.web.years import asked_year
@@ -38,7 +39,9 @@ def edit_item(request: HttpRequest, county_id: int | None = None, item_id: int |
         services.require_manager(request.user, county)
     form = ScorecardItemForm(request.POST or None, instance=existing, county=county)
     if request.method == "POST" and form.is_valid():
-        saved = scorecards.save_item(user=request.user, county_id=county.pk, values=form.cleaned_data, item_id=item_id)
+        saved = scorecards.save_item(
+            user=request.user, county_id=county.pk, details=ItemDetails(**form.cleaned_data), item_id=item_id
+        )
         messages.success(request, f"已保存考核项目“{saved.name}”")
         return redirect("groups:scorecard", county.pk)
     title = f"修改考核项目 {existing.name}" if existing else "新增捆绑考核项目"
@@ -61,7 +64,7 @@ def enter_value(request: HttpRequest, county_id: int) -> HttpResponse:
     services.require_manager(request.user, county)
     form = ScorecardEntryForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
-        saved = scorecards.save_entry(user=request.user, county_id=county.pk, values=form.cleaned_data)
+        saved = scorecards.save_entry(user=request.user, county_id=county.pk, entry=EntryDetails(**form.cleaned_data))
         messages.success(request, f"已录入 {saved.group} {saved.year} 年“{saved.item}”：{saved.value.normalize()}")
         return redirect(f"{reverse('groups:scorecard', args=[county.pk])}?year={saved.year}")
     return render(request, "groups/form.html", {"county": county, "form": form, "title": "录入考核数值"})

@@ -33,6 +33,14 @@ from junheng.web.groups.forms import (
     PairingReviewForm,
     TeacherExchangeForm,
 )
+from junheng.web.groups.inputs import (
+    ActivityDetails,
+    ExchangeDetails,
+    GroupDetails,
+    MembershipDetails,
+    PairingDetails,
+    ReviewDetails,
+)
 from junheng.web.groups.models import Group, Membership, Pairing, PairingReview, TeacherExchange
 from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
@@ -158,7 +166,9 @@ def edit_group(request: HttpRequest, county_id: int | None = None, group_id: int
     services.require_manager(request.user, county)
     form = GroupForm(request.POST or None, instance=existing, county=county)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_group(user=request.user, county_id=county.pk, values=form.cleaned_data, group_id=group_id)
+        saved = services.save_group(
+            user=request.user, county_id=county.pk, details=GroupDetails(**form.cleaned_data), group_id=group_id
+        )
         messages.success(request, f"已保存教育集团“{saved.name}”")
         return redirect("groups:group", saved.pk)
     title = f"编辑 {existing.name}" if existing else "新建教育集团"
@@ -178,7 +188,10 @@ def edit_membership(request: HttpRequest, group_id: int, membership_id: int | No
     form = MembershipForm(request.POST or None, instance=existing, county=found.county)
     if request.method == "POST" and form.is_valid():
         services.save_membership(
-            user=request.user, group_id=found.pk, values=form.cleaned_data, membership_id=membership_id
+            user=request.user,
+            group_id=found.pk,
+            details=MembershipDetails(**form.cleaned_data),
+            membership_id=membership_id,
         )
         messages.success(request, "成员信息已保存")
         return redirect("groups:group", found.pk)
@@ -200,7 +213,7 @@ def edit_pairing(request: HttpRequest, county_id: int | None = None, pairing_id:
     form = PairingForm(request.POST or None, instance=existing, county=county)
     if request.method == "POST" and form.is_valid():
         saved = services.save_pairing(
-            user=request.user, county_id=county.pk, values=form.cleaned_data, pairing_id=pairing_id
+            user=request.user, county_id=county.pk, details=PairingDetails(**form.cleaned_data), pairing_id=pairing_id
         )
         messages.success(request, f"已保存结对帮扶：{saved}")
         return redirect("groups:pairing", saved.pk)
@@ -219,7 +232,9 @@ def add_activity(request: HttpRequest, group_id: int | None = None, pairing_id: 
     services.require_manager(request.user, owner.county)
     form = ActivityForm(request.POST or None, county=owner.county)
     if request.method == "POST" and form.is_valid():
-        services.add_activity(user=request.user, values=form.cleaned_data, group_id=group_id, pairing_id=pairing_id)
+        services.add_activity(
+            user=request.user, details=ActivityDetails(**form.cleaned_data), group_id=group_id, pairing_id=pairing_id
+        )
         messages.success(request, "活动已记录")
         return redirect("groups:group", group_id) if group_id is not None else redirect("groups:pairing", pairing_id)
     return render(request, "groups/form.html", {"county": owner.county, "form": form, "title": f"{owner} · 记录活动"})
@@ -236,7 +251,9 @@ def edit_exchange(request: HttpRequest, group_id: int, exchange_id: int | None =
         existing = TeacherExchange.objects.filter(pk=exchange_id, group=found).first() or _missing("教师交流记录")
     form = TeacherExchangeForm(request.POST or None, instance=existing, group=found)
     if request.method == "POST" and form.is_valid():
-        services.save_exchange(user=request.user, group_id=found.pk, values=form.cleaned_data, exchange_id=exchange_id)
+        services.save_exchange(
+            user=request.user, group_id=found.pk, details=ExchangeDetails(**form.cleaned_data), exchange_id=exchange_id
+        )
         messages.success(request, "教师交流记录已保存")
         return redirect("groups:group", found.pk)
     title = f"{found.name} · {'修改教师交流' if exchange_id else '登记教师共享或交流'}"
@@ -286,7 +303,9 @@ def edit_review(request: HttpRequest, pairing_id: int, review_id: int | None = N
         existing = PairingReview.objects.filter(pk=review_id, pairing=found).first() or _missing("年度评价")
     form = PairingReviewForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
-        services.save_review(user=request.user, pairing_id=found.pk, values=form.cleaned_data, review_id=review_id)
+        services.save_review(
+            user=request.user, pairing_id=found.pk, details=ReviewDetails(**form.cleaned_data), review_id=review_id
+        )
         messages.success(request, f"{form.cleaned_data['year']} 年度评价已保存")
         return redirect("groups:pairing", found.pk)
     title = f"{found} · {'修改年度评价' if review_id else '年度评价'}"
