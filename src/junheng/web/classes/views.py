@@ -146,7 +146,7 @@ def reject_row(request: HttpRequest, row_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_intake(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county office enters a school's planned grade-1 or grade-7 intake."""
-    county = lookups.managed_county(request.user, county_id, refusal="只有县级督导室可以填写招生计划")
+    county = lookups.managed_county(request.user, county_id, refusal=intakes.PLANNERS_ONLY)
     if request.method == "POST" and "file" in request.FILES:
         return _import_intakes(request, county)
     form = IntakeForm(request.POST or None, county=county)
@@ -197,7 +197,7 @@ def _import_intakes(request: HttpRequest, county: Organisation) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_classes(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county office imports a term's class lists; problems are listed cell by cell, nothing stored."""
-    county = lookups.managed_county(request.user, county_id, refusal="只有县级督导室可以导入班额数据")
+    county = lookups.managed_county(request.user, county_id, refusal=imports.IMPORTERS_ONLY)
     form = ImportForm(request.POST or None, request.FILES or None)
     issues: tuple[object, ...] = ()
     if request.method == "POST" and form.is_valid():
