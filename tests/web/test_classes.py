@@ -12,8 +12,9 @@ from django.http import Http404
 from django.test import Client
 
 from junheng.web.classes import imports, services
+from junheng.web.classes.inputs import Measures
 from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, Snapshot
-from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.errors import InvalidData, WorkflowError
 from junheng.web.orgs.models import Role
 from tests.web.conftest import Tree
 
@@ -114,7 +115,7 @@ def test_a_rebound_reopens_the_closed_row(tmp_path: Path, tree: Tree, users: dic
     _import(tmp_path, office, tree, "T4", 4, 52)
     row = _row()  # the same row, reopened: no second row for the class
     assert row.status == Status.REBOUND
-    services.record_measures(user=office, row_id=row.pk, values={"measures": ["分班"]})
+    services.record_measures(user=office, row_id=row.pk, details=Measures(measures=("分班",)))
     assert _row().status == Status.IN_PROGRESS
 
 
@@ -123,19 +124,19 @@ def test_measures_are_recorded_by_the_county_office_with_an_audit(
 ) -> None:
     office = users[Role.COUNTY_OFFICE]
     _import(tmp_path, office, tree, "T1", 1, 60)
-    values = {"measures": ["扩建", "分班"], "deadline": datetime.date(2026, 8, 31), "responsible_unit": "教育局"}
+    details = Measures(measures=("扩建", "分班"), deadline=datetime.date(2026, 8, 31), responsible_unit="教育局")
     for reader in (users[Role.SUPERVISOR], users[Role.OBSERVER]):
         with pytest.raises(PermissionDenied):
-            services.record_measures(user=reader, row_id=_row().pk, values=values)
+            services.record_measures(user=reader, row_id=_row().pk, details=details)
     with pytest.raises(Http404):
-        services.record_measures(user=users[Role.CLERK], row_id=_row().pk, values=values)
-    services.record_measures(user=office, row_id=_row().pk, values=values)
+        services.record_measures(user=users[Role.CLERK], row_id=_row().pk, details=details)
+    services.record_measures(user=office, row_id=_row().pk, details=details)
     row = _row()
     assert (row.measures, row.status, row.responsible_unit) == (["扩建", "分班"], Status.IN_PROGRESS, "教育局")
     fields = set(LedgerChange.objects.filter(row=row, user=office).values_list("field", flat=True))
     assert fields == {"measures", "deadline", "responsible_unit", "status"}
     with pytest.raises(WorkflowError, match="不在可选范围"):
-        services.record_measures(user=office, row_id=row.pk, values={"measures": ["撤并"]})
+        services.record_measures(user=office, row_id=row.pk, details=Measures(measures=("撤并",)))
 
 
 def test_import_reports_each_bad_cell_and_stores_nothing(tmp_path: Path, tree: Tree, users: dict[str, User]) -> None:
@@ -209,7 +210,7 @@ def test_a_reader_cannot_post_measures(tmp_path: Path, tree: Tree, users: dict[s
 def test_the_ledger_page_shows_overdue_rows_and_the_shares(tmp_path: Path, tree: Tree, users: dict[str, User]) -> None:
     office = users[Role.COUNTY_OFFICE]
     _import(tmp_path, office, tree, "2025秋", 1, 60)  # 1 大班额 of 4 classes: 25.0 %
-    services.record_measures(user=office, row_id=_row().pk, values={"deadline": datetime.date(2020, 1, 1)})
+    services.record_measures(user=office, row_id=_row().pk, details=Measures(deadline=datetime.date(2020, 1, 1)))
     client = Client()
     client.force_login(office)
     page = client.get(f"/classes/county/{tree.county.pk}/").content.decode()

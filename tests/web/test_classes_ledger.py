@@ -19,7 +19,7 @@ from django.test import Client
 from junheng.engine.class_size import InvalidIntake
 from junheng.web.classes import imports, intakes, services
 from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, PlannedIntake, Snapshot
-from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.errors import InvalidData, WorkflowError
 from junheng.web.orgs.models import Organisation, Role
 from tests.web.conftest import Tree
 

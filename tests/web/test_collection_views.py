@@ -16,6 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from junheng.web.collection import services
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
+from junheng.web.errors import InvalidData
 from junheng.web.orgs.models import Organisation, Role
 from tests.web.conftest import Tree
 from tests.web.test_services import FIGURES
@@ -346,7 +347,7 @@ def test_the_validate_endpoint_returns_the_importers_exact_messages_per_field(wo
         "general": [],
     }
     every_field: dict[str, object] = {field.key: None for field in RECORD_FIELDS}
-    with pytest.raises(services.InvalidData) as invalid:
+    with pytest.raises(InvalidData) as invalid:
         services.validate_values(
             every_field | FIGURES | {"multimedia_rooms": "-3", "classes_junior": "2"},
             county=world.tree.county,

@@ -20,6 +20,7 @@ from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.collection.services import standard_for
 from junheng.web.collection.tables import county_table
 from junheng.web.groups import services
+from junheng.web.groups.inputs import GroupDetails, MembershipDetails
 from junheng.web.groups.models import Activity, ActivityKind, Group, GroupType, Membership, Pairing
 from junheng.web.orgs.models import Organisation, Role
 from tests.builders import primary_school
@@ -189,7 +190,7 @@ def test_readers_cannot_write(role: Role, world: Group, tree: Tree, users: dict[
     assert Group.objects.count() == 1 and Group.objects.get().name == "城东教育集团"
     assert (Membership.objects.count(), Activity.objects.count(), Pairing.objects.count()) == (3, 0, 0)
     with pytest.raises(PermissionDenied):
-        services.save_group(user=users[role], county_id=tree.county.pk, values={"name": "x", "type": world.type})
+        services.save_group(user=users[role], county_id=tree.county.pk, details=GroupDetails(name="x", type=world.type))
 
 
 def test_the_county_office_creates_and_edits(world: Group, tree: Tree, users: dict[str, User]) -> None:
@@ -247,7 +248,7 @@ def test_forms_refuse_schools_of_another_county_and_bad_dates(world: Group, tree
         services.save_membership(
             user=users[Role.COUNTY_OFFICE],
             group_id=world.pk,
-            values={"school": tree.foreign_school, "role": "member", "joined": Day(2025, 9, 1)},
+            details=MembershipDetails(school=tree.foreign_school, role="member", joined=Day(2025, 9, 1)),
         )
 
 

@@ -19,6 +19,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.groups import scorecards, services
+from junheng.web.groups.inputs import EntryDetails, ExchangeDetails
 from junheng.web.groups.models import (
     Activity,
     ActivityEvidence,
@@ -214,7 +215,7 @@ def test_scorecard_writes_are_the_county_offices_and_foreign_items_404(
         scorecards.save_entry(
             user=users[Role.COUNTY_OFFICE],
             county_id=tree.county.pk,
-            values={"item": foreign, "group": world, "year": YEAR, "value": Decimal(1)},
+            entry=EntryDetails(item=foreign, group=world, year=YEAR, value=Decimal(1)),
         )
 
 
@@ -318,12 +319,9 @@ def test_an_exchange_between_non_members_is_refused(
         services.save_exchange(
             user=users[Role.COUNTY_OFFICE],
             group_id=world.pk,
-            values={
-                "teacher": "x",
-                "from_school": tree.school,
-                "to_school": tree.foreign_school,
-                "start": Day(2025, 9, 1),
-            },
+            details=ExchangeDetails(
+                teacher="x", from_school=tree.school, to_school=tree.foreign_school, start=Day(2025, 9, 1)
+            ),
         )
     assert _client(users[Role.OBSERVER]).post(url, _exchange_post(tree, third)).status_code == 403
 

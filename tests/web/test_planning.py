@@ -17,6 +17,7 @@ from junheng.engine import evaluate
 from junheng.web.collection import services
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.collection.tables import county_table
+from junheng.web.errors import InvalidData
 from junheng.web.orgs.models import Organisation, Role
 from tests.builders import primary_school
 from tests.web.conftest import Tree
@@ -194,7 +195,7 @@ def test_what_if_refuses_figures_the_importer_refuses(client: Client, county: Tr
     assert response.status_code == 422
     (error,) = response.json()["errors"]
     assert error["field"] == "sports_area_m2"
-    with pytest.raises(services.InvalidData) as expected:
+    with pytest.raises(InvalidData) as expected:
         services.validate_values(
             SchoolRecord.objects.get(school=county.other_school).values() | {"sports_area_m2": "很多"},
             county=county.county,

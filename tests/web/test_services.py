@@ -11,6 +11,7 @@ from django.http import Http404
 
 from junheng.web.collection import services
 from junheng.web.collection.models import Change, SchoolRecord
+from junheng.web.errors import InvalidData, WorkflowError
 from junheng.web.orgs.models import Role
 from tests.web.conftest import Tree
 
@@ -48,7 +49,7 @@ def test_a_clerk_fills_submits_and_the_county_approves(
     assert record.status == SchoolRecord.Status.SUBMITTED
     record = services.approve(user=county, record=record)
     assert record.locked
-    with pytest.raises(services.WorkflowError, match="锁定"):
+    with pytest.raises(WorkflowError, match="锁定"):
         services.update_record(user=county, record=record, values={"students_primary": 501})
 
 
@@ -64,7 +65,7 @@ def test_every_change_is_audited_with_old_and_new(users: dict[str, User], record
 def test_invalid_figures_give_the_importers_messages_and_store_nothing(
     users: dict[str, User], record: SchoolRecord
 ) -> None:
-    with pytest.raises(services.InvalidData) as invalid:
+    with pytest.raises(InvalidData) as invalid:
         services.update_record(user=users[Role.CLERK], record=record, values=FIGURES | {"multimedia_rooms": "-3"})
     assert [i.message for i in invalid.value.issues] == ["“-3”是负数；网络多媒体教室数不能小于 0"]
     record.refresh_from_db()
@@ -95,7 +96,7 @@ def test_a_clerk_cannot_change_figures_once_the_round_is_closed(
 ) -> None:
     services.update_record(user=users[Role.CLERK], record=record, values=FIGURES)
     services.close_round(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk, year=2025)
-    with pytest.raises(services.WorkflowError, match="已结束"):
+    with pytest.raises(WorkflowError, match="已结束"):
         services.update_record(user=users[Role.CLERK], record=record, values={"students_primary": 501})
     services.update_record(user=users[Role.COUNTY_OFFICE], record=record, values={"students_primary": 501})
 
@@ -108,7 +109,7 @@ def test_only_the_county_office_closes_a_round(tree: Tree, users: dict[str, User
 def test_looking_at_a_school_creates_no_record_for_a_reader(tree: Tree, users: dict[str, User]) -> None:
     services.open_round(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk, year=2025)
     SchoolRecord.objects.all().delete()
-    with pytest.raises(services.WorkflowError, match="还没有 2025 年度的数据"):
+    with pytest.raises(WorkflowError, match="还没有 2025 年度的数据"):
         services.record_for(user=users[Role.OBSERVER], school_id=tree.school.pk, year=2025)
     assert not SchoolRecord.objects.exists()
 

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from junheng.web.errors import WorkflowError
 from junheng.web.orgs.models import Membership, Role
 from junheng.web.survey import services
 from junheng.web.survey.models import Answer, Invitation, Question, Response, Survey
@@ -66,7 +67,7 @@ def test_questions_are_editable_only_while_draft(tree: Tree, users: dict[str, Us
     )
     assert texts == [(1, "甲？"), (2, "乙？")]
     services.set_status(user=office, survey_id=survey.pk, status=Survey.Status.OPEN)
-    with pytest.raises(services.WorkflowError, match="问卷不能再修改"):
+    with pytest.raises(WorkflowError, match="问卷不能再修改"):
         services.edit_questions(user=office, survey_id=survey.pk, group="teachers", texts=["丙？"])
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -23,10 +23,20 @@ from junheng.engine.class_size import START_GRADES, school_year
 from junheng.engine.places import GRADES
 from junheng.web.classes import intakes
 from junheng.web.classes import services as classes
+from junheng.web.classes.inputs import Measures
 from junheng.web.classes.models import ClassRecord, LedgerRow, Snapshot
 from junheng.web.demo_places import URBAN_TOWNSHIP, load_places
 from junheng.web.groups import scorecards
 from junheng.web.groups import services as groups
+from junheng.web.groups.inputs import (
+    ActivityDetails,
+    ExchangeDetails,
+    GroupDetails,
+    ItemDetails,
+    MembershipDetails,
+    PairingDetails,
+    ReviewDetails,
+)
 from junheng.web.groups.models import ActivityKind, GroupType, Membership, ScorecardItem, TeacherExchange
 from junheng.web.orgs.models import Organisation
 
@@ -102,18 +112,20 @@ def _groups(county: Organisation, cast: _Cast, office: User) -> None:
         shared = groups.save_group(
             user=office,
             county_id=county.pk,
-            values={"name": f"{lead.name}城乡共建共同体", "type": types["城乡共建"], "lead_school": lead},
+            details=GroupDetails(name=f"{lead.name}城乡共建共同体", type=types["城乡共建"], lead_school=lead),
         )
         for school, role in [(lead, Membership.Role.CORE), *((m, Membership.Role.RURAL) for m in members)]:
             groups.save_membership(
-                user=office, group_id=shared.pk, values={"school": school, "role": role, "joined": D(2024, 9, 1)}
+                user=office,
+                group_id=shared.pk,
+                details=MembershipDetails(school=school, role=role, joined=D(2024, 9, 1)),
             )
         for day, kind, note in [
             (D(2024, 10, 16), "送教", "中考备考专题送教"),
             (D(2025, 3, 26), "联合教研", "物理、化学实验教学联合教研"),
         ]:
             groups.add_activity(
-                user=office, group_id=shared.pk, values={"date": day, "kind": kinds[kind], "note": note}
+                user=office, group_id=shared.pk, details=ActivityDetails(date=day, kind=kinds[kind], note=note)
             )
     pairings = []
     if len(primary) >= 7:
@@ -124,14 +136,14 @@ def _groups(county: Organisation, cast: _Cast, office: User) -> None:
         pairing = groups.save_pairing(
             user=office,
             county_id=county.pk,
-            values={"helper": helper, "helped": helped, "start": start, "goals": goals},
+            details=PairingDetails(helper=helper, helped=helped, start=start, goals=goals),
         )
         visit = start + datetime.timedelta(days=60)
-        groups.add_activity(user=office, pairing_id=pairing.pk, values={"date": visit, "kind": kinds["送教"]})
+        groups.add_activity(user=office, pairing_id=pairing.pk, details=ActivityDetails(date=visit, kind=kinds["送教"]))
         groups.save_review(
             user=office,
             pairing_id=pairing.pk,
-            values={"year": 2024, "goals": goals, "outcome": "基本完成年度目标（示例）", "rating": rating},
+            details=ReviewDetails(year=2024, goals=goals, outcome="基本完成年度目标（示例）", rating=rating),
         )
     _scorecard(county, office)
 
@@ -145,15 +157,15 @@ def _close_group(
     close = groups.save_group(
         user=office,
         county_id=county.pk,
-        values={
-            "name": f"{lead.name}教育集团",
-            "type": kind,
-            "form": "1+N",
-            "lead_school": lead,
-            "document_number": "示教发〔2023〕12号",
-            "recognition": "county",
-            "recognition_year": 2024,
-        },
+        details=GroupDetails(
+            name=f"{lead.name}教育集团",
+            type=kind,
+            form="1+N",
+            lead_school=lead,
+            document_number="示教发〔2023〕12号",
+            recognition="county",
+            recognition_year=2024,
+        ),
     )
     for school, role, joined, left in [
         (lead, Membership.Role.CORE, D(2023, 3, 1), None),
@@ -163,7 +175,9 @@ def _close_group(
         (rural, Membership.Role.RURAL, D(2024, 2, 20), None),
     ]:
         groups.save_membership(
-            user=office, group_id=close.pk, values={"school": school, "role": role, "joined": joined, "left": left}
+            user=office,
+            group_id=close.pk,
+            details=MembershipDetails(school=school, role=role, joined=joined, left=left),
         )
     for day, name, note in [
         (D(2024, 3, 14), "联合教研", "三至六年级数学集体备课"),
@@ -174,7 +188,9 @@ def _close_group(
         (D(2025, 9, 17), "管理输出", "派驻副校长参与成员校管理"),
         (D(2025, 11, 12), "同课异构", "英语听说课同课异构"),
     ]:
-        groups.add_activity(user=office, group_id=close.pk, values={"date": day, "kind": kinds[name], "note": note})
+        groups.add_activity(
+            user=office, group_id=close.pk, details=ActivityDetails(date=day, kind=kinds[name], note=note)
+        )
     for teacher, target, how, backbone, start, end in [
         ("李老师（示例）", weak, TeacherExchange.Kind.ROTATION, True, D(2024, 9, 1), D(2025, 7, 15)),
         ("王老师（示例）", rural, TeacherExchange.Kind.SHARED, False, D(2025, 2, 20), None),
@@ -182,15 +198,15 @@ def _close_group(
         groups.save_exchange(
             user=office,
             group_id=close.pk,
-            values={
-                "teacher": teacher,
-                "from_school": lead,
-                "to_school": target,
-                "kind": how,
-                "backbone": backbone,
-                "start": start,
-                "end": end,
-            },
+            details=ExchangeDetails(
+                teacher=teacher,
+                from_school=lead,
+                to_school=target,
+                kind=how,
+                backbone=backbone,
+                start=start,
+                end=end,
+            ),
         )
 
 
@@ -198,31 +214,41 @@ def _scorecard(county: Organisation, office: User) -> None:
     """Four items, their weights and targets the demo's own (a county sets its own: none ship)."""
     note = "演示数据：权重和目标值为示例，由县自行设定"
     linear, threshold = ScorecardItem.Rule.LINEAR, ScorecardItem.Rule.THRESHOLD
-    cv = {"source": ScorecardItem.Source.CV, "indicator": "L1", "rule": linear, "higher_is_better": False}
-    spread = {"target": Decimal("0.30"), "floor": Decimal("0.65"), "data_note": note}
-    items: list[dict[str, object]] = [
-        {**cv, **spread, "name": "示例：集团内差异系数（小学 L1）", "level": "primary", "weight": 30},
-        {**cv, **spread, "name": "示例：集团内差异系数（初中 L1）", "level": "junior", "weight": 20},
-        {
-            "name": "示例：年度联合活动次数",
-            "source": ScorecardItem.Source.ACTIVITIES,
-            "rule": threshold,
-            "weight": 20,
-            "target": 4,
-            "data_note": note,
-        },
-        {
-            "name": "示例：成员学校达到校际标准的比例",
-            "source": ScorecardItem.Source.PASS_SHARE,
-            "rule": linear,
-            "weight": 30,
-            "target": 1,
-            "floor": 0,
-            "data_note": note,
-        },
+    cv = ItemDetails(
+        name="示例：集团内差异系数（小学 L1）",
+        source=ScorecardItem.Source.CV,
+        indicator="L1",
+        level="primary",
+        rule=linear,
+        higher_is_better=False,
+        weight=Decimal(30),
+        target=Decimal("0.30"),
+        floor=Decimal("0.65"),
+        data_note=note,
+    )
+    items = [
+        cv,
+        replace(cv, name="示例：集团内差异系数（初中 L1）", level="junior", weight=Decimal(20)),
+        ItemDetails(
+            name="示例：年度联合活动次数",
+            source=ScorecardItem.Source.ACTIVITIES,
+            rule=threshold,
+            weight=Decimal(20),
+            target=Decimal(4),
+            data_note=note,
+        ),
+        ItemDetails(
+            name="示例：成员学校达到校际标准的比例",
+            source=ScorecardItem.Source.PASS_SHARE,
+            rule=linear,
+            weight=Decimal(30),
+            target=Decimal(1),
+            floor=Decimal(0),
+            data_note=note,
+        ),
     ]
-    for values in items:
-        scorecards.save_item(user=office, county_id=county.pk, values=values)
+    for item in items:
+        scorecards.save_item(user=office, county_id=county.pk, details=item)
 
 
 # The class-size ledger ---------------------------------------------------------------------------------
@@ -352,15 +378,15 @@ def _class_ledger(
 def _measures(county: Organisation, office: User) -> None:
     """The office's measures on the largest classes found in the first term."""
     rows = list(LedgerRow.objects.filter(county=county).order_by("-students_found", "pk")[:3])
-    details: list[dict[str, object]] = [
-        {"cause": "城区学位紧张，插班生集中", "measures": ["分班"], "teachers_to_add": 1},
-        {"cause": "新建小区入住，学区内适龄儿童增加", "measures": ["扩建", "控制招生"], "places_to_add": 270},
-        {"cause": "择校集中", "measures": ["均衡分班", "调整学区"]},
+    responsible = Measures(
+        deadline=D(2025, 8, 31), responsible_unit="县教育局基础教育股", responsible_person="张某（示例）"
+    )
+    details = [
+        replace(responsible, cause="城区学位紧张，插班生集中", measures=("分班",), teachers_to_add=1),
+        replace(
+            responsible, cause="新建小区入住，学区内适龄儿童增加", measures=("扩建", "控制招生"), places_to_add=270
+        ),
+        replace(responsible, cause="择校集中", measures=("均衡分班", "调整学区")),
     ]
-    responsible = {
-        "deadline": D(2025, 8, 31),
-        "responsible_unit": "县教育局基础教育股",
-        "responsible_person": "张某（示例）",
-    }
-    for row, values in zip(rows, details, strict=False):
-        classes.record_measures(user=office, row_id=row.pk, values={**values, **responsible})
+    for row, measures in zip(rows, details, strict=False):
+        classes.record_measures(user=office, row_id=row.pk, details=measures)

@@ -8,6 +8,7 @@ never a 500, which a 26-digit year used to give when the database could not hold
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from django.core.exceptions import BadRequest
@@ -49,3 +50,9 @@ def asked_year(request: HttpRequest) -> int | None:
     """The request's `?year=`, checked; None when it is absent or empty."""
     text = request.GET.get("year", "")
     return parse_year(text) if text.strip() else None
+
+
+def asked_or_latest(request: HttpRequest, years: Sequence[int]) -> int | None:
+    """The request's `?year=`, checked, else the latest of `years`; None when it is absent and `years` empty."""
+    asked = asked_year(request)
+    return asked if asked is not None else max(years, default=None)

@@ -25,7 +25,8 @@ from junheng.web.api.schemas import County, Me, Message, Problems, SchoolRecordO
 from junheng.web.assessment import services as assessment
 from junheng.web.collection import services, versions
 from junheng.web.collection.models import IDENTITY_KEYS, Change, SchoolRecord
-from junheng.web.orgs import scope
+from junheng.web.errors import InvalidData
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import ApiYear
 
@@ -149,7 +150,7 @@ def schools(request: HttpRequest, county: int, year: ApiYear) -> list[dict[str, 
     The county must be within the user's reach: a school's clerk, who reaches only their school,
     reads its record by `GET /api/schools/{id}`.
     """
-    found = scope.get_visible(request.user, pk=county, kind=Organisation.Kind.COUNTY)
+    found = lookups.visible_county(request.user, county)
     return [_record(record, found) for record in services.county_records(found, year)]
 
 
@@ -161,12 +162,12 @@ def schools(request: HttpRequest, county: int, year: ApiYear) -> list[dict[str, 
 )
 def school(request: HttpRequest, id: int, year: ApiYear, response: HttpResponse) -> dict[str, Any]:
     """One school's record of a year, with its version as the `ETag` header; 404 when it has none."""
-    found = scope.get_visible(request.user, pk=id, kind=Organisation.Kind.SCHOOL)
+    found = lookups.visible_school(request.user, id)
     record = SchoolRecord.objects.filter(school=found, year=year).select_related("school").first()
     if record is None:
         raise Http404(f"{found.name}没有 {year} 年度的数据")
     response["ETag"] = versions.etag(record)
-    return _record(record, _county(record))
+    return _record(record, lookups.county_above(record.school))
 
 
 @api.patch(
@@ -198,10 +199,10 @@ def change_school(
     values = changes.model_dump(exclude_unset=True)
     fixed = sorted(IDENTITY_KEYS & values.keys())
     if fixed:
-        raise services.InvalidData([_fixed_issue(key) for key in fixed])
+        raise InvalidData([_fixed_issue(key) for key in fixed])
     version = None
     if if_match is not None:
-        found = scope.get_visible(request.user, pk=id, kind=Organisation.Kind.SCHOOL)
+        found = lookups.visible_school(request.user, id)
         stored = SchoolRecord.objects.filter(school=found, year=year).values_list("version", flat=True).first()
         version = versions.expected_version(if_match, stored or 0)
     record = services.edit_school_year(
@@ -214,13 +215,7 @@ def change_school(
         version=version,
     )
     response["ETag"] = versions.etag(record)
-    return _record(record, _county(record))
-
-
-def _county(record: SchoolRecord) -> Organisation:
-    county = record.school.ancestor(Organisation.Kind.COUNTY)
-    assert county is not None, "every school lies in a county"
-    return county
+    return _record(record, lookups.county_above(record.school))
 
 
 def _record(record: SchoolRecord, county: Organisation) -> dict[str, Any]:

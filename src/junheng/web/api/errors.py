@@ -22,8 +22,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from junheng.io.errors import DataIssue
 from junheng.web.collection.forms import field_label
-from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.collection.versions import StaleRecord, etag
+from junheng.web.errors import InvalidData, WorkflowError
 from junheng.web.years import YEAR_MESSAGE
 
 NO_TOKEN = "需要有效的接口令牌：请在请求头中加上“Authorization: Bearer 令牌”；令牌可用“junheng token 用户名”生成"

@@ -17,7 +17,7 @@ from junheng.report.problems import LedgerEntry
 from junheng.web.assessment import services
 from junheng.web.assessment.models import Problem
 from junheng.web.collection import tables
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.survey.models import Survey
@@ -27,7 +27,7 @@ from junheng.web.survey.services import survey_results
 def county_report(*, user: User, county_id: int, year: int) -> Report:
     """The report of a county's year (404 outside the user's reach, 403 for an observer, before any work);
     the county office's updates the ledger."""
-    county = services.county_for(user=user, county_id=county_id, edit=False)
+    county = lookups.visible_county(user, county_id)
     if not scope.can_analyse(user, county):
         raise PermissionDenied("只有县级督导室和督学可以生成自评报告；观察员可以查看评估结果")
     assessment = services.county_assessment(user=user, county_id=county_id, year=year)

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -24,12 +23,12 @@ from junheng.web import evidence
 from junheng.web.assessment.models import CountyFigures, Evidence, Judgement, VetoCheck
 from junheng.web.collection import tables
 from junheng.web.collection.services import standard_for
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.survey.services import survey_tally
 
-COUNTY = Organisation.Kind.COUNTY
+RECORDERS_ONLY = "只有县级督导室可以录入评估数据和认定结果"
 
 
 class AssessmentError(Exception):
@@ -38,14 +37,6 @@ class AssessmentError(Exception):
     def __init__(self, problems: Mapping[str, str]) -> None:
         super().__init__("；".join(problems.values()))
         self.problems = dict(problems)
-
-
-def county_for(*, user: User, county_id: int, edit: bool) -> Organisation:
-    """The county if the user sees it (404 otherwise) and, with `edit`, may record its evaluation (403)."""
-    county = scope.get_visible(user, pk=county_id, kind=COUNTY)
-    if edit and not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以录入评估数据和认定结果")
-    return county
 
 
 def _by(user: User) -> Any:
@@ -65,7 +56,7 @@ def catalogue(standard: Standard) -> dict[str, dict[str, Any]]:
 
 def county_figures(*, user: User, county_id: int, year: int) -> dict[str, Any]:
     """The figures the county entered for the year (empty when none)."""
-    county = county_for(user=user, county_id=county_id, edit=False)
+    county = lookups.visible_county(user, county_id)
     found = CountyFigures.objects.filter(county=county, year=year).first()
     return dict(found.figures) if found is not None else {}
 
@@ -76,7 +67,7 @@ def save_county_figures(*, user: User, county_id: int, year: int, figures: Mappi
 
     Every key must be in the standard's catalogue; numbers must be ≥ 0 and flags yes or no.
     """
-    county = county_for(user=user, county_id=county_id, edit=True)
+    county = lookups.managed_county(user, county_id, refusal=RECORDERS_ONLY)
     spec = catalogue(standard_for(county))
     problems: dict[str, str] = {}
     clean: dict[str, int | float | bool] = {}
@@ -131,7 +122,7 @@ def record_judgement(
     files: Sequence[UploadedFile[bytes]] = (),
 ) -> Judgement:
     """Record (or change) the decision on a judgement item, adding any evidence files to it."""
-    county = county_for(user=user, county_id=county_id, edit=True)
+    county = lookups.managed_county(user, county_id, refusal=RECORDERS_ONLY)
     _check_evidence(county, files)
     items = judgement_items(standard_for(county))
     if item_id not in items:
@@ -159,7 +150,7 @@ def set_veto_check(
     files: Sequence[UploadedFile[bytes]] = (),
 ) -> VetoCheck:
     """Record whether a veto item applies to the county this year, with any evidence files."""
-    county = county_for(user=user, county_id=county_id, edit=True)
+    county = lookups.managed_county(user, county_id, refusal=RECORDERS_ONLY)
     _check_evidence(county, files)
     items = veto_items(standard_for(county))
     if key not in items:
@@ -199,7 +190,7 @@ def evidence_file(*, user: User, evidence_id: int) -> Evidence:
     """An evidence file, if its county is within the user's reach; 404 otherwise, whether or not it exists."""
     found = Evidence.objects.filter(pk=evidence_id).first()
     county_id = found.county_id if found is not None else 0
-    scope.get_visible(user, pk=county_id, kind=COUNTY)
+    lookups.visible_county(user, county_id)
     assert found is not None
     return found
 
@@ -211,7 +202,7 @@ def county_assessment(*, user: User, county_id: int, year: int) -> core.Assessme
     """The four dimensions and the veto items of a county's year (standard.md §1), from the core's `assess`:
     the stored records by the one road (evaluated once until they change), the county figures, the
     recorded judgements and veto checks, and the survey's answers."""
-    county = county_for(user=user, county_id=county_id, edit=False)
+    county = lookups.visible_county(user, county_id)
     stored = tables.county_year(county, year)
     return _assessed(county, year, stored.table, stored.evaluation)
 
@@ -222,7 +213,7 @@ def assessment_after(
     """The assessment the county would have if its schools' data were `table` (evaluated as `evaluation`),
     with its figures, decisions, veto checks and survey as recorded for `year`: a plan's outcome over the
     four dimensions."""
-    county = county_for(user=user, county_id=county_id, edit=False)
+    county = lookups.visible_county(user, county_id)
     return _assessed(county, year, table, evaluation)
 
 

@@ -24,7 +24,7 @@ from junheng.web.assessment.forms import FiguresForm, JudgementForm, VetoForm
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import standard_for
 from junheng.web.evidence import HELP_TEXT, TYPES, download
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year, checked_year
 
@@ -33,7 +33,7 @@ from junheng.web.years import asked_year, checked_year
 @require_GET
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
     """The assessment over the four dimensions and the vetoes, one table per dimension, and the forms."""
-    found = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    found = lookups.visible_county(request.user, county_id)
     return _page(request, found, _year(request, found))
 
 
@@ -85,7 +85,7 @@ def _back(county_id: int, year: int, anchor: str = "") -> HttpResponseRedirect:
 def figures(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
     """Store the county figures; the form comes back with its messages when a value is refused."""
     checked_year(year)
-    found = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    found = lookups.visible_county(request.user, county_id)
     catalogue = services.catalogue(standard_for(found))
     values = {key: request.POST.get(key) for key in catalogue}
     try:
@@ -110,7 +110,7 @@ def figures(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
 def judgement(request: HttpRequest, county_id: int, year: int, item_id: str) -> HttpResponse:
     """Record the decision on a judgement item, with the evidence files uploaded beside it."""
     checked_year(year)
-    services.county_for(user=request.user, county_id=county_id, edit=True)
+    lookups.managed_county(request.user, county_id, refusal=services.RECORDERS_ONLY)
     form = JudgementForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择认定结果")
@@ -137,7 +137,7 @@ def judgement(request: HttpRequest, county_id: int, year: int, item_id: str) -> 
 def veto(request: HttpRequest, county_id: int, year: int, key: str) -> HttpResponse:
     """Record whether a veto item applies, with its evidence files."""
     checked_year(year)
-    services.county_for(user=request.user, county_id=county_id, edit=True)
+    lookups.managed_county(request.user, county_id, refusal=services.RECORDERS_ONLY)
     form = VetoForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择是否存在该情形")

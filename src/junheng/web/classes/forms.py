@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from junheng.io.limits import LABELLED_TABLE
+from junheng.web.classes.inputs import Measures
 from junheng.web.classes.models import LedgerRow
 from junheng.web.classes.services import DETAILS, REASON_LENGTH
 from junheng.web.datafiles import DataFileField
@@ -29,6 +30,11 @@ class MeasuresForm(forms.ModelForm[LedgerRow]):
         field = self.fields["measures"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(m, m) for m in measures]
+
+    def details(self) -> Measures:
+        """The cleaned data, typed (after `is_valid`)."""
+        data = self.cleaned_data
+        return Measures(**{**{key: data[key] for key in DETAILS}, "measures": tuple(data["measures"])})
 
 
 class RejectForm(forms.Form):

@@ -8,23 +8,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from junheng.engine import class_size
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
 from junheng.web.classes.models import ClassRecord, Snapshot
-from junheng.web.classes.services import acting, county_of, update_ledger
-from junheng.web.collection.services import InvalidData, WorkflowError
+from junheng.web.classes.services import acting, update_ledger
+from junheng.web.errors import InvalidData, WorkflowError
 from junheng.web.levels import LEVEL_NAMES
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.reading import reading
 
 COLUMNS = {"school": "学校标识码", "level": "学段", "grade": "年级", "class_name": "班级", "students": "学生数"}
 TOWNSHIP = "乡镇"  # optional column: sets or updates the school's township
+IMPORTERS_ONLY = "只有县级督导室可以导入班额数据"
 
 
 @transaction.atomic
@@ -32,9 +32,7 @@ def import_snapshot(*, user: User, county_id: int, term: str, date: datetime.dat
     """Store a term's class lists (学校标识码, 学段, 年级, 班级, 学生数, optionally 乡镇) and update the
     ledger; on any problem nothing is stored and every problem is reported, cell by cell. A 乡镇 given for
     a school sets or updates its township."""
-    county = county_of(user, county_id)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以导入班额数据")
+    county = lookups.managed_county(user, county_id, refusal=IMPORTERS_ONLY)
     term = term.strip()
     latest = Snapshot.objects.filter(county=county).order_by("-date").first()
     if not term:

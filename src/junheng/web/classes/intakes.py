@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from junheng.engine import class_size
@@ -17,13 +16,15 @@ from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
 from junheng.web.classes.imports import whole_number
 from junheng.web.classes.models import PlannedIntake
-from junheng.web.classes.services import county_of, rules_for
-from junheng.web.collection.services import InvalidData
+from junheng.web.classes.services import rules_for
+from junheng.web.errors import InvalidData
 from junheng.web.levels import LEVEL_NAMES
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.reading import reading
+
+PLANNERS_ONLY = "只有县级督导室可以填写招生计划"
 
 
 @transaction.atomic
@@ -33,9 +34,7 @@ def plan_intake(
     """The county office enters (or corrects) a school's planned grade-1 or grade-7 intake for a year.
     Raises `InvalidIntake` (per field) for a grade that is not the start grade of its 学段 or students
     planned in no class."""
-    county = county_of(user, county_id)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以填写招生计划")
+    county = lookups.managed_county(user, county_id, refusal=PLANNERS_ONLY)
     school = county.subtree().filter(pk=school_id, kind=Organisation.Kind.SCHOOL).first()
     if school is None:
         raise InvalidIntake([IntakeProblem(0, "school", f"该学校不是{county.name}的学校；请重新选择")])
@@ -66,9 +65,7 @@ def import_intakes(*, user: User, county_id: int, path: Path, name: str) -> int:
     """Store many schools' planned intakes from a CSV or Excel file (one row per school, year and 学段;
     a row replaces the stored plan of the same school, year and 学段). On any problem nothing is stored
     and every problem is reported, cell by cell. Returns the number of plans stored."""
-    county = county_of(user, county_id)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以填写招生计划")
+    county = lookups.managed_county(user, county_id, refusal=PLANNERS_ONLY)
     schools = {s.code: s for s in county.subtree().filter(kind=Organisation.Kind.SCHOOL)}
     rows = _read_intakes(path, name, county, schools)
     for school, year, level, students, classes in rows:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import polars as pl
@@ -20,10 +20,12 @@ from django.utils import timezone
 
 from junheng.engine import class_size
 from junheng.engine.class_size import ClassSizeRules
+from junheng.web.classes.inputs import Measures
 from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, PlannedIntake, Snapshot
-from junheng.web.collection.services import WorkflowError, standard_for
+from junheng.web.collection.services import standard_for
+from junheng.web.errors import WorkflowError
 from junheng.web.levels import Level
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 
@@ -33,24 +35,12 @@ ClassKey = tuple[int, str, int, str]  # school id, 学段, cohort (the school ye
 NO_TOWNSHIP = "未填写乡镇"
 # Rows still being worked on: a later snapshot may propose closing them.
 WORKING = (Status.OPEN, Status.IN_PROGRESS, Status.REBOUND)
-DETAILS = (
-    "cause",
-    "measures",
-    "project",
-    "places_to_add",
-    "teachers_to_add",
-    "deadline",
-    "responsible_unit",
-    "responsible_person",
-)
+# The row's fields the county office records, each audited when it changes.
+DETAILS = tuple(field.name for field in fields(Measures))
 
 
 def rules_for(county: Organisation) -> ClassSizeRules:
     return ClassSizeRules.of(standard_for(county))
-
-
-def county_of(user: User, county_id: int) -> Organisation:
-    return scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
 
 
 def acting(user: User) -> Any:
@@ -224,7 +214,7 @@ def _row(user: User, row_id: int) -> LedgerRow:
 
 
 @transaction.atomic
-def record_measures(*, user: User, row_id: int, values: Mapping[str, Any]) -> LedgerRow:
+def record_measures(*, user: User, row_id: int, details: Measures) -> LedgerRow:
     """The county office records cause, measures, project, places, teachers, deadline and who is
     responsible; a row still waiting (待整改, 反弹) moves to 整改中 once it has measures."""
     row = _row(user, row_id)
@@ -233,14 +223,16 @@ def record_measures(*, user: User, row_id: int, values: Mapping[str, Any]) -> Le
     if row.status == Status.CLOSED:
         raise WorkflowError("该记录已销号，不能再修改")
     allowed = rules_for(row.county).measures
-    unknown = [m for m in values.get("measures", []) if m not in allowed]
+    unknown = [m for m in details.measures if m not in allowed]
     if unknown:
         raise WorkflowError(f"整改措施“{'、'.join(unknown)}”不在可选范围内：{'、'.join(allowed)}")
-    changes: list[LedgerChange] = []
-    for field in DETAILS:
-        if field in values and values[field] != getattr(row, field):
-            changes.append(_log(row, user, field, _shown(getattr(row, field)), _shown(values[field])))
-            setattr(row, field, values[field])
+    before = {field: getattr(row, field) for field in DETAILS}
+    details.apply(row)
+    changes = [
+        _log(row, user, field, _shown(old), _shown(getattr(row, field)))
+        for field, old in before.items()
+        if getattr(row, field) != old
+    ]
     row.save()
     if row.status in (Status.OPEN, Status.REBOUND) and row.measures:
         changes.append(_set_status(row, Status.IN_PROGRESS, user, "已填写整改措施"))
@@ -342,7 +334,7 @@ class Ledger:
 
 def ledger(*, user: User, county_id: int) -> Ledger:
     """The county's ledger rows (with their school) and its shares per snapshot, in a fixed number of queries."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     rules = rules_for(county)
     snapshots = list(Snapshot.objects.filter(county=county).order_by("date"))
     rows = list(LedgerRow.objects.filter(county=county).select_related("school", "found_in"))

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from junheng.engine.class_size import ClassSizeRules, InvalidIntake
 from junheng.web.classes import charts, imports, intakes, services
 from junheng.web.classes.forms import ImportForm, IntakeFileForm, IntakeForm, MeasuresForm, RejectForm
-from junheng.web.collection.services import InvalidData, WorkflowError
 from junheng.web.datafiles import saved
-from junheng.web.orgs import scope
+from junheng.web.errors import InvalidData, WorkflowError
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 
 
@@ -94,7 +94,7 @@ def row(request: HttpRequest, row_id: int) -> HttpResponse:
         # Validation writes onto `found`; the service compares with the stored row, so the audit is right.
         if form.is_valid():
             try:
-                services.record_measures(user=request.user, row_id=row_id, values=form.cleaned_data)
+                services.record_measures(user=request.user, row_id=row_id, details=form.details())
             except WorkflowError as exc:
                 messages.error(request, str(exc))
             else:
@@ -146,9 +146,7 @@ def reject_row(request: HttpRequest, row_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_intake(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county office enters a school's planned grade-1 or grade-7 intake."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    if not scope.can_manage(request.user, county):
-        raise PermissionDenied("只有县级督导室可以填写招生计划")
+    county = lookups.managed_county(request.user, county_id, refusal=intakes.PLANNERS_ONLY)
     if request.method == "POST" and "file" in request.FILES:
         return _import_intakes(request, county)
     form = IntakeForm(request.POST or None, county=county)
@@ -199,9 +197,7 @@ def _import_intakes(request: HttpRequest, county: Organisation) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_classes(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county office imports a term's class lists; problems are listed cell by cell, nothing stored."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    if not scope.can_manage(request.user, county):
-        raise PermissionDenied("只有县级督导室可以导入班额数据")
+    county = lookups.managed_county(request.user, county_id, refusal=imports.IMPORTERS_ONLY)
     form = ImportForm(request.POST or None, request.FILES or None)
     issues: tuple[object, ...] = ()
     if request.method == "POST" and form.is_valid():

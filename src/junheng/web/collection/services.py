@@ -2,7 +2,7 @@
 
 The views, the API and the commands all call these, so a rule lives in one place (STYLE.md). They
 raise `PermissionDenied` (the web answers 403, or 404 where the object is not visible), `Http404`,
-`InvalidData` carrying the importer's own issues, `WorkflowError` for a step the record's state
+`errors.InvalidData` carrying the importer's own issues, `WorkflowError` for a step the record's state
 forbids, or `versions.StaleRecord` for an edit made on a version of the record saved over since.
 """
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from junheng.engine import Evaluation
 from junheng.io.datafile_writer import write_school_file
-from junheng.io.errors import DataFileError, DataIssue, bounded
+from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.limits import COUNTY_SCHOOL_FILE
 from junheng.io.reader import check_records, read_school_file
 from junheng.schema import FIELDS_BY_KEY
@@ -29,23 +29,11 @@ from junheng.standards import Standard, load_standard
 from junheng.web.collection import tables
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
 from junheng.web.collection.versions import check_version
-from junheng.web.orgs import scope
+from junheng.web.errors import InvalidData, WorkflowError
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation, Role
 from junheng.web.orgs.scope import User
 from junheng.web.reading import reading
-
-
-class InvalidData(Exception):
-    """Figures that fail the importer's checks; nothing was stored."""
-
-    def __init__(self, issues: Sequence[DataIssue]) -> None:
-        # As many as a person can read: the first MAX_ISSUES, then how many more.
-        self.issues = bounded(issues)
-        super().__init__("\n".join(issue.format() for issue in self.issues))
-
-
-class WorkflowError(Exception):
-    """A step the record's or round's state does not allow (editing a locked record, say)."""
 
 
 def standard_for(organisation: Organisation) -> Standard:
@@ -78,7 +66,7 @@ def county_records(county: Organisation, year: int) -> list[SchoolRecord]:
 def evaluate_county(*, user: User, county_id: int, year: int) -> tuple[Organisation, Evaluation]:
     """The county and the resource-allocation evaluation of its stored data for a year (whose `county`
     column is `tables.county_key`, its id)."""
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(user, county_id)
     return county, tables.county_year(county, year).evaluation
 
 
@@ -87,7 +75,7 @@ def county_workbook(*, user: User, county_id: int, year: int) -> tuple[str, byte
 
     The same file the importer takes, so a bureau can correct it offline and upload it again.
     """
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(user, county_id)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.xlsx"
         # the file names the county as bureaus do; the engine's table keys it by id (`tables.county_key`)
@@ -111,7 +99,7 @@ def validate_values(
 
 def record_for(*, user: User, school_id: int, year: int) -> SchoolRecord:
     """A school's record of a year (made empty if the county's round is open and none exists yet)."""
-    school = scope.get_visible(user, pk=school_id, kind=Organisation.Kind.SCHOOL)
+    school = lookups.visible_school(user, school_id)
     record = SchoolRecord.objects.filter(school=school, year=year).select_related("school").first()
     if record is not None:
         return record
@@ -142,7 +130,7 @@ def edit_school_year(
 
     With `version`, refused with `StaleRecord` when the record has been saved since that version.
     """
-    school = scope.get_visible(user, pk=school_id, kind=Organisation.Kind.SCHOOL)
+    school = lookups.visible_school(user, school_id)
     if not scope.can_edit(user, school):
         raise PermissionDenied("您无权修改该学校的数据")
     record = record_for(user=user, school_id=school.pk, year=year)
@@ -190,8 +178,7 @@ def update_record(
     unknown = sorted(set(values) - set(FIELDS_BY_KEY))
     if unknown:
         raise InvalidData([DataIssue("表单", None, key, f"未知字段“{key}”") for key in unknown])
-    county = record.school.ancestor(Organisation.Kind.COUNTY)
-    assert county is not None
+    county = lookups.county_above(record.school)
     merged = record.values() | dict(values)
     typed = validate_values(merged, county=county, school=record.school, year=record.year)
     changes = []
@@ -259,8 +246,7 @@ def submit(*, user: User, record: SchoolRecord) -> SchoolRecord:
     if not scope.can_edit(user, record.school):
         raise PermissionDenied("您无权提交该学校的数据")
     record = _locked(record)
-    county = record.school.ancestor(Organisation.Kind.COUNTY)
-    assert county is not None
+    county = lookups.county_above(record.school)
     validate_values(record.values(), county=county, school=record.school, year=record.year)
     allowed = {SchoolRecord.Status.DRAFT, SchoolRecord.Status.RETURNED}
     return _transition(user, record, allowed, SchoolRecord.Status.SUBMITTED, Change.Action.SUBMIT)
@@ -291,9 +277,7 @@ def return_record(*, user: User, record: SchoolRecord, comment: str) -> SchoolRe
 @transaction.atomic
 def open_round(*, user: User, county_id: int, year: int) -> Round:
     """The county opens the year's collection: every school gets an empty record to fill."""
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以发布填报任务")
+    county = lookups.managed_county(user, county_id, refusal="只有县级督导室可以发布填报任务")
     round_, _ = Round.objects.get_or_create(county=county, year=year)
     schools = county.subtree().filter(kind=Organisation.Kind.SCHOOL)
     existing = set(SchoolRecord.objects.filter(school__in=schools, year=year).values_list("school_id", flat=True))
@@ -304,9 +288,7 @@ def open_round(*, user: User, county_id: int, year: int) -> Round:
 @transaction.atomic
 def close_round(*, user: User, county_id: int, year: int) -> Round:
     """The county ends the year's collection: schools can no longer change their figures."""
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以结束填报任务")
+    county = lookups.managed_county(user, county_id, refusal="只有县级督导室可以结束填报任务")
     round_ = Round.objects.filter(county=county, year=year).first()
     if round_ is None:
         raise WorkflowError(f"{year} 年度没有填报任务")
@@ -333,9 +315,7 @@ def import_workbook(*, user: User, county_id: int, year: int, path: Path, name: 
     its 学校标识码, with a warning. Each row is checked once, by the reader; the whole file is stored
     in a fixed number of queries, whatever its number of schools (`_store_rows`).
     """
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以导入全县数据")
+    county = lookups.managed_county(user, county_id, refusal="只有县级督导室可以导入全县数据")
     try:
         with reading(name):
             table = read_school_file(path, standard_for(county), limits=COUNTY_SCHOOL_FILE)

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,11 +42,12 @@ from junheng.web.collection.models import Change, Round, SchoolRecord
 from junheng.web.collection.quality import Flag
 from junheng.web.collection.versions import StaleRecord
 from junheng.web.datafiles import saved
-from junheng.web.orgs import scope
+from junheng.web.errors import InvalidData, WorkflowError
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year, checked_year
 
-SCHOOL, COUNTY = Organisation.Kind.SCHOOL, Organisation.Kind.COUNTY
+SCHOOL = Organisation.Kind.SCHOOL
 SUBMITTED = frozenset({SchoolRecord.Status.SUBMITTED, SchoolRecord.Status.APPROVED})
 NO_RECORD = "未建档"
 HISTORY_PAGE_SIZE = 100
@@ -58,8 +59,8 @@ HISTORY_PAGE_SIZE = 100
 @login_required
 def school(request: HttpRequest, school_id: int) -> HttpResponse:
     """A school's record of a year (?year=, else the latest open round): the form, or read-only once locked."""
-    school = scope.get_visible(request.user, pk=school_id, kind=SCHOOL)
-    county = _county_of(school)
+    school = lookups.visible_school(request.user, school_id)
+    county = lookups.county_above(school)
     year = asked_year(request) or _default_year(school, county)
     context: dict[str, Any] = {
         "school": school,
@@ -72,7 +73,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         return render(request, "collection/school.html", context)
     try:
         record = services.record_for(user=request.user, school_id=school.pk, year=year)
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         return render(request, "collection/school.html", context | {"notice": str(exc)})
     required = services.standard_for(county).required_columns()
     context |= {"record": record, "can_review": scope.can_review(request.user, county)}
@@ -107,10 +108,10 @@ def _save(request: HttpRequest, record: SchoolRecord, form: RecordForm) -> bool:
             reason=form.cleaned_data["reason"],
             version=form.version(),
         )
-    except services.InvalidData as exc:
+    except InvalidData as exc:
         form.add_issues(exc.issues)
         return False
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         messages.error(request, str(exc))
         return True
     if request.POST.get("action") != "submit":
@@ -118,7 +119,7 @@ def _save(request: HttpRequest, record: SchoolRecord, form: RecordForm) -> bool:
         return True
     try:
         services.submit(user=request.user, record=record)
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         messages.error(request, f"已保存，但未能提交：{exc}")
     else:
         messages.success(request, "已提交，等待县级督导室审核；审核前如需修改，请联系县级督导室退回")
@@ -130,15 +131,15 @@ def _save(request: HttpRequest, record: SchoolRecord, form: RecordForm) -> bool:
 def validate(request: HttpRequest, school_id: int, year: int) -> JsonResponse:
     """The importer's messages for the figures typed so far, per field: {"errors": {key: [...]}, "general": [...]}."""
     checked_year(year)
-    school = scope.get_visible(request.user, pk=school_id, kind=SCHOOL)
+    school = lookups.visible_school(request.user, school_id)
     if not scope.can_edit(request.user, school):
         raise PermissionDenied("您无权修改该学校的数据")
     form = RecordForm(request.POST)
     form.is_valid()
     issues: Sequence[DataIssue] = ()
     try:
-        services.validate_values(form.values(), county=_county_of(school), school=school, year=year)
-    except services.InvalidData as exc:
+        services.validate_values(form.values(), county=lookups.county_above(school), school=school, year=year)
+    except InvalidData as exc:
         issues = exc.issues
     errors, general = issues_by_field(issues)
     for key, django_errors in form.errors.items():
@@ -184,7 +185,7 @@ class Tracker:
 @require_GET
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county's collection of a year (?year=, else the latest round)."""
-    county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     return _county_page(request, county, asked_year(request))
 
 
@@ -240,9 +241,7 @@ def _flagged(county: Organisation, year: int) -> tuple[list[SchoolRecord], list[
 @require_POST
 def open_round(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county office opens a year's collection; every school gets its record to fill."""
-    county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
-    if not scope.can_manage(request.user, county):
-        raise PermissionDenied("只有县级督导室可以发布填报任务")
+    county = lookups.managed_county(request.user, county_id, refusal="只有县级督导室可以发布填报任务")
     form = RoundForm(request.POST)
     if not form.is_valid():
         messages.error(request, "年度应为 1990 至 2100 之间的整数，例如 2025；请重新填写后发布")
@@ -257,9 +256,7 @@ def open_round(request: HttpRequest, county_id: int) -> HttpResponse:
 @require_POST
 def import_workbook(request: HttpRequest, county_id: int) -> HttpResponse:
     """One workbook for all the county's schools: every problem per cell, or every record stored."""
-    county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
-    if not scope.can_manage(request.user, county):
-        raise PermissionDenied("只有县级督导室可以导入全县数据")
+    county = lookups.managed_county(request.user, county_id, refusal="只有县级督导室可以导入全县数据")
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _county_page(request, county, form.cleaned_data.get("year"), import_form=form)
@@ -267,7 +264,7 @@ def import_workbook(request: HttpRequest, county_id: int) -> HttpResponse:
     upload: UploadedFile[bytes] = form.cleaned_data["file"]
     try:
         imported = _import(request, county, year, upload)
-    except services.InvalidData as exc:
+    except InvalidData as exc:
         return _county_page(request, county, year, import_form=form, import_issues=exc.issues)
     stored = imported.stored
     messages.success(request, f"已导入“{upload.name}”：{stored} 所学校的 {year} 年度数据已保存，每项修改都已记录")
@@ -302,7 +299,7 @@ class Figure:
 @login_required
 def review(request: HttpRequest, county_id: int, record_id: int) -> HttpResponse:
     """A record of the county with its quality flags; reviewers approve it or return it with a comment."""
-    county = scope.get_visible(request.user, pk=county_id, kind=COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     record = get_object_or_404(
         SchoolRecord.objects.select_related("school"), pk=record_id, school__path__startswith=county.path
     )
@@ -353,7 +350,7 @@ def _decide(request: HttpRequest, county: Organisation, record: SchoolRecord) ->
         else:
             services.return_record(user=request.user, record=record, comment=form.cleaned_data["comment"])
             messages.success(request, f"已将{name}退回学校修改")
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         messages.error(request, str(exc))
         return here
     return _redirect("collection:county", county.pk, year=record.year)
@@ -374,7 +371,7 @@ class AuditRow:
 @require_GET
 def history(request: HttpRequest, school_id: int) -> HttpResponse:
     """Every change to a school's records: who, when, which field, old → new, why; by field or year."""
-    school = scope.get_visible(request.user, pk=school_id, kind=SCHOOL)
+    school = lookups.visible_school(request.user, school_id)
     years = list(school.records.order_by("-year").values_list("year", flat=True))
     filters = HistoryFilter(request.GET, years=years)
     changes = Change.objects.filter(record__school=school).select_related("user", "record")
@@ -387,13 +384,6 @@ def history(request: HttpRequest, school_id: int) -> HttpResponse:
     rows = [AuditRow(c, field_label(c.field), value_text(c.field, c.old), value_text(c.field, c.new)) for c in page]
     context = {"school": school, "filters": filters, "page": page, "rows": rows}
     return render(request, "collection/history.html", context)
-
-
-def _county_of(school: Organisation) -> Organisation:
-    county = school.ancestor(COUNTY)
-    if county is None:
-        raise Http404("该学校不属于任何县区，请联系管理员")
-    return county
 
 
 def _default_year(school: Organisation, county: Organisation) -> int | None:

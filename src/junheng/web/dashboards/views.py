@@ -21,29 +21,23 @@ from junheng.web.collection import kept
 from junheng.web.collection import tables as stored
 from junheng.web.collection.services import standard_for
 from junheng.web.dashboards import queries, region_tables, school_tables, tables
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
-from junheng.web.years import asked_year
+from junheng.web.years import asked_or_latest
 
 Kind = Organisation.Kind
-
-
-def _year(request: HttpRequest, years: Sequence[int]) -> int | None:
-    """The year asked for, else the latest with figures; None when there are none; 400 for a malformed year."""
-    asked = asked_year(request)
-    return asked if asked is not None else years[-1] if years else None
 
 
 @login_required
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county page: verdict, coefficients per 学段, failing and excluded schools, trend (issue 3 §5)."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Kind.COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     queries.with_ancestors(county)
     standard = standard_for(county)
 
     records, evaluation = stored.county_years(county)
     years = records.years
-    year = _year(request, years)
+    year = asked_or_latest(request, years)
     context: dict[str, object] = {"county": county, "years": years, "year": year, "standard": standard}
     if year is not None and year in years:
         context |= {
@@ -60,13 +54,13 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
 @login_required
 def indicator(request: HttpRequest, county_id: int, level: str, indicator_id: str) -> HttpResponse:
     """The schools behind one difference coefficient: each school's value of that indicator in that 学段."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Kind.COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     queries.with_ancestors(county)
     standard = standard_for(county)
     if level not in standard.levels or indicator_id not in standard.indicator_ids:
         raise Http404("没有这个学段或指标")
     years = queries.years_with_data(county)
-    year = _year(request, years)
+    year = asked_or_latest(request, years)
     context: dict[str, object] = {
         "county": county,
         "years": years,
@@ -90,14 +84,12 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
     A school's values and its school rule depend on its own figures only (standard.md §2, §4), so the
     school is evaluated alone, every year at once.
     """
-    school = scope.get_visible(request.user, pk=school_id, kind=Kind.SCHOOL)
+    school = lookups.visible_school(request.user, school_id)
     queries.with_ancestors(school)
-    county = school.ancestor(Kind.COUNTY)
-    if county is None:
-        raise Http404("该学校不属于任何县区")
+    county = lookups.county_above(school)
     records = stored.stored_records(school, [county])
     years = records.years
-    year = _year(request, years)
+    year = asked_or_latest(request, years)
     standard = standard_for(county)
     context: dict[str, object] = {
         "school": school,
@@ -129,7 +121,7 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
     region = scope.get_visible(request.user, pk=region_id, kind__in=[Kind.CITY, Kind.PROVINCE])
     counties = queries.counties_for_dashboard(region)
     years = queries.years_with_data(region)
-    year = _year(request, years)
+    year = asked_or_latest(request, years)
     context: dict[str, object] = {"region": region, "years": years, "year": year}
     if year is not None:
 

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from junheng.web.groups import scorecards, services
 from junheng.web.groups.forms import ScorecardEntryForm, ScorecardItemForm
+from junheng.web.groups.inputs import EntryDetails, ItemDetails
 from junheng.web.groups.models import ScorecardItem
-from junheng.web.orgs import scope
-from junheng.web.orgs.models import Organisation
+from junheng.web.orgs import lookups, scope
 from junheng.web.years import asked_year
 
 
@@ -34,11 +34,14 @@ def edit_item(request: HttpRequest, county_id: int | None = None, item_id: int |
         existing = scorecards.item(user=request.user, item_id=item_id)
         county = existing.county
     else:
-        county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+        assert county_id is not None, "the URL names the county or the object"
+        county = lookups.visible_county(request.user, county_id)
         services.require_manager(request.user, county)
     form = ScorecardItemForm(request.POST or None, instance=existing, county=county)
     if request.method == "POST" and form.is_valid():
-        saved = scorecards.save_item(user=request.user, county_id=county.pk, values=form.cleaned_data, item_id=item_id)
+        saved = scorecards.save_item(
+            user=request.user, county_id=county.pk, details=ItemDetails(**form.cleaned_data), item_id=item_id
+        )
         messages.success(request, f"已保存考核项目“{saved.name}”")
         return redirect("groups:scorecard", county.pk)
     title = f"修改考核项目 {existing.name}" if existing else "新增捆绑考核项目"
@@ -57,11 +60,11 @@ def delete_item(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enter_value(request: HttpRequest, county_id: int) -> HttpResponse:
     """Enter the value of a manual item for a group and a year (a second entry replaces the first)."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     services.require_manager(request.user, county)
     form = ScorecardEntryForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
-        saved = scorecards.save_entry(user=request.user, county_id=county.pk, values=form.cleaned_data)
+        saved = scorecards.save_entry(user=request.user, county_id=county.pk, entry=EntryDetails(**form.cleaned_data))
         messages.success(request, f"已录入 {saved.group} {saved.year} 年“{saved.item}”：{saved.value.normalize()}")
         return redirect(f"{reverse('groups:scorecard', args=[county.pk])}?year={saved.year}")
     return render(request, "groups/form.html", {"county": county, "form": form, "title": "录入考核数值"})

@@ -6,9 +6,7 @@ As in `groups.services`: anyone who sees the county reads, only the county offic
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 from django.db import transaction
@@ -19,8 +17,10 @@ from junheng.engine import scorecard as engine
 from junheng.web.collection.services import standard_for
 from junheng.web.collection.tables import county_years
 from junheng.web.dashboards.queries import years_with_data
+from junheng.web.groups.inputs import EntryDetails, ItemDetails
 from junheng.web.groups.models import Activity, Group, Membership, ScorecardEntry, ScorecardItem
-from junheng.web.groups.services import county_of, memberships_on, require_manager, year_end
+from junheng.web.groups.services import memberships_on, require_manager, year_end
+from junheng.web.orgs import lookups
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 
@@ -66,7 +66,7 @@ def scorecard(*, user: User, county_id: int, year: int | None) -> ScorecardPage:
     A fixed number of queries: the items, the groups, the memberships, the activity counts, the entered
     values, the years, and the school records of the year.
     """
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     items = list(ScorecardItem.objects.filter(county=county))
     groups = list(Group.objects.filter(county=county))
     entry_years = ScorecardEntry.objects.filter(item__county=county).values_list("year", flat=True).distinct()
@@ -117,13 +117,12 @@ def scorecard(*, user: User, county_id: int, year: int | None) -> ScorecardPage:
 
 
 @transaction.atomic
-def save_item(*, user: User, county_id: int, values: Mapping[str, Any], item_id: int | None = None) -> ScorecardItem:
+def save_item(*, user: User, county_id: int, details: ItemDetails, item_id: int | None = None) -> ScorecardItem:
     """Add an item to the county's scorecard, or change one (the county office only)."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
     found = ScorecardItem(county=county) if item_id is None else _item_of(county, item_id)
-    for field, value in values.items():
-        setattr(found, field, value)
+    details.apply(found)
     found.full_clean()
     found.save()
     return found
@@ -141,7 +140,7 @@ def item(*, user: User, item_id: int) -> ScorecardItem:
     found = ScorecardItem.objects.select_related("county").filter(pk=item_id).first()
     if found is None:
         raise Http404("没有找到该考核项目")
-    county = county_of(user, found.county_id)
+    county = lookups.visible_county(user, found.county_id)
     require_manager(user, county)
     return found
 
@@ -155,16 +154,16 @@ def delete_item(*, user: User, item_id: int) -> ScorecardItem:
 
 
 @transaction.atomic
-def save_entry(*, user: User, county_id: int, values: Mapping[str, Any]) -> ScorecardEntry:
+def save_entry(*, user: User, county_id: int, entry: EntryDetails) -> ScorecardEntry:
     """Enter (or replace) the value of a manual item for a group and a year."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
-    chosen_item, chosen_group = values["item"], values["group"]
+    chosen_item, chosen_group = entry.item, entry.group
     if chosen_item.county_id != county.pk or chosen_item.source != ScorecardItem.Source.MANUAL:
         raise Http404("没有找到该县录入的考核项目")
     if chosen_group.county_id != county.pk:
         raise Http404("没有找到该教育集团")
     found, _ = ScorecardEntry.objects.update_or_create(
-        item=chosen_item, group=chosen_group, year=values["year"], defaults={"value": values["value"]}
+        item=chosen_item, group=chosen_group, year=entry.year, defaults={"value": entry.value}
     )
     return found

@@ -8,7 +8,7 @@ county office (`scope.can_manage`) writes. They raise `Http404` outside the user
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,15 @@ from junheng.web import evidence
 from junheng.web.collection.services import standard_for
 from junheng.web.collection.tables import county_years
 from junheng.web.dashboards.queries import years_with_data
+from junheng.web.errors import WorkflowError
+from junheng.web.groups.inputs import (
+    ActivityDetails,
+    ExchangeDetails,
+    GroupDetails,
+    MembershipDetails,
+    PairingDetails,
+    ReviewDetails,
+)
 from junheng.web.groups.models import (
     Activity,
     ActivityEvidence,
@@ -35,15 +44,11 @@ from junheng.web.groups.models import (
     PairingReview,
     TeacherExchange,
 )
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 
 IN_GROUPS = "集团内学校"
-
-
-def county_of(user: User, county_id: int) -> Organisation:
-    return scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
 
 
 def require_manager(user: User, county: Organisation) -> None:
@@ -82,7 +87,7 @@ class CountyGroups:
 
 def county_groups(*, user: User, county_id: int) -> CountyGroups:
     """The county's groups (with type, lead school and members) and pairings, in a fixed number of queries."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     groups = list(
         Group.objects.filter(county=county)
         .select_related("type", "lead_school")
@@ -161,52 +166,49 @@ def _check_schools(county: Organisation, *schools: Organisation | None) -> None:
 
 
 @transaction.atomic
-def save_group(*, user: User, county_id: int, values: Mapping[str, Any], group_id: int | None = None) -> Group:
+def save_group(*, user: User, county_id: int, details: GroupDetails, group_id: int | None = None) -> Group:
     """Create a group of the county, or change one (the county office only)."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
     found = Group(county=county) if group_id is None else Group.objects.get(pk=group_id, county=county)
-    _check_schools(county, values.get("lead_school"))
-    for field, value in values.items():
-        setattr(found, field, value)
+    _check_schools(county, details.lead_school)
+    details.apply(found)
     found.save()
     return found
 
 
 @transaction.atomic
 def save_membership(
-    *, user: User, group_id: int, values: Mapping[str, Any], membership_id: int | None = None
+    *, user: User, group_id: int, details: MembershipDetails, membership_id: int | None = None
 ) -> Membership:
     """Add a school to a group, or change its role or dates (a school leaves by getting a 退出日期)."""
     found_group = group(user=user, group_id=group_id)
     require_manager(user, found_group.county)
-    _check_schools(found_group.county, values.get("school"))
+    _check_schools(found_group.county, details.school)
     found = (
         Membership(group=found_group)
         if membership_id is None
         else Membership.objects.get(pk=membership_id, group=found_group)
     )
-    for field, value in values.items():
-        setattr(found, field, value)
+    details.apply(found)
     found.save()
     return found
 
 
 @transaction.atomic
-def save_pairing(*, user: User, county_id: int, values: Mapping[str, Any], pairing_id: int | None = None) -> Pairing:
-    county = county_of(user, county_id)
+def save_pairing(*, user: User, county_id: int, details: PairingDetails, pairing_id: int | None = None) -> Pairing:
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
-    _check_schools(county, values.get("helper"), values.get("helped"))
+    _check_schools(county, details.helper, details.helped)
     found = Pairing(county=county) if pairing_id is None else Pairing.objects.get(pk=pairing_id, county=county)
-    for field, value in values.items():
-        setattr(found, field, value)
+    details.apply(found)
     found.save()
     return found
 
 
 @transaction.atomic
 def add_activity(
-    *, user: User, values: Mapping[str, Any], group_id: int | None = None, pairing_id: int | None = None
+    *, user: User, details: ActivityDetails, group_id: int | None = None, pairing_id: int | None = None
 ) -> Activity:
     """Log a joint activity of a group, or of a pairing."""
     if group_id is not None:
@@ -218,8 +220,7 @@ def add_activity(
     else:
         raise ValueError("an activity belongs to a group or a pairing")
     require_manager(user, county)
-    for field, value in values.items():
-        setattr(found, field, value)
+    details.apply(found)
     found.save()
     return found
 
@@ -230,7 +231,7 @@ def _by(user: User) -> Any:
 
 @transaction.atomic
 def save_exchange(
-    *, user: User, group_id: int, values: Mapping[str, Any], exchange_id: int | None = None
+    *, user: User, group_id: int, details: ExchangeDetails, exchange_id: int | None = None
 ) -> TeacherExchange:
     """Record a teacher shared or rotated between two member schools of the group (`ValidationError` when a
     school is not a member on the first day)."""
@@ -243,8 +244,7 @@ def save_exchange(
     )
     if found is None:
         raise Http404("没有找到该教师交流记录")
-    for field, value in values.items():
-        setattr(found, field, value)
+    details.apply(found)
     found.full_clean()
     found.save()
     return found
@@ -282,9 +282,7 @@ def evidence_file(*, user: User, evidence_id: int) -> ActivityEvidence:
 
 
 @transaction.atomic
-def save_review(
-    *, user: User, pairing_id: int, values: Mapping[str, Any], review_id: int | None = None
-) -> PairingReview:
+def save_review(*, user: User, pairing_id: int, details: ReviewDetails, review_id: int | None = None) -> PairingReview:
     """Record (or change) a pairing's review of a year; one per pairing and year."""
     found_pairing = pairing(user=user, pairing_id=pairing_id)
     require_manager(user, found_pairing.county)
@@ -295,8 +293,7 @@ def save_review(
     )
     if found is None:
         raise Http404("没有找到该年度评价")
-    for field, value in values.items():
-        setattr(found, field, value)
+    details.apply(found)
     found.reviewed_by = _by(user)
     found.full_clean()
     found.save()
@@ -374,7 +371,7 @@ def _list_model(kind: str) -> type[GroupType] | type[ActivityKind]:
 @transaction.atomic
 def add_list_entry(*, user: User, county_id: int, kind: str, name: str) -> GroupType | ActivityKind:
     """Add a group type (`kind="type"`) or activity kind (`"kind"`) of the county's own."""
-    county = county_of(user, county_id)
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
     model = _list_model(kind)
     if model.objects.filter(Q(county=None) | Q(county=county), name=name).exists():
@@ -382,15 +379,11 @@ def add_list_entry(*, user: User, county_id: int, kind: str, name: str) -> Group
     return model.objects.create(county=county, name=name)
 
 
-class InUse(Exception):
-    """A list entry still chosen by a group or an activity."""
-
-
 @transaction.atomic
 def delete_list_entry(*, user: User, county_id: int, kind: str, entry_id: int) -> str:
     """Delete one of the county's own entries; the shared examples are not the county's to delete (404), and
-    an entry in use stays (`InUse`)."""
-    county = county_of(user, county_id)
+    an entry still chosen by a group or an activity stays (`WorkflowError`)."""
+    county = lookups.visible_county(user, county_id)
     require_manager(user, county)
     model = _list_model(kind)
     found = model.objects.filter(pk=entry_id, county=county).first()
@@ -403,6 +396,6 @@ def delete_list_entry(*, user: User, county_id: int, kind: str, entry_id: int) -
     )
     if used:
         what = "教育集团" if model is GroupType else "活动记录"
-        raise InUse(f"“{found.name}”仍被 {used} 个{what}使用，不能删除；请先修改这些{what}")
+        raise WorkflowError(f"“{found.name}”仍被 {used} 个{what}使用，不能删除；请先修改这些{what}")
     found.delete()
     return found.name

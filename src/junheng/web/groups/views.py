@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +20,7 @@ from junheng.engine.groups import COUNTY
 from junheng.levels import LEVEL_LABELS
 from junheng.web.collection.services import standard_for
 from junheng.web.dashboards.queries import years_with_data
+from junheng.web.errors import WorkflowError
 from junheng.web.evidence import EvidenceRefused, download
 from junheng.web.groups import services
 from junheng.web.groups.forms import (
@@ -32,15 +33,18 @@ from junheng.web.groups.forms import (
     PairingReviewForm,
     TeacherExchangeForm,
 )
+from junheng.web.groups.inputs import (
+    ActivityDetails,
+    ExchangeDetails,
+    GroupDetails,
+    MembershipDetails,
+    PairingDetails,
+    ReviewDetails,
+)
 from junheng.web.groups.models import Group, Membership, Pairing, PairingReview, TeacherExchange
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
-from junheng.web.years import asked_year
-
-
-def _year(request: HttpRequest, years: list[int]) -> int | None:
-    asked = asked_year(request)
-    return asked if asked is not None else years[-1] if years else None
+from junheng.web.years import asked_or_latest
 
 
 def _rows(table: pl.DataFrame, county: Organisation) -> list[dict[str, Any]]:
@@ -54,7 +58,7 @@ def _rows(table: pl.DataFrame, county: Organisation) -> list[dict[str, Any]]:
 
 def _analysis(request: HttpRequest, county: Organisation) -> dict[str, Any]:
     years = years_with_data(county)
-    year = _year(request, years)
+    year = asked_or_latest(request, years)
     if year is None or year not in years:
         return {"years": years, "year": year, "analysis": None}
     return {"years": years, "year": year, "analysis": services.analysis(county, year)}
@@ -149,11 +153,6 @@ def pairing(request: HttpRequest, pairing_id: int) -> HttpResponse:
     return render(request, "groups/pairing.html", context)
 
 
-def _manager(request: HttpRequest, county: Organisation) -> None:
-    if not scope.can_manage(request.user, county):
-        raise PermissionDenied("只有县级督导室可以维护教育集团和结对帮扶")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_group(request: HttpRequest, county_id: int | None = None, group_id: int | None = None) -> HttpResponse:
@@ -162,11 +161,14 @@ def edit_group(request: HttpRequest, county_id: int | None = None, group_id: int
         existing = services.group(user=request.user, group_id=group_id)
         county = existing.county
     else:
-        county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    _manager(request, county)
+        assert county_id is not None, "the URL names the county or the object"
+        county = lookups.visible_county(request.user, county_id)
+    services.require_manager(request.user, county)
     form = GroupForm(request.POST or None, instance=existing, county=county)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_group(user=request.user, county_id=county.pk, values=form.cleaned_data, group_id=group_id)
+        saved = services.save_group(
+            user=request.user, county_id=county.pk, details=GroupDetails(**form.cleaned_data), group_id=group_id
+        )
         messages.success(request, f"已保存教育集团“{saved.name}”")
         return redirect("groups:group", saved.pk)
     title = f"编辑 {existing.name}" if existing else "新建教育集团"
@@ -177,7 +179,7 @@ def edit_group(request: HttpRequest, county_id: int | None = None, group_id: int
 @require_http_methods(["GET", "POST"])
 def edit_membership(request: HttpRequest, group_id: int, membership_id: int | None = None) -> HttpResponse:
     found = services.group(user=request.user, group_id=group_id)
-    _manager(request, found.county)
+    services.require_manager(request.user, found.county)
     existing: Membership | None = None
     if membership_id is not None:
         existing = Membership.objects.filter(pk=membership_id, group=found).first()
@@ -186,7 +188,10 @@ def edit_membership(request: HttpRequest, group_id: int, membership_id: int | No
     form = MembershipForm(request.POST or None, instance=existing, county=found.county)
     if request.method == "POST" and form.is_valid():
         services.save_membership(
-            user=request.user, group_id=found.pk, values=form.cleaned_data, membership_id=membership_id
+            user=request.user,
+            group_id=found.pk,
+            details=MembershipDetails(**form.cleaned_data),
+            membership_id=membership_id,
         )
         messages.success(request, "成员信息已保存")
         return redirect("groups:group", found.pk)
@@ -202,12 +207,13 @@ def edit_pairing(request: HttpRequest, county_id: int | None = None, pairing_id:
         existing = services.pairing(user=request.user, pairing_id=pairing_id)
         county = existing.county
     else:
-        county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    _manager(request, county)
+        assert county_id is not None, "the URL names the county or the object"
+        county = lookups.visible_county(request.user, county_id)
+    services.require_manager(request.user, county)
     form = PairingForm(request.POST or None, instance=existing, county=county)
     if request.method == "POST" and form.is_valid():
         saved = services.save_pairing(
-            user=request.user, county_id=county.pk, values=form.cleaned_data, pairing_id=pairing_id
+            user=request.user, county_id=county.pk, details=PairingDetails(**form.cleaned_data), pairing_id=pairing_id
         )
         messages.success(request, f"已保存结对帮扶：{saved}")
         return redirect("groups:pairing", saved.pk)
@@ -223,10 +229,12 @@ def add_activity(request: HttpRequest, group_id: int | None = None, pairing_id: 
     else:
         assert pairing_id is not None
         owner = services.pairing(user=request.user, pairing_id=pairing_id)
-    _manager(request, owner.county)
+    services.require_manager(request.user, owner.county)
     form = ActivityForm(request.POST or None, county=owner.county)
     if request.method == "POST" and form.is_valid():
-        services.add_activity(user=request.user, values=form.cleaned_data, group_id=group_id, pairing_id=pairing_id)
+        services.add_activity(
+            user=request.user, details=ActivityDetails(**form.cleaned_data), group_id=group_id, pairing_id=pairing_id
+        )
         messages.success(request, "活动已记录")
         return redirect("groups:group", group_id) if group_id is not None else redirect("groups:pairing", pairing_id)
     return render(request, "groups/form.html", {"county": owner.county, "form": form, "title": f"{owner} · 记录活动"})
@@ -237,13 +245,15 @@ def add_activity(request: HttpRequest, group_id: int | None = None, pairing_id: 
 def edit_exchange(request: HttpRequest, group_id: int, exchange_id: int | None = None) -> HttpResponse:
     """Record a teacher shared or rotated between two member schools, or change the record."""
     found = services.group(user=request.user, group_id=group_id)
-    _manager(request, found.county)
+    services.require_manager(request.user, found.county)
     existing = TeacherExchange(group=found)
     if exchange_id is not None:
         existing = TeacherExchange.objects.filter(pk=exchange_id, group=found).first() or _missing("教师交流记录")
     form = TeacherExchangeForm(request.POST or None, instance=existing, group=found)
     if request.method == "POST" and form.is_valid():
-        services.save_exchange(user=request.user, group_id=found.pk, values=form.cleaned_data, exchange_id=exchange_id)
+        services.save_exchange(
+            user=request.user, group_id=found.pk, details=ExchangeDetails(**form.cleaned_data), exchange_id=exchange_id
+        )
         messages.success(request, "教师交流记录已保存")
         return redirect("groups:group", found.pk)
     title = f"{found.name} · {'修改教师交流' if exchange_id else '登记教师共享或交流'}"
@@ -259,7 +269,7 @@ def _missing(what: str) -> NoReturn:
 def add_evidence(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Upload an evidence file for an activity (the county office)."""
     found, county = services.activity(user=request.user, activity_id=activity_id)
-    _manager(request, county)
+    services.require_manager(request.user, county)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,13 +297,15 @@ def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
 def edit_review(request: HttpRequest, pairing_id: int, review_id: int | None = None) -> HttpResponse:
     """Record a pairing's review of a year, or change it."""
     found = services.pairing(user=request.user, pairing_id=pairing_id)
-    _manager(request, found.county)
+    services.require_manager(request.user, found.county)
     existing = PairingReview(pairing=found, goals=found.goals)
     if review_id is not None:
         existing = PairingReview.objects.filter(pk=review_id, pairing=found).first() or _missing("年度评价")
     form = PairingReviewForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
-        services.save_review(user=request.user, pairing_id=found.pk, values=form.cleaned_data, review_id=review_id)
+        services.save_review(
+            user=request.user, pairing_id=found.pk, details=ReviewDetails(**form.cleaned_data), review_id=review_id
+        )
         messages.success(request, f"{form.cleaned_data['year']} 年度评价已保存")
         return redirect("groups:pairing", found.pk)
     title = f"{found} · {'修改年度评价' if review_id else '年度评价'}"
@@ -304,8 +316,8 @@ def edit_review(request: HttpRequest, pairing_id: int, review_id: int | None = N
 @require_http_methods(["GET", "POST"])
 def lists(request: HttpRequest, county_id: int) -> HttpResponse:
     """The group types and activity kinds the county chooses from: the shared examples and its own."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    _manager(request, county)
+    county = lookups.visible_county(request.user, county_id)
+    services.require_manager(request.user, county)
     form = ListEntryForm(request.POST or None)
     kind = request.POST.get("list", "")
     if request.method == "POST" and form.is_valid():
@@ -334,7 +346,7 @@ def lists(request: HttpRequest, county_id: int) -> HttpResponse:
 def delete_list_entry(request: HttpRequest, county_id: int, kind: str, entry_id: int) -> HttpResponse:
     try:
         name = services.delete_list_entry(user=request.user, county_id=county_id, kind=kind, entry_id=entry_id)
-    except services.InUse as exc:
+    except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"已删除“{name}”")

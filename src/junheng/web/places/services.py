@@ -21,7 +21,7 @@ from junheng.standards import Standard
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import standard_for
 from junheng.web.collection.tables import county_table
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.places.models import Births, Catchment, HousingDelivery, Residents, SchoolCapacity, Series
@@ -33,10 +33,6 @@ LEVEL_FIELDS = {
     "junior": ("design_classes_junior", "class_size_junior"),
 }
 RULE_STATES = {True: "达标", False: "未达标", None: "待判定"}
-
-
-def _county(user: User, county_id: int) -> Organisation:
-    return scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
 
 
 def rules_for(county: Organisation) -> places.PlacesRules:
@@ -168,7 +164,7 @@ def _places(
 def county_places(*, user: User, county_id: int, method: str = PROJECTION) -> PlacesView:
     """The county's places, demand, gap and warning per catchment and year and for the whole county, and
     its places per 1,000 residents against the norm."""
-    county = _county(user, county_id)
+    county = lookups.visible_county(user, county_id)
     catchments = list(Catchment.objects.filter(county=county).defer("geometry"))
     return _places(county, standard_for(county), method, _capacities(county), catchments)
 
@@ -244,7 +240,7 @@ def map_data(*, user: User, county_id: int, year: int | None = None, method: str
     """The catchments coloured by their warning in `year` (default: the latest year with capacities) and
     every school of the county with its coordinates (those of its latest row at or before `year` that has
     them), its catchment's warning and the school rule on the county's records of that year."""
-    county = _county(user, county_id)
+    county = lookups.visible_county(user, county_id)
     standard = standard_for(county)
     stored = _capacities(county)
     catchments = list(Catchment.objects.filter(county=county))

@@ -13,28 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from junheng.io.errors import DataFileError, DataIssue
 from junheng.io.reader import read_labelled
-from junheng.web.collection.services import InvalidData
+from junheng.web.errors import InvalidData
 from junheng.web.levels import LEVEL_NAMES, Level
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.places.models import Births, Catchment, HousingDelivery, Residents, SchoolCapacity, Series
 from junheng.web.reading import reading
 
 # Columns naming a catchment, and the 学段 the catchment must serve (None: any).
+MANAGERS_ONLY = "只有县级督导室可以上传学位数据"
 CATCHMENT_COLUMNS: Mapping[str, Level | None] = {"学区": None, "小学学区": Level.PRIMARY, "初中学区": Level.JUNIOR}
-
-
-def _manager(user: User, county_id: int) -> Organisation:
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以上传学位数据")
-    return county
 
 
 Cell = Callable[[str | None], Any]  # parses a cell's text; raises ValueError with what to do
@@ -255,7 +248,7 @@ UPLOADS = {
 def upload_table(*, user: User, county_id: int, kind: str, path: Path, name: str) -> int:
     """Store an upload of `kind` (a key of UPLOADS): rows replace those with the same key; on any
     problem nothing is stored and every problem is reported, cell by cell. Returns the rows stored."""
-    county = _manager(user, county_id)
+    county = lookups.managed_county(user, county_id, refusal=MANAGERS_ONLY)
     upload = UPLOADS[kind]
     rows = _read(path, name, upload, _resolver(county, upload))
     upload.store(county, rows)
@@ -266,7 +259,7 @@ def upload_table(*, user: User, county_id: int, kind: str, path: Path, name: str
 def upload_catchments(*, user: User, county_id: int, text: str, name: str) -> int:
     """Store catchments from a GeoJSON FeatureCollection: each feature's `properties.name` (学区名称) and
     `properties.level` (小学/初中); its geometry (Polygon or MultiPolygon, or null) is the outline."""
-    county = _manager(user, county_id)
+    county = lookups.managed_county(user, county_id, refusal=MANAGERS_ONLY)
     issues: list[DataIssue] = []
 
     def problem(where: str, message: str) -> None:

@@ -13,9 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from junheng.web.collection.services import InvalidData
 from junheng.web.datafiles import saved
-from junheng.web.orgs import scope
+from junheng.web.errors import InvalidData
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.places import services, uploads
 from junheng.web.places.forms import CatchmentsForm, UploadForm
@@ -69,9 +69,9 @@ def map_json(request: HttpRequest, county_id: int) -> JsonResponse:
 
 
 def _manager(request: HttpRequest, county_id: int) -> Organisation:
-    found = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    found = lookups.visible_county(request.user, county_id)
     if request.method == "POST" and not scope.can_manage(request.user, found):
-        raise PermissionDenied("只有县级督导室可以上传学位数据")
+        raise PermissionDenied(uploads.MANAGERS_ONLY)
     return found
 
 

@@ -26,12 +26,13 @@ from junheng.standards import Standard
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import county_records, identity, standard_for, validate_values
 from junheng.web.collection.tables import county_table
-from junheng.web.orgs import scope
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 
 # Bounds each request's solving; a plan found by then is shown as feasible with its gap.
 TIME_LIMIT_SECONDS = 20.0
+PLANNERS_ONLY = "只有县级督导部门可以制定达标规划"
 # Schools named when figures a plan needs are missing; the rest are counted.
 _MISSING_SHOWN = 5
 
@@ -52,7 +53,7 @@ def county_plan(*, user: User, county_id: int, year: int, budget: float | None) 
 
     Raises `junheng.plan.PlanError` for a standard without a school rule or an unusable budget.
     """
-    county = _plannable(user, county_id)
+    county = lookups.managed_county(user, county_id, refusal=PLANNERS_ONLY)
     standard = standard_for(county)
     table = _reported(county_table(county, year), standard)
     plans = plan(table, standard, default_unit_costs(standard), budget=budget, time_limit=TIME_LIMIT_SECONDS)
@@ -75,7 +76,7 @@ def county_plan_ahead(
 ) -> AheadResult:
     """Project enrolment from every year up to `year` to `target_year`, plan so the county passes then,
     and phase the actions by year under `yearly_budget` (issue 5 §4)."""
-    county = _plannable(user, county_id)
+    county = lookups.managed_county(user, county_id, refusal=PLANNERS_ONLY)
     standard = standard_for(county)
     years = sorted(
         {
@@ -133,13 +134,6 @@ def _not_reported(field: Field) -> pl.Expr:
     return missing if field.level is None else missing & (pl.col(f"students_{field.level}") > 0).fill_null(True)
 
 
-def _plannable(user: User, county_id: int) -> Organisation:
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导部门可以制定达标规划")
-    return county
-
-
 @dataclass(frozen=True, slots=True)
 class WhatIf:
     """The county evaluated with one school's figures replaced in memory."""
@@ -169,7 +163,7 @@ def what_if_fields(standard: Standard, figures: Mapping[str, object]) -> list[st
 
 def school_figures(*, user: User, county_id: int, school_id: int, year: int) -> tuple[Organisation, dict[str, object]]:
     """A school of a visible county and its stored figures of a year (404 if it has none)."""
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(user, county_id)
     for record in county_records(county, year):
         if record.school.pk == school_id:
             return county, record.values()
@@ -179,9 +173,9 @@ def school_figures(*, user: User, county_id: int, school_id: int, year: int) -> 
 def what_if(*, user: User, county_id: int, school_id: int, year: int, values: Mapping[str, object]) -> WhatIf:
     """The county evaluated as if one school's figures were `values` (over its stored ones); nothing is saved.
 
-    Raises collection.services.InvalidData with the importer's messages for figures it would refuse.
+    Raises errors.InvalidData with the importer's messages for figures it would refuse.
     """
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(user, county_id)
     if not scope.can_analyse(user, county):
         raise PermissionDenied("只有县级督导室和督学可以试算；观察员可以查看评估结果")
     records = county_records(county, year)

@@ -19,13 +19,14 @@ from junheng.plan import PlanError
 from junheng.schema import FIELDS_BY_KEY
 from junheng.web.assessment import services as assessment
 from junheng.web.collection.models import RECORD_FIELDS
-from junheng.web.collection.services import InvalidData, county_records, standard_for
+from junheng.web.collection.services import county_records, standard_for
 from junheng.web.dashboards.queries import years_with_data
-from junheng.web.orgs import scope
+from junheng.web.errors import InvalidData
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.planning import services, tables
 from junheng.web.planning.forms import BudgetForm
-from junheng.web.years import asked_year
+from junheng.web.years import asked_or_latest
 
 RECORD_KEYS = frozenset(f.key for f in RECORD_FIELDS)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,17 +35,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _year(request: HttpRequest, county: Organisation) -> tuple[list[int], int | None]:
     """The years with figures and the one asked for (else the latest); 400 for a malformed year (years.py)."""
     years = years_with_data(county)
-    asked = asked_year(request)
-    if asked is None:
-        return years, years[-1] if years else None
-    return years, asked
+    return years, asked_or_latest(request, years)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def county_plan(request: HttpRequest, county_id: int) -> HttpResponse:
     """Readers see the form; the county office posts it and gets the plan, solved afresh (nothing stored)."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     years, year = _year(request, county)
     can_plan = scope.can_manage(request.user, county)
     if request.method == "POST" and not can_plan:
@@ -128,7 +126,7 @@ def _after_context(request: HttpRequest, result: services.PlanResult) -> dict[st
 @require_GET
 def plan_excel(request: HttpRequest, county_id: int) -> HttpResponse:
     """The plan of the page, solved again from the same inputs, as the CLI's Excel workbook."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     _, year = _year(request, county)
     form = BudgetForm(request.GET)
     if year is None or not form.is_valid():
@@ -150,7 +148,7 @@ def plan_excel(request: HttpRequest, county_id: int) -> HttpResponse:
 @require_GET
 def what_if(request: HttpRequest, county_id: int) -> HttpResponse:
     """Pick a school; its figures appear in a form whose changes planning.js sends to `what_if_evaluate`."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     years, year = _year(request, county)
     context: dict[str, object] = {"county": county, "years": years, "year": year}
     if not scope.can_analyse(request.user, county):
@@ -176,7 +174,7 @@ def what_if(request: HttpRequest, county_id: int) -> HttpResponse:
 @require_POST
 def what_if_evaluate(request: HttpRequest, county_id: int, school_id: int) -> JsonResponse:
     """The county evaluated with one school's posted figures, in memory: JSON, or 422 with the importer's messages."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     _, year = _year(request, county)
     if year is None:
         raise Http404("本县尚无已填报的数据")

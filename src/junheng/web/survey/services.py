@@ -32,7 +32,8 @@ from junheng.assessment.recognition import (
 )
 from junheng.io.csv_text import csv_text
 from junheng.standards import load_standard
-from junheng.web.orgs import scope
+from junheng.web.errors import WorkflowError
+from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.survey import defaults
@@ -40,10 +41,6 @@ from junheng.web.survey.models import Answer, Group, Invitation, Question, Quest
 
 MAX_LINKS_PER_ISSUE = 2000
 GROUPS: tuple[str, ...] = tuple(Group.values)
-
-
-class WorkflowError(Exception):
-    """A step the survey's state does not allow (editing questions of an open survey, say)."""
 
 
 class LinkError(Exception):
@@ -98,9 +95,7 @@ def _managed(user: User, survey_id: int) -> Survey:
 @transaction.atomic
 def create_survey(*, user: User, county_id: int, year: int, title: str, resident_population: int) -> Survey:
     """A draft survey with every group's questionnaire made from the default questions."""
-    county = scope.get_visible(user, pk=county_id, kind=Organisation.Kind.COUNTY)
-    if not scope.can_manage(user, county):
-        raise PermissionDenied("只有县级督导室可以发起本县的社会认可度调查")
+    county = lookups.managed_county(user, county_id, refusal="只有县级督导室可以发起本县的社会认可度调查")
     if Survey.objects.filter(county=county, year=year).exists():
         raise WorkflowError(f"{county.name} {year} 年度的调查已经存在，请在原调查中继续")
     survey = Survey.objects.create(county=county, year=year, title=title, resident_population=resident_population)

@@ -20,8 +20,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from junheng.web.orgs import scope
-from junheng.web.orgs.models import Organisation
+from junheng.web.errors import WorkflowError
+from junheng.web.orgs import lookups, scope
 from junheng.web.survey import services
 from junheng.web.survey.forms import AnswerForm, IssueForm, QuestionsForm, SurveyForm
 from junheng.web.survey.models import Group, Survey
@@ -32,7 +32,7 @@ from junheng.web.survey.models import Group, Survey
 @login_required
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
     """A county's surveys, and (for the county office) the form that starts one."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Organisation.Kind.COUNTY)
+    county = lookups.visible_county(request.user, county_id)
     can_manage = scope.can_manage(request.user, county)
     form = SurveyForm(request.POST or None, initial={"title": f"{county.name}义务教育优质均衡发展社会认可度调查"})
     if request.method == "POST":
@@ -41,7 +41,7 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 created = services.create_survey(user=request.user, county_id=county.pk, **form.cleaned_data)
-            except services.WorkflowError as exc:
+            except WorkflowError as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, "已创建调查草稿：请检查各类对象的问卷，然后发布")
@@ -77,7 +77,7 @@ def status(request: HttpRequest, survey_id: int) -> HttpResponse:
         raise Http404("未知的调查状态")
     try:
         services.set_status(user=request.user, survey_id=survey_id, status=target)
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "调查已发布，可以发放链接" if target == Survey.Status.OPEN else "调查已结束")
@@ -98,7 +98,7 @@ def questions(request: HttpRequest, survey_id: int, group: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_questions(user=request.user, survey_id=found.pk, group=group, texts=form.texts())
-        except services.WorkflowError as exc:
+        except WorkflowError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"已保存“{Group(group).label}”问卷")
@@ -121,7 +121,7 @@ def links(request: HttpRequest, survey_id: int) -> HttpResponse:
         tokens = services.issue_links(
             user=request.user, survey_id=found.pk, group=group, count=form.cleaned_data["count"]
         )
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         messages.error(request, str(exc))
         return _redirect("survey:survey", found.pk)
     cards = []
