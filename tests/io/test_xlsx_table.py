@@ -23,6 +23,7 @@ def sheet_of(*tables: Table, index: int = 0) -> Worksheet:
 AREA = Column("生均教学及辅助用房面积", [4.5, 3.21, "无定义"], Kind.AREA, unit="㎡")
 NAMES = Column("学校", ["实验小学", "=HYPERLINK(\"http://x\")", "-1+2"])
 STUDENTS = Column("在校生数", [1234, 56, None], Kind.COUNT, unit="人")
+REASONS = Column("原因", ["转入 20 人", "", None])
 
 
 def test_figures_are_numbers_with_the_decimals_of_their_kind_and_units_in_the_header() -> None:
@@ -34,6 +35,11 @@ def test_figures_are_numbers_with_the_decimals_of_their_kind_and_units_in_the_he
     # what the page shows as text stays text; an empty figure is an empty cell
     assert (sheet["C4"].value, sheet["C4"].data_type) == ("无定义", "s")
     assert sheet["B4"].value is None
+
+
+def test_empty_text_is_an_empty_cell() -> None:
+    sheet = sheet_of(Table("修改记录", [REASONS]))
+    assert [sheet["A3"].value, sheet["A4"].value] == [None, None]
 
 
 def test_the_filter_spans_header_and_rows_and_the_header_is_frozen() -> None:

@@ -147,7 +147,7 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
 
 
 def _write(sheet: Worksheet, row: int, col: int, value: Cell, number_format: object) -> None:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
         sheet.write_blank(row, col, None)
     elif isinstance(value, str):
         sheet.write_string(row, col, value)
