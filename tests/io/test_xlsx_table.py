@@ -21,7 +21,7 @@ def sheet_of(*tables: Table, index: int = 0) -> Worksheet:
 
 
 AREA = Column("生均教学及辅助用房面积", [4.5, 3.21, "无定义"], Kind.AREA, unit="㎡")
-NAMES = Column("学校", ["实验小学", "=HYPERLINK(\"http://x\")", "-1+2"])
+NAMES = Column("学校", ["实验小学", '=HYPERLINK("http://x")', "-1+2"])
 STUDENTS = Column("在校生数", [1234, 56, None], Kind.COUNT, unit="人")
 REASONS = Column("原因", ["转入 20 人", "", None])
 
