@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from junheng.web.groups import scorecard_views, views
+from junheng.web.groups import exports, scorecard_views, views
 
 app_name = "groups"
 
 urlpatterns = [
     path("county/<int:county_id>/", views.county, name="county"),
     path("county/<int:county_id>/new/", views.edit_group, name="new"),
+    path("county/<int:county_id>/excel/", exports.county, name="excel"),
     path("county/<int:county_id>/pairings/new/", views.edit_pairing, name="new_pairing"),
     path("<int:group_id>/", views.group, name="group"),
     path("<int:group_id>/edit/", views.edit_group, name="edit"),

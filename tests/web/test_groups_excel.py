@@ -1,0 +1,56 @@
+"""The groups page in Excel (issue 12 §5): groups, pairings, the Theil split and the balance over the years
+as the page shows them, figures as numbers; the file answered as the page is."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from junheng.web.groups.models import Group, Pairing
+from junheng.web.orgs.models import Role
+from tests.web.conftest import Tree
+from tests.web.test_groups import YEAR, _client, third, world
+from tests.web.xlsx_pages import body, column, header, number_format, sheets
+
+__all__ = ["third", "world"]  # the fixtures, shared with the page's tests
+
+
+def test_the_groups_export_holds_the_groups_pairings_and_the_theil_split(
+    world: Group, tree: Tree, users: dict[str, User]
+) -> None:
+    Pairing.objects.create(
+        county=tree.county, helper=tree.school, helped=tree.other_school, start=datetime.date(2025, 2, 1), goals="-送教"
+    )
+    client = _client(users[Role.OBSERVER])
+    page = client.get(reverse("groups:county", args=[tree.county.pk]), {"year": YEAR})
+    url = reverse("groups:excel", args=[tree.county.pk]) + f"?year={YEAR}"
+    assert url in page.content.decode()
+    found = sheets(client.get(url), "示范县集团化办学与结对帮扶.xlsx")
+    assert list(found)[:4] == ["教育集团", "结对帮扶", "2025年泰尔指数（集团内外）", "2025年泰尔指数（按集团）"]
+    groups = found["教育集团"]
+    assert body(groups)[0][:5] == ["城东教育集团", "紧密型", "1+N", None, 3]
+    assert number_format(groups, "成员（含已退出）（所）") == "#,##0"
+    [pairing] = body(found["结对帮扶"])
+    assert pairing == ["示范县实验小学", "示范县第二小学", datetime.datetime(2025, 2, 1), "今", "-送教"]
+    theil = found["2025年泰尔指数（集团内外）"]
+    assert header(theil) == ["学段", "指标", "泰尔指数 T", "组间", "组内", "组间占比"]
+    shown = page.context["grouped_vs_not"]
+    assert column(theil, "指标") == [r["indicator_name"] for r in shown]
+    assert column(theil, "组间") == [r["between"] for r in shown]
+    # 体育运动场馆面积 is the one indicator that differs between the schools
+    row = column(theil, "指标").index("体育运动场馆面积") + 2
+    assert number_format(theil, "组间", row) == "#,##0.0000"
+    assert number_format(theil, "组间占比", row) == "#,##0%"
+    assert column(theil, "组间占比")[row - 2] == shown[row - 2]["between_share"]
+
+
+@pytest.mark.parametrize("role", [Role.CLERK, Role.COUNTY_OFFICE, Role.SUPERVISOR, Role.OBSERVER])
+def test_the_groups_export_answers_as_the_groups_page(tree: Tree, users: dict[str, User], role: str) -> None:
+    client: Client = _client(users[role])
+    for county in (tree.county, tree.other_county):
+        page = client.get(reverse("groups:county", args=[county.pk])).status_code
+        assert client.get(reverse("groups:excel", args=[county.pk])).status_code == page
