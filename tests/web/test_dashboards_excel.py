@@ -152,6 +152,7 @@ def test_the_school_export_holds_its_values_against_thresholds_and_floors(
         "还差 4 名高于规定学历教师；达到基本值还差 2 名高于规定学历教师",
     ]
     assert number_format(values, "实际值") == "#,##0.000"
+    assert (number_format(values, "基本值（85%）"), number_format(values, "达标值")) == ("#,##0.00", "#,##0.0")
     history = found["历年数据"]
     assert header(history)[3:] == ["2023年", "2024年", "2025年"]
 

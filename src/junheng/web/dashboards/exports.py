@@ -152,11 +152,12 @@ def _composites(evaluation: Evaluation, county: Organisation, year: int) -> list
 
 
 def _limit(limit: Decimal | None) -> float | None:
+    """A figure of the standard (a limit, a threshold, a floor) as a number."""
     return None if limit is None else float(limit)
 
 
 def _places(limit: Decimal | None) -> int:
-    """The decimals a limit is written with in the standard (0.50 → 2), as the page prints it."""
+    """The decimals a figure of the standard is written with (0.50 → 2, 4.2 → 1), as the page prints it."""
     exponent = 0 if limit is None else limit.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
@@ -263,6 +264,7 @@ def _values(evaluation: Evaluation, year: int) -> Table:
         notes.append(
             "" if gap is None else msg.shortfall_note(i, gap["to_threshold"], gap["to_floor"], gap["above_floor"])
         )
+    floors = [None if rule is None or t is None else rule.floor(t).normalize() for t in thresholds]
     floor_header = "基本值" if rule is None else msg.floor_label(standard)
     return Table(
         f"{year}年各项指标",
@@ -270,12 +272,11 @@ def _values(evaluation: Evaluation, year: int) -> Table:
             Column("学段", [msg.level_label(level) for level, _, _ in lines]),
             Column("指标", [i.name for _, i, _ in lines]),
             Column("单位", [i.value_unit for _, i, _ in lines]),
+            # the standard's own figures, with the decimals it writes them with (4.2, 3.57), as the page
+            Column(floor_header, [_limit(f) for f in floors], Kind.VALUE, cell_decimals=[_places(f) for f in floors]),
             Column(
-                floor_header,
-                [None if rule is None or t is None else float(rule.floor(t)) for t in thresholds],
-                Kind.VALUE,
+                "达标值", [_limit(t) for t in thresholds], Kind.VALUE, cell_decimals=[_places(t) for t in thresholds]
             ),
-            Column("达标值", [None if t is None else float(t) for t in thresholds], Kind.VALUE),
             Column(
                 "实际值",
                 values,
