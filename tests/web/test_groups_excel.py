@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from junheng.web.groups.models import Group, Pairing
+from junheng.web.groups.models import Group, GroupType, Pairing
 from junheng.web.orgs.models import Role
 from tests.web.conftest import Tree
 from tests.web.test_groups import YEAR, _client, third, world
@@ -48,9 +48,41 @@ def test_the_groups_export_holds_the_groups_pairings_and_the_theil_split(
     assert column(theil, "组间占比")[row - 2] == shown[row - 2]["between_share"]
 
 
+def test_a_groups_export_holds_its_members_coefficients_and_activities(
+    world: Group, tree: Tree, users: dict[str, User]
+) -> None:
+    client = _client(users[Role.SUPERVISOR])
+    page = client.get(reverse("groups:group", args=[world.pk]), {"year": YEAR})
+    url = reverse("groups:group_excel", args=[world.pk]) + f"?year={YEAR}"
+    assert url in page.content.decode()
+    found = sheets(client.get(url), "示范县2025年城东教育集团.xlsx")
+    assert list(found) == [
+        "成员",
+        "成员与核心校对比",
+        "教师共享与交流",
+        "集团内差异系数",
+        "核心校与成员校差距",
+        "活动记录",
+    ]
+    assert body(found["成员"]) == [
+        ["示范县实验小学", "核心校", datetime.datetime(2024, 9, 1), None],
+        ["示范县第二小学", "薄弱校", datetime.datetime(2024, 9, 1), datetime.datetime(2025, 6, 30)],
+        ["示范县第三小学", "乡村校区", datetime.datetime(2025, 3, 1), None],
+    ]
+    within = found["集团内差异系数"]
+    shown = {r["indicator_name"]: r for r in page.context["within"]}
+    row = column(within, "指标").index("体育运动场馆面积") + 2
+    assert within.cell(row, 6).value == shown["体育运动场馆面积"]["cv"]
+    assert column(within, "学生数（人）")[row - 2] == shown["体育运动场馆面积"]["students"] == 300
+    assert number_format(within, "差异系数", row) == "#,##0.000"
+
+
 @pytest.mark.parametrize("role", [Role.CLERK, Role.COUNTY_OFFICE, Role.SUPERVISOR, Role.OBSERVER])
 def test_the_groups_export_answers_as_the_groups_page(tree: Tree, users: dict[str, User], role: str) -> None:
     client: Client = _client(users[role])
     for county in (tree.county, tree.other_county):
         page = client.get(reverse("groups:county", args=[county.pk])).status_code
         assert client.get(reverse("groups:excel", args=[county.pk])).status_code == page
+    group = Group.objects.create(county=tree.other_county, name="邻县教育集团", type=GroupType.objects.first())
+    page = client.get(reverse("groups:group", args=[group.pk])).status_code
+    assert client.get(reverse("groups:group_excel", args=[group.pk])).status_code == page

@@ -140,6 +140,7 @@ READ_ONLY = {
     "dashboards:region_excel",
     "classes:excel",
     "groups:excel",
+    "groups:group_excel",
     "places:excel",
 }
 NOT_BY_ROLE = {"login", "logout", "survey:respond"}

@@ -1,7 +1,9 @@
-"""The groups page's tables in Excel (issue 12 §5): the groups and pairings, the Theil split of the year
-(?year=, as on the page) and the groups' balance over the years.
+"""The groups pages' tables in Excel (issue 12 §5): the county's groups and pairings, the Theil split of the
+year (?year=, as on the page) and the groups' balance over the years; a group's members, their progress
+against the core, teachers exchanged, within-group coefficients, gaps and activities.
 
-The view reads through `services.county_groups`, the page's own call, so it answers as the page does.
+The views read through `services.county_groups` and `services.group`, the pages' own calls, so they answer
+as the pages do.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from django.views.decorators.http import require_GET
 from junheng.io.xlsx_table import Column, Kind, Table
 from junheng.web.exports import file_name, xlsx_response
 from junheng.web.groups import services
-from junheng.web.groups.models import Group, Pairing
-from junheng.web.groups.views import _analysis, _balance, _rows
+from junheng.web.groups.models import Activity, Group, Membership, Pairing, TeacherExchange
+from junheng.web.groups.views import _analysis, _balance, _rows, group_context
 
 THEIL_DECIMALS = 4  # as the page prints T, between and within
 
@@ -100,5 +102,113 @@ def _balanced(balance: dict[str, Any]) -> Table:
                 Column(f"{year}年", [r["values"][i] for r in rows], Kind.COEFFICIENT)
                 for i, year in enumerate(balance["years"])
             ),
+        ],
+    )
+
+
+@login_required
+@require_GET
+def group(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Every table of a group's page, for the year it shows."""
+    context = group_context(request, group_id)
+    found: Group = context["group"]
+    sheets = [_members(context["memberships"]), _progress(context["progress"], context["progress_years"])]
+    sheets.append(_exchanges(context["exchanges"]))
+    if context["analysis"] is not None:
+        sheets += [_within(context["within"]), _gaps(context["gaps"])]
+    sheets.append(_activities(context["activities"]))
+    year = context["year"] if context["analysis"] is not None else None
+    return xlsx_response(file_name(found.county.name, found.name, year), sheets)
+
+
+def _members(memberships: list[Membership]) -> Table:
+    return Table(
+        "成员",
+        [
+            Column("学校", [str(m.school) for m in memberships]),
+            Column("角色", [m.get_role_display() for m in memberships]),
+            Column("加入", [m.joined for m in memberships], Kind.DATE),
+            Column("退出", [m.left for m in memberships], Kind.DATE),
+        ],
+    )
+
+
+def _progress(rows: list[dict[str, Any]], years: list[int]) -> Table:
+    """Each member's value over the core's, per year: the ratio (100% = level with the core) and the difference."""
+    columns = [
+        Column("学校", [r["school_name"] for r in rows]),
+        Column("学段", [r["level_name"] for r in rows]),
+        Column("指标", [r["indicator_name"] for r in rows]),
+    ]
+    for i, year in enumerate(years):
+        cells = [r["cells"][i] for r in rows]
+        columns += [
+            Column(
+                f"{year}年与核心校之比",
+                ["—" if c is None else "无核心校数据" if c["ratio"] is None else c["ratio"] for c in cells],
+                Kind.PERCENT,
+                decimals=0,
+            ),
+            Column(f"{year}年差", [None if c is None else c["difference"] for c in cells], Kind.VALUE, decimals=2),
+        ]
+    return Table("成员与核心校对比", columns)
+
+
+def _exchanges(exchanges: list[TeacherExchange]) -> Table:
+    return Table(
+        "教师共享与交流",
+        [
+            Column("教师", [x.teacher for x in exchanges]),
+            Column("派出学校", [str(x.from_school) for x in exchanges]),
+            Column("接收学校", [str(x.to_school) for x in exchanges]),
+            Column("方式", [x.get_kind_display() for x in exchanges]),
+            Column("骨干教师", ["是" if x.backbone else "否" for x in exchanges]),
+            Column("开始日期", [x.start for x in exchanges], Kind.DATE),
+            Column("结束日期", [x.end if x.end else "今" for x in exchanges], Kind.DATE),
+            Column("说明", [x.note for x in exchanges]),
+        ],
+    )
+
+
+def _within(rows: list[dict[str, Any]]) -> Table:
+    return Table(
+        "集团内差异系数",
+        [
+            Column("学段", [r["level_name"] for r in rows]),
+            Column("指标", [r["indicator_name"] for r in rows]),
+            Column("学校数", [r["schools"] for r in rows], Kind.COUNT, unit="所"),
+            Column("学生数", [r["students"] for r in rows], Kind.COUNT, unit="人"),
+            Column("均值", [r["mean"] for r in rows], Kind.VALUE, decimals=2),
+            Column(
+                "差异系数",
+                ["无法计算（均值为 0）" if r["cv"] is None else r["cv"] for r in rows],
+                Kind.COEFFICIENT,
+            ),
+        ],
+    )
+
+
+def _gaps(rows: list[dict[str, Any]]) -> Table:
+    return Table(
+        "核心校与成员校差距",
+        [
+            Column("学段", [r["level_name"] for r in rows]),
+            Column("指标", [r["indicator_name"] for r in rows]),
+            *(
+                Column(title, [r[key] for r in rows], Kind.VALUE, decimals=2)
+                for title, key in (("核心校", "core"), ("成员校", "members"), ("差距", "gap"))
+            ),
+        ],
+    )
+
+
+def _activities(activities: list[Activity]) -> Table:
+    return Table(
+        "活动记录",
+        [
+            Column("日期", [a.date for a in activities], Kind.DATE),
+            Column("类型", [str(a.kind) for a in activities]),
+            Column("说明", [a.note for a in activities]),
+            Column("佐证材料", ["、".join(e.name for e in a.evidence.all()) for a in activities]),
         ],
     )

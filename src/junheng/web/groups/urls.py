@@ -13,6 +13,7 @@ urlpatterns = [
     path("county/<int:county_id>/pairings/new/", views.edit_pairing, name="new_pairing"),
     path("<int:group_id>/", views.group, name="group"),
     path("<int:group_id>/edit/", views.edit_group, name="edit"),
+    path("<int:group_id>/excel/", exports.group, name="group_excel"),
     path("<int:group_id>/members/new/", views.edit_membership, name="new_member"),
     path("<int:group_id>/members/<int:membership_id>/", views.edit_membership, name="member"),
     path("<int:group_id>/activities/new/", views.add_activity, name="group_activity"),
