@@ -4,13 +4,14 @@ as the page shows them, figures as numbers; the file answered as the page is."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from junheng.web.groups.models import Group, GroupType, Pairing
+from junheng.web.groups.models import Group, GroupType, Pairing, ScorecardItem
 from junheng.web.orgs.models import Role
 from tests.web.conftest import Tree
 from tests.web.test_groups import YEAR, _client, third, world
@@ -86,3 +87,35 @@ def test_the_groups_export_answers_as_the_groups_page(tree: Tree, users: dict[st
     group = Group.objects.create(county=tree.other_county, name="邻县教育集团", type=GroupType.objects.first())
     page = client.get(reverse("groups:group", args=[group.pk])).status_code
     assert client.get(reverse("groups:group_excel", args=[group.pk])).status_code == page
+
+
+def test_the_scorecard_exports_items_and_each_groups_scores(world: Group, tree: Tree, users: dict[str, User]) -> None:
+    ScorecardItem.objects.create(
+        county=tree.county, name="满意度", source="manual", weight=Decimal(4), rule="threshold", target=Decimal(1)
+    )
+    activities = ScorecardItem.objects.create(
+        county=tree.county, name="活动", source="activities", weight=Decimal(1), rule="threshold", target=Decimal(1)
+    )
+    client = _client(users[Role.OBSERVER])
+    page = client.get(reverse("groups:scorecard", args=[tree.county.pk]))
+    url = reverse("groups:scorecard_excel", args=[tree.county.pk]) + f"?year={YEAR}"
+    assert url in page.content.decode()
+    found = sheets(client.get(url), "示范县2025年集团捆绑考核.xlsx")
+    assert column(found["考核项目"], "权重") == [4, float(activities.weight)]
+    scores = found["各集团得分"]
+    assert header(scores) == [
+        "教育集团",
+        "总分",
+        "已计权重",
+        "全部权重",
+        "满意度得分",
+        "满意度数值",
+        "活动得分",
+        "活动数值",
+    ]
+    # the page: 未取得数据 for 满意度; 0 activities score 0; 1 / 5 of the weight scored
+    assert body(scores) == [["城东教育集团", 0, 1, 5, "未取得数据", None, 0, 0]]
+    assert number_format(scores, "总分") == "#,##0.0"
+    client = _client(users[Role.COUNTY_OFFICE])
+    assert client.get(reverse("groups:scorecard_excel", args=[tree.other_county.pk])).status_code == 404
+    assert client.get(reverse("groups:scorecard", args=[tree.other_county.pk])).status_code == 404

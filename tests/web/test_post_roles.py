@@ -141,6 +141,7 @@ READ_ONLY = {
     "classes:excel",
     "groups:excel",
     "groups:group_excel",
+    "groups:scorecard_excel",
     "places:excel",
 }
 NOT_BY_ROLE = {"login", "logout", "survey:respond"}

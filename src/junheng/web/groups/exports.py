@@ -16,11 +16,14 @@ from django.views.decorators.http import require_GET
 
 from junheng.io.xlsx_table import Column, Kind, Table
 from junheng.web.exports import file_name, xlsx_response
-from junheng.web.groups import services
+from junheng.web.groups import scorecards, services
 from junheng.web.groups.models import Activity, Group, Membership, Pairing, TeacherExchange
 from junheng.web.groups.views import _analysis, _balance, _rows, group_context
+from junheng.web.years import asked_year
 
 THEIL_DECIMALS = 4  # as the page prints T, between and within
+SCORE_VALUE_DECIMALS = 3  # a scorecard item's value, target and floor: the page prints up to 3
+NO_DATA = "未取得数据"
 
 
 @login_required
@@ -212,3 +215,62 @@ def _activities(activities: list[Activity]) -> Table:
             Column("佐证材料", ["、".join(e.name for e in a.evidence.all()) for a in activities]),
         ],
     )
+
+
+@login_required
+@require_GET
+def scorecard(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The scorecard page of a year (?year=): its items, and every group's total and item scores."""
+    page = scorecards.scorecard(user=request.user, county_id=county_id, year=asked_year(request))
+    items = page.items
+    sheets = [
+        Table(
+            "考核项目",
+            [
+                Column("项目", [i.name for i in items]),
+                Column("数据来源", [i.get_source_display() for i in items]),
+                Column("指标", [f"{i.indicator} {i.get_level_display()}".strip() for i in items]),
+                Column("权重", [float(i.weight) for i in items], Kind.VALUE, decimals=2),
+                Column(
+                    "赋分规则",
+                    [f"{i.get_rule_display()}（{'越高越好' if i.higher_is_better else '越低越好'}）" for i in items],
+                ),
+                Column("目标值", [float(i.target) for i in items], Kind.VALUE, decimals=SCORE_VALUE_DECIMALS),
+                Column(
+                    "最低值",
+                    [None if i.floor is None else float(i.floor) for i in items],
+                    Kind.VALUE,
+                    decimals=SCORE_VALUE_DECIMALS,
+                ),
+                Column("数据说明", [i.data_note for i in items]),
+            ],
+        ),
+        Table(
+            "各集团得分",
+            [
+                Column("教育集团", [g.group.name for g in page.groups]),
+                Column("总分", [NO_DATA if g.score is None else g.score for g in page.groups], Kind.VALUE, decimals=1),
+                Column("已计权重", [g.weight_scored for g in page.groups], Kind.VALUE, decimals=2),
+                Column("全部权重", [g.weight_total for g in page.groups], Kind.VALUE, decimals=2),
+                *(
+                    col
+                    for n, item in enumerate(items)
+                    for col in (
+                        Column(
+                            f"{item.name}得分",
+                            [NO_DATA if g.items[n][1] is None else g.items[n][1] for g in page.groups],
+                            Kind.VALUE,
+                            decimals=1,
+                        ),
+                        Column(
+                            f"{item.name}数值",
+                            [g.items[n][0] for g in page.groups],
+                            Kind.VALUE,
+                            decimals=SCORE_VALUE_DECIMALS,
+                        ),
+                    )
+                ),
+            ],
+        ),
+    ]
+    return xlsx_response(file_name(page.county.name, "集团捆绑考核", page.year), sheets)

@@ -31,6 +31,7 @@ urlpatterns = [
         "county/<int:county_id>/lists/<str:kind>/<int:entry_id>/delete/", views.delete_list_entry, name="delete_entry"
     ),
     path("county/<int:county_id>/scorecard/", scorecard_views.scorecard, name="scorecard"),
+    path("county/<int:county_id>/scorecard/excel/", exports.scorecard, name="scorecard_excel"),
     path("county/<int:county_id>/scorecard/items/new/", scorecard_views.edit_item, name="new_item"),
     path("county/<int:county_id>/scorecard/entries/new/", scorecard_views.enter_value, name="enter_value"),
     path("scorecard/items/<int:item_id>/", scorecard_views.edit_item, name="item"),
