@@ -32,7 +32,7 @@ from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year
 
-Kind_ = Organisation.Kind
+OrgKind = Organisation.Kind
 # A resource amount is shown to 0.01 (messages.number_text); money and area keep their own kinds.
 RESOURCE_KINDS = {"㎡": Kind.AREA, "元": Kind.MONEY}
 
@@ -50,7 +50,7 @@ def _year(request: HttpRequest, years: Sequence[int]) -> int:
 @require_GET
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county page's tables of a year: coefficients per 学段, failing schools, excluded schools, the years."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Kind_.COUNTY)
+    county = scope.get_visible(request.user, pk=county_id, kind=OrgKind.COUNTY)
     records, evaluation = stored.county_years(county)
     year = _year(request, records.years)
     failing = tables.failing_parts(evaluation, county, year, records)
@@ -173,7 +173,7 @@ def _cv(cv: float | None, standard: Standard) -> Cell:
 @require_GET
 def indicator(request: HttpRequest, county_id: int, level: str, indicator_id: str) -> HttpResponse:
     """The schools behind one difference coefficient: each school's resource and value, as its page lists them."""
-    county = scope.get_visible(request.user, pk=county_id, kind=Kind_.COUNTY)
+    county = scope.get_visible(request.user, pk=county_id, kind=OrgKind.COUNTY)
     standard = standard_for(county)
     if level not in standard.levels or indicator_id not in standard.indicator_ids:
         raise Http404("没有这个学段或指标")
@@ -206,7 +206,7 @@ def indicator(request: HttpRequest, county_id: int, level: str, indicator_id: st
 @require_GET
 def region(request: HttpRequest, region_id: int) -> HttpResponse:
     """A city's or province's counties of a year, as its page compares them."""
-    region = scope.get_visible(request.user, pk=region_id, kind__in=[Kind_.CITY, Kind_.PROVINCE])
+    region = scope.get_visible(request.user, pk=region_id, kind__in=[OrgKind.CITY, OrgKind.PROVINCE])
     counties = queries.counties_for_dashboard(region)
     year = _year(request, queries.years_with_data(region))
     records, evaluations = region_evaluated(region, counties, year)
@@ -232,8 +232,8 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
 @require_GET
 def school(request: HttpRequest, school_id: int) -> HttpResponse:
     """A school's values against thresholds and floors per 学段 in a year, and its values over the years."""
-    school = scope.get_visible(request.user, pk=school_id, kind=Kind_.SCHOOL)
-    county = school.ancestor(Kind_.COUNTY)
+    school = scope.get_visible(request.user, pk=school_id, kind=OrgKind.SCHOOL)
+    county = school.ancestor(OrgKind.COUNTY)
     if county is None:
         raise Http404("该学校不属于任何县区")
     records = stored.stored_records(school, [county])
