@@ -84,7 +84,9 @@ def test_the_groups_export_answers_as_the_groups_page(tree: Tree, users: dict[st
     for county in (tree.county, tree.other_county):
         page = client.get(reverse("groups:county", args=[county.pk])).status_code
         assert client.get(reverse("groups:excel", args=[county.pk])).status_code == page
-    group = Group.objects.create(county=tree.other_county, name="邻县教育集团", type=GroupType.objects.first())
+    group = Group.objects.create(
+        county=tree.other_county, name="邻县教育集团", type=GroupType.objects.get(name="紧密型")
+    )
     page = client.get(reverse("groups:group", args=[group.pk])).status_code
     assert client.get(reverse("groups:group_excel", args=[group.pk])).status_code == page
 
