@@ -108,11 +108,16 @@ def value_text(indicator: Indicator, value: float | None, threshold: Decimal | N
     """
     if value is None:
         return f"{NOT_APPLICABLE} {indicator.value_unit}"
+    return f"{number_text(value, value_places(value, threshold))} {indicator.value_unit}"
+
+
+def value_places(value: float, threshold: Decimal | None = None) -> int:
+    """The decimals an indicator value is shown with: 3, or more (up to 6) below a threshold it would round to."""
     places = _VALUE_PLACES
     if threshold is not None and value < float(threshold):
         while places < _MAX_VALUE_PLACES and round(value, places) >= float(threshold):
             places += 1
-    return f"{number_text(value, places)} {indicator.value_unit}"
+    return places
 
 
 def amount_text(indicator: Indicator, amount: float) -> str:

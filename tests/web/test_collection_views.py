@@ -20,6 +20,7 @@ from junheng.web.errors import InvalidData
 from junheng.web.orgs.models import Organisation, Role
 from tests.web.conftest import Tree
 from tests.web.test_services import FIGURES
+from tests.web.xlsx_pages import body, column, header, number_format, sheets
 
 YEAR = 2025
 ROLES = (Role.CLERK, Role.COUNTY_OFFICE, Role.SUPERVISOR, Role.OBSERVER)
@@ -545,3 +546,53 @@ def test_the_county_page_takes_a_fixed_number_of_queries_for_thirty_schools(
         response = client.get(county_url(world), {"year": YEAR})
     assert len(response.context["tracker"].rows) == 30
     assert sum(len(row.flags) for row in response.context["tracker"].rows) == 28
+
+
+# The tracker and the audit trail in Excel (issue 12 §5).
+
+
+def test_the_tracker_exports_to_excel_as_the_page_shows_it(world: World) -> None:
+    last_years_record(world, students_primary=250)
+    submitted(world)
+    client = client_for(world.users[Role.SUPERVISOR])
+    page = client.get(county_url(world), {"year": YEAR})
+    url = reverse("collection:tracker_excel", args=[world.tree.county.pk]) + f"?year={YEAR}"
+    assert url in page.content.decode()
+    [sheet] = sheets(client.get(url), "示范县2025年各校填报情况.xlsx").values()
+    assert header(sheet) == ["学校", "学校标识码", "状态", "最后更新", "数据疑点（处）", "疑点说明"]
+    shown = [(r.school.name, r.school.code, r.status_label, len(r.flags)) for r in page.context["tracker"].rows]
+    assert [(row[0], row[1], row[2], row[4]) for row in body(sheet)] == shown
+    assert number_format(sheet, "数据疑点（处）") == "#,##0"
+    assert column(sheet, "疑点说明")[0].startswith("小学在校生数由 250 变为 500")
+    assert sheet["D2"].number_format == "yyyy-mm-dd hh:mm:ss"
+
+
+def test_the_audit_trail_exports_every_change_with_the_pages_filter(world: World) -> None:
+    clerk = world.users[Role.CLERK]
+    client = client_for(clerk)
+    client.post(school_url(world), form_data(FIGURES))
+    client.post(school_url(world), form_data(FIGURES, students_primary="520", reason="转入 20 人"))
+    url = reverse("collection:history_excel", args=[world.tree.school.pk])
+    page = client.get(reverse("collection:history", args=[world.tree.school.pk]), {"field": "students_primary"})
+    assert url + "?field=students_primary" in page.content.decode()
+    [sheet] = sheets(client.get(url, {"field": "students_primary"}), "示范县实验小学修改记录.xlsx").values()
+    assert header(sheet) == ["时间", "年度", "操作人", "操作", "字段", "原值", "新值", "原因"]
+    assert [row[1:] for row in body(sheet)] == [
+        [YEAR, "clerk", "修改", "小学在校生数", "500", "520", "转入 20 人"],
+        [YEAR, "clerk", "修改", "小学在校生数", None, "500", None],
+    ]
+    assert number_format(sheet, "年度") == "0"
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=[str(r) for r in ROLES])
+def test_the_excel_exports_answer_as_their_pages_do(world: World, role_index: int) -> None:
+    role = ROLES[role_index]
+    client = client_for(world.users[role])
+    for where in (world.own(role), world.foreign(role)):
+        school, county = where
+        for page, export, target in (
+            ("collection:county", "collection:tracker_excel", county),
+            ("collection:history", "collection:history_excel", school),
+        ):
+            expected = client.get(reverse(page, args=[target.pk]), {"year": YEAR}).status_code
+            assert client.get(reverse(export, args=[target.pk]), {"year": YEAR}).status_code == expected, (page, where)

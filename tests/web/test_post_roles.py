@@ -131,6 +131,18 @@ READ_ONLY = {
     "planning:whatif",
     "survey:survey",
     "survey:export",
+    # the tables' "导出 Excel" (GET only)
+    "collection:tracker_excel",
+    "collection:history_excel",
+    "dashboards:county_excel",
+    "dashboards:indicator_excel",
+    "dashboards:school_excel",
+    "dashboards:region_excel",
+    "classes:excel",
+    "groups:excel",
+    "groups:group_excel",
+    "groups:scorecard_excel",
+    "places:excel",
 }
 NOT_BY_ROLE = {"login", "logout", "survey:respond"}
 

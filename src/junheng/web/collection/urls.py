@@ -14,5 +14,7 @@ urlpatterns = [
     path("county/<int:county_id>/rounds/", views.open_round, name="open_round"),
     path("county/<int:county_id>/import/", views.import_workbook, name="import"),
     path("county/<int:county_id>/export/", downloads.county_workbook, name="export"),
+    path("county/<int:county_id>/tracker.xlsx", downloads.tracker_excel, name="tracker_excel"),
+    path("school/<int:school_id>/history.xlsx", downloads.history_excel, name="history_excel"),
     path("county/<int:county_id>/review/<int:record_id>/", views.review, name="review"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -372,6 +373,14 @@ class AuditRow:
 def history(request: HttpRequest, school_id: int) -> HttpResponse:
     """Every change to a school's records: who, when, which field, old → new, why; by field or year."""
     school = lookups.visible_school(request.user, school_id)
+    filters, changes = _filtered_changes(request, school)
+    page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"school": school, "filters": filters, "page": page, "rows": audit_rows(page)}
+    return render(request, "collection/history.html", context)
+
+
+def _filtered_changes(request: HttpRequest, school: Organisation) -> tuple[HistoryFilter, QuerySet[Change]]:
+    """The school's changes, newest first, narrowed by the page's filters (?field=, ?year=)."""
     years = list(school.records.order_by("-year").values_list("year", flat=True))
     filters = HistoryFilter(request.GET, years=years)
     changes = Change.objects.filter(record__school=school).select_related("user", "record")
@@ -380,10 +389,12 @@ def history(request: HttpRequest, school_id: int) -> HttpResponse:
             changes = changes.filter(field=filters.cleaned_data["field"])
         if filters.cleaned_data["year"] is not None:
             changes = changes.filter(record__year=filters.cleaned_data["year"])
-    page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [AuditRow(c, field_label(c.field), value_text(c.field, c.old), value_text(c.field, c.new)) for c in page]
-    context = {"school": school, "filters": filters, "page": page, "rows": rows}
-    return render(request, "collection/history.html", context)
+    return filters, changes
+
+
+def audit_rows(changes: Iterable[Change]) -> list[AuditRow]:
+    """The changes as the audit trail shows them: the field's label, old and new values as text."""
+    return [AuditRow(c, field_label(c.field), value_text(c.field, c.old), value_text(c.field, c.new)) for c in changes]
 
 
 def _default_year(school: Organisation, county: Organisation) -> int | None:

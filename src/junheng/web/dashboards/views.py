@@ -124,16 +124,23 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
     year = asked_or_latest(request, years)
     context: dict[str, object] = {"region": region, "years": years, "year": year}
     if year is not None:
-
-        def evaluated() -> tuple[stored.Records, list[Evaluation]]:
-            records = stored.stored_records(region, counties, years=[year])
-            return records, _evaluate_by_standard(records, counties)
-
-        standards = tuple(sorted({c.standard_name() for c in counties}))
-        key = ("region", region.pk, year, *standards)
-        records, evaluations = kept.kept(key, kept.data_version(region, year=year), evaluated)
+        records, evaluations = region_evaluated(region, counties, year)
         context["rows"] = region_tables.county_rows(evaluations, counties, year, records)
     return render(request, "dashboards/region.html", context)
+
+
+def region_evaluated(
+    region: Organisation, counties: Sequence[Organisation], year: int
+) -> tuple[stored.Records, list[Evaluation]]:
+    """The region's records of `year` and their evaluations, one query and one evaluation per standard, kept."""
+
+    def evaluated() -> tuple[stored.Records, list[Evaluation]]:
+        records = stored.stored_records(region, counties, years=[year])
+        return records, _evaluate_by_standard(records, counties)
+
+    standards = tuple(sorted({c.standard_name() for c in counties}))
+    key = ("region", region.pk, year, *standards)
+    return kept.kept(key, kept.data_version(region, year=year), evaluated)
 
 
 def _evaluate_by_standard(records: stored.Records, counties: Sequence[Organisation]) -> list[Evaluation]:

@@ -2,16 +2,18 @@
 
 from django.urls import path
 
-from junheng.web.groups import scorecard_views, views
+from junheng.web.groups import exports, scorecard_views, views
 
 app_name = "groups"
 
 urlpatterns = [
     path("county/<int:county_id>/", views.county, name="county"),
     path("county/<int:county_id>/new/", views.edit_group, name="new"),
+    path("county/<int:county_id>/excel/", exports.county, name="excel"),
     path("county/<int:county_id>/pairings/new/", views.edit_pairing, name="new_pairing"),
     path("<int:group_id>/", views.group, name="group"),
     path("<int:group_id>/edit/", views.edit_group, name="edit"),
+    path("<int:group_id>/excel/", exports.group, name="group_excel"),
     path("<int:group_id>/members/new/", views.edit_membership, name="new_member"),
     path("<int:group_id>/members/<int:membership_id>/", views.edit_membership, name="member"),
     path("<int:group_id>/activities/new/", views.add_activity, name="group_activity"),
@@ -29,6 +31,7 @@ urlpatterns = [
         "county/<int:county_id>/lists/<str:kind>/<int:entry_id>/delete/", views.delete_list_entry, name="delete_entry"
     ),
     path("county/<int:county_id>/scorecard/", scorecard_views.scorecard, name="scorecard"),
+    path("county/<int:county_id>/scorecard/excel/", exports.scorecard, name="scorecard_excel"),
     path("county/<int:county_id>/scorecard/items/new/", scorecard_views.edit_item, name="new_item"),
     path("county/<int:county_id>/scorecard/entries/new/", scorecard_views.enter_value, name="enter_value"),
     path("scorecard/items/<int:item_id>/", scorecard_views.edit_item, name="item"),

@@ -120,6 +120,11 @@ def _progress(county: Organisation, found: Group) -> dict[str, Any]:
 def group(request: HttpRequest, group_id: int) -> HttpResponse:
     """A group: members over time, their progress against the core, teachers exchanged, activities with
     their evidence, and its within-group CVs and core-minus-member gaps."""
+    return render(request, "groups/group.html", group_context(request, group_id))
+
+
+def group_context(request: HttpRequest, group_id: int) -> dict[str, Any]:
+    """What the group page shows (its tables, for the year asked), found through `services.group`."""
     found = services.group(user=request.user, group_id=group_id)
     exchanges = list(found.exchanges.select_related("from_school", "to_school"))
     context: dict[str, Any] = {
@@ -137,7 +142,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     if analysis is not None:
         context["within"] = _rows(analysis.within.filter(pl.col("group") == found.name), found.county)
         context["gaps"] = _rows(analysis.gaps.filter(pl.col("group") == found.name), found.county)
-    return render(request, "groups/group.html", context)
+    return context
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,18 +33,22 @@ def county(request: HttpRequest, county_id: int) -> HttpResponse:
     """Places, demand, gap and warning for the whole county (全县) and per catchment and year; places per
     1,000 residents vs the norm."""
     view = services.county_places(user=request.user, county_id=county_id, method=_method(request))
-    rows = [r | {"name": "全县", "scope": "county"} for r in view.county_gaps.iter_rows(named=True)]
-    rows += [r | {"name": r["catchment"], "scope": "catchment"} for r in view.gaps.iter_rows(named=True)]
     context = {
         "county": view.county,
         "method": view.method,
         "methods": services.METHODS,
-        "rows": rows,
+        "rows": gap_rows(view),
         "per_1000": list(view.per_1000.iter_rows(named=True)),
         "uploads": uploads.UPLOADS,
         "can_manage": scope.can_manage(request.user, view.county),
     }
     return render(request, "places/county.html", context)
+
+
+def gap_rows(view: services.PlacesView) -> list[dict[str, Any]]:
+    """The places table's rows: the whole county (全县) first, then each catchment, each named."""
+    rows = [r | {"name": "全县", "scope": "county"} for r in view.county_gaps.iter_rows(named=True)]
+    return rows + [r | {"name": r["catchment"], "scope": "catchment"} for r in view.gaps.iter_rows(named=True)]
 
 
 @login_required
