@@ -14,5 +14,6 @@ urlpatterns = [
     path("county/<int:county_id>/rounds/", views.open_round, name="open_round"),
     path("county/<int:county_id>/import/", views.import_workbook, name="import"),
     path("county/<int:county_id>/export/", downloads.county_workbook, name="export"),
+    path("county/<int:county_id>/approve/", views.bulk_approve, name="bulk_approve"),
     path("county/<int:county_id>/review/<int:record_id>/", views.review, name="review"),
 ]
