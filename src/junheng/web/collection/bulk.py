@@ -9,6 +9,7 @@ from django.db import transaction
 
 from junheng.web.collection import services
 from junheng.web.collection.models import SchoolRecord
+from junheng.web.collection.progress import state_of
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -36,7 +37,7 @@ def approve_many(*, user: User, county_id: int, record_ids: Collection[int]) -> 
         raise services.WorkflowError("所选记录中有不属于本县的数据，未做任何审核；请刷新页面后重新勾选")
     refused = [r for r in records if r.status != SchoolRecord.Status.SUBMITTED]
     if refused:
-        names = "、".join(f"{r.school.name}（{r.get_status_display()}）" for r in refused)
+        names = "、".join(f"{r.school.name}（{state_of(r).label}）" for r in refused)
         raise services.WorkflowError(
             f"只有“待审核”的数据可以批量审核通过；以下学校不是：{names}。未做任何审核，请取消勾选这些学校后重试"
         )
