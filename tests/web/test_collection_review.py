@@ -102,8 +102,11 @@ def test_bulk_approve_returns_to_the_filtered_tracker_with_a_message(
         "record": [found["示范县实验小学"].pk, found["示范县第三小学"].pk],
     }
     response = client_for(users[Role.COUNTY_OFFICE]).post(url, data)
-    assert response.url == reverse("collection:county", args=[county.pk]) + f"?year={YEAR}&state=submitted&sort=-school"
-    page = client_for(users[Role.COUNTY_OFFICE]).get(response.url)
+    assert (
+        response["Location"]
+        == reverse("collection:county", args=[county.pk]) + f"?year={YEAR}&state=submitted&sort=-school"
+    )
+    page = client_for(users[Role.COUNTY_OFFICE]).get(response["Location"])
     assert page.context["tracker"].rows == ()
     refused = client_for(users[Role.COUNTY_OFFICE]).post(url, data, follow=True)
     assert [str(m) for m in refused.context["messages"]] == [
@@ -115,13 +118,13 @@ def test_bulk_approve_returns_to_the_filtered_tracker_with_a_message(
 def test_the_tracker_filters_by_state_and_sorts_by_a_column(county: Organisation, users: dict[str, User]) -> None:
     office = client_for(users[Role.COUNTY_OFFICE])
     url = reverse("collection:county", args=[county.pk])
-    tracker = office.get(url, {"year": YEAR, "state": "submitted", "sort": "-school"}).context["tracker"]
+    tracker = office.get(url, {"year": str(YEAR), "state": "submitted", "sort": "-school"}).context["tracker"]
     assert [row.school.name for row in tracker.rows] == ["示范县第三小学", "示范县实验小学"]
     assert dict(tracker.counts())[State.SUBMITTED] == 2
     assert tracker.columns()["school"].current == "descending"
-    by_state = office.get(url, {"year": YEAR, "sort": "state"}).context["tracker"]
+    by_state = office.get(url, {"year": str(YEAR), "sort": "state"}).context["tracker"]
     assert [row.state for row in by_state.rows] == [State.IN_PROGRESS, State.SUBMITTED, State.SUBMITTED]
-    unknown = office.get(url, {"year": YEAR, "state": "nonsense", "sort": "nonsense"}).context["tracker"]
+    unknown = office.get(url, {"year": str(YEAR), "state": "nonsense", "sort": "nonsense"}).context["tracker"]
     assert (unknown.state, unknown.sort, len(unknown.rows)) == (None, "code", 3)
 
 
@@ -132,9 +135,9 @@ def test_after_approving_the_reviewer_goes_to_the_next_school_waiting(
     office = client_for(users[Role.COUNTY_OFFICE])
     first = reverse("collection:review", args=[county.pk, found["示范县实验小学"].pk])
     response = office.post(first, {"decision": "approve"})
-    assert response.url == reverse("collection:review", args=[county.pk, found["示范县第三小学"].pk])
-    response = office.post(response.url, {"decision": "return", "comment": "图书册数请核对"})
-    assert response.url == reverse("collection:county", args=[county.pk]) + f"?year={YEAR}"
+    assert response["Location"] == reverse("collection:review", args=[county.pk, found["示范县第三小学"].pk])
+    response = office.post(response["Location"], {"decision": "return", "comment": "图书册数请核对"})
+    assert response["Location"] == reverse("collection:county", args=[county.pk]) + f"?year={YEAR}"
 
 
 def test_the_review_page_shows_figures_with_separators_beside_last_years(
@@ -162,7 +165,7 @@ def test_a_class_of_85_is_saved_with_a_warning_that_the_reviewer_sees(tree: Tree
     assert (live["valid"], live["warnings"]) == (True, {"max_class_size_primary": [warning]})
     clerk.post(url, form_data(figures, action="submit"))
     record = SchoolRecord.objects.get(school=tree.school, year=YEAR)
-    assert (record.status, record.max_class_size_primary) == ("submitted", 85)
+    assert (record.status, record.values()["max_class_size_primary"]) == ("submitted", 85)
     assert warning in clerk.get(url).content.decode()
     review = client_for(users[Role.COUNTY_OFFICE]).get(reverse("collection:review", args=[tree.county.pk, record.pk]))
     assert [(f.field, f.kind.label, f.message) for f in review.context["flags"]] == [
@@ -181,4 +184,4 @@ def test_a_saved_form_with_errors_says_how_many_and_focuses_the_first(tree: Tree
     assert form.fields["students_primary"].widget.attrs.get("autofocus") is True
     assert "autofocus" not in form.fields["multimedia_rooms"].widget.attrs
     assert page.count("autofocus") == 1
-    assert SchoolRecord.objects.get(school=tree.school, year=YEAR).students_primary is None
+    assert SchoolRecord.objects.get(school=tree.school, year=YEAR).values()["students_primary"] is None

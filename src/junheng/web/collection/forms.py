@@ -127,6 +127,11 @@ def figure_text(key: str, value: object) -> str:
     return value_text(key, value)
 
 
+def unchanged(data: Mapping[str, Any], record: SchoolRecord, keys: Collection[str]) -> frozenset[str]:
+    """Those of `keys` whose input in `data` still shows the record's stored value."""
+    return frozenset(key for key in keys if data.get(key, "") == _initial(FIELDS_BY_KEY[key], getattr(record, key)))
+
+
 def _initial(field: Field, value: object) -> str:
     if value is None:
         return ""

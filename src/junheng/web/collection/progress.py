@@ -33,6 +33,8 @@ _LABELS = {
     State.APPROVED: "已通过",
 }
 ORDER: tuple[State, ...] = tuple(State)
+# A record opened by the round has no school type until the school fills it (the type is required).
+FILLED = "school_type"
 
 
 def state_of(record: SchoolRecord | None) -> State:
@@ -44,7 +46,7 @@ def state_of(record: SchoolRecord | None) -> State:
     if record is None:
         return State.NOT_STARTED
     if record.status == SchoolRecord.Status.DRAFT:
-        empty = record.school_type is None or record.awaiting_confirmation
+        empty = getattr(record, FILLED) is None or record.awaiting_confirmation
         return State.NOT_STARTED if empty else State.IN_PROGRESS
     return State(record.status)
 

@@ -109,6 +109,6 @@ def build(
         by_school.setdefault(flag.record.school_id, []).append(flag)
     rows = tuple(TrackerRow(s, records.get(s.pk), tuple(by_school.get(s.pk, ()))) for s in schools)
     key = SORTS[sort.removeprefix("-")][1]
-    ordered = sorted(rows, key=lambda row: (key(row), row.school.code), reverse=sort.startswith("-"))  # type: ignore[arg-type,return-value]
+    ordered = sorted(rows, key=lambda row: (key(row), row.school.code), reverse=sort.startswith("-"))
     shown = tuple(row for row in ordered if state is None or row.state is state)
     return Tracker(rows, shown, state, sort)

@@ -36,10 +36,12 @@ from junheng.web.collection.forms import (
     figure_text,
     issues_by_field,
     rebased,
+    unchanged,
     unit,
     value_text,
 )
 from junheng.web.collection.models import Change, Round, SchoolRecord
+from junheng.web.collection.progress import State, state_of
 from junheng.web.collection.quality import Flag
 from junheng.web.collection.versions import StaleRecord
 from junheng.web.datafiles import saved
@@ -76,7 +78,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
     except services.WorkflowError as exc:
         return render(request, "collection/school.html", context | {"notice": str(exc)})
     required = services.standard_for(county).required_columns()
-    context |= {"record": record, "can_review": scope.can_review(request.user, county)}
+    context |= {"record": record, "state": state_of(record), "can_review": scope.can_review(request.user, county)}
     if request.method == "POST":
         if not scope.can_edit(request.user, school):
             raise PermissionDenied("您无权修改该学校的数据")
@@ -91,6 +93,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         form.warnings = plausibility.by_field(
             plausibility.typed_numbers(request.POST), plausibility.last_year(school, year)
         )
+        form.carried = unchanged(request.POST, record, prefill.still_carried(record))
         form.focus_first_error()
         return render(request, "collection/school.html", context | {"form": form, "editable": True})
     editable = scope.can_edit(request.user, school) and services.edit_refusal(request.user, record) is None
@@ -201,7 +204,7 @@ def _county_page(
     return render(request, "collection/county.html", context)
 
 
-def _tracker(county: Organisation, year: int, *, state: tracker.State | None, sort: str) -> tracker.Tracker:
+def _tracker(county: Organisation, year: int, *, state: State | None, sort: str) -> tracker.Tracker:
     schools = list(county.subtree().filter(kind=SCHOOL).order_by("code"))
     current, _, flags = _flagged(county, year)
     records = {record.school_id: record for record in current}
@@ -319,6 +322,7 @@ def review(request: HttpRequest, county_id: int, record_id: int) -> HttpResponse
     context = {
         "county": county,
         "record": record,
+        "state": state_of(record),
         "school": record.school,
         "previous": before,
         "flags": flags,
