@@ -138,3 +138,17 @@ def test_an_edit_form_keeps_every_other_field(tree: Tree, users: dict[str, User]
     clerk.post(url, data | {"books": "9100"})
     record = SchoolRecord.objects.get(pk=opened.pk)
     assert record.values() == opened.values() | {"books": 9100}
+
+
+def test_the_audit_trail_names_the_carrying_over_and_the_confirmation(
+    tree: Tree, users: dict[str, User], opened: SchoolRecord
+) -> None:
+    services.update_record(user=users[Role.CLERK], record=opened, values={}, reason="核对无误")
+    response = client_for(users[Role.COUNTY_OFFICE]).get(reverse("collection:history", args=[tree.school.pk]))
+    page = response.content.decode()
+    assert [(row.change.get_action_display(), row.change.reason) for row in response.context["rows"]] == [
+        ("确认沿用", "核对无误"),
+        ("沿用上年", "发布 2025 年度填报任务时沿用 2024 年度审核通过的数据，待学校确认"),
+    ]
+    assert "（空）" not in page
+    assert page.count("<td>全表</td>") == 2

@@ -4,11 +4,13 @@ plausibility warnings, and a saved form with errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from junheng.web.collection import bulk, services
+from junheng.web.collection import bulk, progress, services
 from junheng.web.collection.models import Change, SchoolRecord
 from junheng.web.collection.progress import State
 from junheng.web.orgs.models import Organisation, Role
@@ -153,6 +155,7 @@ def test_the_review_page_shows_figures_with_separators_beside_last_years(
     assert (equipment.value, equipment.previous, area.value) == ("1,200,000", "1,100,000", "2,400.5")
     assert '<td class="num">1,200,000</td>' in response.content.decode()
     assert "上年（2024）" in response.content.decode()
+    assert "<td>小学</td>" in response.content.decode()  # a choice reads as text, not aligned as a number
 
 
 def test_a_class_of_85_is_saved_with_a_warning_that_the_reviewer_sees(tree: Tree, users: dict[str, User]) -> None:
@@ -185,3 +188,18 @@ def test_a_saved_form_with_errors_says_how_many_and_focuses_the_first(tree: Tree
     assert "autofocus" not in form.fields["multimedia_rooms"].widget.attrs
     assert page.count("autofocus") == 1
     assert SchoolRecord.objects.get(school=tree.school, year=YEAR).values()["students_primary"] is None
+
+
+def test_the_home_page_counts_every_state_in_two_queries(
+    county: Organisation, tree: Tree, django_assert_num_queries: Any
+) -> None:
+    Organisation.objects.create(kind="school", name="示范县新建小学", code="4521010009", parent=county)
+    with django_assert_num_queries(2):
+        counts = progress.county_counts(county, YEAR)
+    assert counts == {
+        State.NOT_STARTED: 1,
+        State.IN_PROGRESS: 1,
+        State.SUBMITTED: 2,
+        State.RETURNED: 0,
+        State.APPROVED: 0,
+    }

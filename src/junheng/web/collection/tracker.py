@@ -38,7 +38,10 @@ SORTS: dict[str, tuple[str, Callable[[TrackerRow], object]]] = {
     "school": ("学校", lambda row: row.school.name),
     "code": ("学校标识码", lambda row: row.school.code),
     "state": ("状态", lambda row: ORDER.index(row.state)),
-    "updated": ("最后更新", lambda row: row.record.updated_at if row.record else _EPOCH),
+    "updated": (
+        "最后更新",
+        lambda row: _EPOCH if row.record is None or row.state is State.NOT_STARTED else row.record.updated_at,
+    ),
     "flags": ("数据疑点", lambda row: len(row.flags)),
 }
 DEFAULT_SORT = "code"

@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from junheng.io.errors import DataIssue
-from junheng.schema import FIELDS_BY_KEY
+from junheng.schema import FIELDS_BY_KEY, NUMERIC_KINDS
 from junheng.web.collection import bulk, plausibility, prefill, quality, services, tracker
 from junheng.web.collection.forms import (
     GROUPS,
@@ -303,6 +303,7 @@ class Figure:
     previous: str
     flags: tuple[Flag, ...]
     changed: bool  # differs from the figure carried from last year: the school changed it
+    numeric: bool  # a count or an amount, aligned right; a choice (小学, 公办) reads as text
 
 
 @login_required
@@ -347,6 +348,7 @@ def _figure(
         "" if before is None else figure_text(key, getattr(before, key)),
         tuple(flag for flag in flags if flag.field == key),
         key in changed,
+        field.kind in NUMERIC_KINDS,
     )
 
 
