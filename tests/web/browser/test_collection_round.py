@@ -1,6 +1,6 @@
 """A year's collection in a real browser: the county opens a round pre-filled from last year, a clerk confirms
 with one figure corrected, the reviewer sees it highlighted; the county approves a filtered selection at once;
-a saved form with errors puts the cursor on the first."""
+a clerk sees a plausibility warning as she types; a saved form with errors puts the cursor on the first."""
 
 from __future__ import annotations
 
@@ -130,6 +130,9 @@ def test_a_saved_form_with_errors_says_so_at_the_top_and_focuses_the_first_error
     base = live_server.url
     clerk = _page(browser, base, "clerk", 390, 844)
     clerk.goto(f"{base}/collection/school/{school.pk}/?year={YEAR}")
+    clerk.fill("#id_max_class_size_primary", "85")
+    warning = clerk.locator('[data-warnings-for="max_class_size_primary"]')
+    expect(warning).to_have_text("小学最大班额为 85，超过 80：一个班超过 80 人极为少见，多为录入错误")  # as typed
     clerk.fill("#id_multimedia_rooms", "-3")  # later in the form, typed first
     clerk.fill("#id_students_primary", "一百")
     clerk.get_by_role("button", name="保存", exact=True).click()
@@ -137,4 +140,5 @@ def test_a_saved_form_with_errors_says_so_at_the_top_and_focuses_the_first_error
     focused = clerk.locator("#id_students_primary")
     expect(focused).to_be_focused()
     expect(focused).to_be_in_viewport()
+    expect(warning).to_contain_text("一个班超过 80 人极为少见")  # a warning, not one of the 2 errors
     assert SchoolRecord.objects.get(school=school, year=YEAR).values()["students_primary"] == 100
