@@ -16,6 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from junheng.web.collection import services
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
+from junheng.web.collection.progress import State
 from junheng.web.errors import InvalidData
 from junheng.web.orgs.models import Organisation, Role
 from tests.web.conftest import Tree
@@ -296,7 +297,10 @@ def test_an_approved_record_is_locked_for_everyone_and_rendered_read_only(world:
     record = submitted(world)
     url = reverse("collection:review", args=[world.tree.county.pk, record.pk])
     response = client_for(world.users[Role.SUPERVISOR]).post(url, {"decision": "approve"}, follow=True)
-    assert messages_of(response) == [f"已审核通过示范县实验小学 {YEAR} 年度数据，记录已锁定"]
+    assert messages_of(response) == [
+        f"已审核通过示范县实验小学 {YEAR} 年度数据，记录已锁定",
+        f"{YEAR} 年度已没有待审核的学校",
+    ]
     for role in (Role.CLERK, Role.COUNTY_OFFICE):
         client = client_for(world.users[role])
         page = client.get(school_url(world))
@@ -346,6 +350,7 @@ def test_the_validate_endpoint_returns_the_importers_exact_messages_per_field(wo
             "multimedia_rooms": ["“-3”是负数；网络多媒体教室数不能小于 0"],
         },
         "general": [],
+        "warnings": {},
     }
     every_field: dict[str, object] = {field.key: None for field in RECORD_FIELDS}
     with pytest.raises(InvalidData) as invalid:
@@ -362,7 +367,7 @@ def test_the_validate_endpoint_returns_the_importers_exact_messages_per_field(wo
 
 def test_the_validate_endpoint_accepts_valid_figures_and_stores_nothing(world: World) -> None:
     answer = validate(client_for(world.users[Role.CLERK]), world, form_data(FIGURES))
-    assert answer == {"valid": True, "errors": {}, "general": []}
+    assert answer == {"valid": True, "errors": {}, "general": [], "warnings": {}}
     assert world.record(world.tree.school).values()["students_primary"] is None
 
 
@@ -450,29 +455,35 @@ def test_a_round_needs_a_sensible_year(world: World) -> None:
     assert Round.objects.filter(county=world.tree.county).count() == 1
 
 
-def test_the_tracker_shows_every_school_and_who_has_not_submitted(world: World) -> None:
+def test_the_tracker_shows_every_school_and_where_it_stands(world: World) -> None:
     submitted(world)
     response = client_for(world.users[Role.SUPERVISOR]).get(county_url(world), {"year": YEAR})
     tracker = response.context["tracker"]
-    assert [(row.school.name, row.status_label, row.submitted) for row in tracker.rows] == [
-        ("示范县实验小学", "已提交待审核", True),
-        ("示范县第二小学", "填报中", False),
+    assert [(row.school.name, row.state.label) for row in tracker.rows] == [
+        ("示范县实验小学", "待审核"),
+        ("示范县第二小学", "未开始"),
     ]
-    assert tracker.counts() == [("填报中", 1), ("已提交待审核", 1)]
+    assert [(state.label, count) for state, count in tracker.counts()] == [
+        ("未开始", 1),
+        ("填报中", 0),
+        ("待审核", 1),
+        ("已退回", 0),
+        ("已通过", 0),
+    ]
     page = response.content.decode()
-    assert "尚未提交（1 所）：</strong>示范县第二小学" in page
-    assert page.count('class="pending"') == 1
+    assert f"?year={YEAR}&amp;state=submitted&amp;sort=code#tracker" in page
+    assert page.count('class="state-row-not_started"') == 1
 
 
-def test_a_school_added_after_the_round_opened_shows_as_without_record(world: World) -> None:
+def test_a_school_added_after_the_round_opened_shows_as_not_started(world: World) -> None:
     Organisation.objects.create(kind="school", name="示范县新建小学", code="4521010003", parent=world.tree.county)
     tracker = client_for(world.users[Role.COUNTY_OFFICE]).get(county_url(world)).context["tracker"]
-    assert [(row.school.name, row.status_label) for row in tracker.rows] == [
-        ("示范县实验小学", "填报中"),
-        ("示范县第二小学", "填报中"),
-        ("示范县新建小学", "未建档"),
+    assert [(row.school.name, row.state.label) for row in tracker.rows] == [
+        ("示范县实验小学", "未开始"),
+        ("示范县第二小学", "未开始"),
+        ("示范县新建小学", "未开始"),
     ]
-    assert ("未建档", 1) in tracker.counts()
+    assert (State.NOT_STARTED, 3) in tracker.counts()
 
 
 def test_only_the_county_office_sees_the_round_and_import_forms(world: World) -> None:
@@ -560,11 +571,15 @@ def test_the_tracker_exports_to_excel_as_the_page_shows_it(world: World) -> None
     assert url in page.content.decode()
     [sheet] = sheets(client.get(url), "示范县2025年各校填报情况.xlsx").values()
     assert header(sheet) == ["学校", "学校标识码", "状态", "最后更新", "数据疑点（处）", "疑点说明"]
-    shown = [(r.school.name, r.school.code, r.status_label, len(r.flags)) for r in page.context["tracker"].rows]
+    shown = [(r.school.name, r.school.code, str(r.state.label), len(r.flags)) for r in page.context["tracker"].rows]
     assert [(row[0], row[1], row[2], row[4]) for row in body(sheet)] == shown
     assert number_format(sheet, "数据疑点（处）") == "#,##0"
     assert column(sheet, "疑点说明")[0].startswith("小学在校生数由 250 变为 500")
     assert sheet["D2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    # filtered as the page is: only the schools waiting for review
+    waiting = client.get(url + "&state=submitted")
+    [sheet] = sheets(waiting, "示范县2025年各校填报情况.xlsx").values()
+    assert {row[2] for row in body(sheet)} == {"待审核"}
 
 
 def test_the_audit_trail_exports_every_change_with_the_pages_filter(world: World) -> None:

@@ -90,10 +90,10 @@ def test_clerk_corrects_and_submits_the_county_approves_and_the_verdict_changes(
     sports.fill("760")
     expect(error).to_have_text("")
     clerk.get_by_role("button", name="保存并提交审核").click()
-    expect(clerk.locator(".status")).to_have_text("已提交待审核")
+    expect(clerk.locator(".status")).to_have_text("待审核")
 
     office.goto(f"{base}/collection/county/{county.pk}/?year={YEAR}")
-    office.get_by_role("link", name="审核").first.click()
+    office.get_by_role("link", name="审核", exact=True).first.click()
     office.get_by_role("button", name="审核通过并锁定").click()
     assert SchoolRecord.objects.get(school=school, year=YEAR).status == SchoolRecord.Status.APPROVED
     assert _verdict(office, base, county) == f"示范县 {YEAR} 年 资源配置：通过"

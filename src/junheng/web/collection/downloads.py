@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from junheng.io.xlsx_table import Column, Kind, Table
-from junheng.web.collection import services
+from junheng.web.collection import services, tracker
 from junheng.web.collection.models import Change
 from junheng.web.collection.views import _filtered_changes, _tracker, audit_rows
 from junheng.web.exports import file_name, local_time, xlsx_response
@@ -36,16 +36,18 @@ def county_workbook(request: HttpRequest, county_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def tracker_excel(request: HttpRequest, county_id: int) -> HttpResponse:
-    """The county page's 各校填报情况 of a year (?year=, else the latest round) as an Excel sheet."""
+    """The county page's 各校填报情况 of a year (?year=, else the latest round) as an Excel sheet, filtered
+    and sorted as the page is (?state=, ?sort=)."""
     county = lookups.visible_county(request.user, county_id)
     year = asked_year(request) or county.rounds.order_by("-year").values_list("year", flat=True).first()
     if year is None:
         raise Http404("该县尚未发布任何填报任务")
-    rows = _tracker(county, year).rows
+    state, sort = tracker.parse_state(request.GET.get("state")), tracker.parse_sort(request.GET.get("sort"))
+    rows = _tracker(county, year, state=state, sort=sort).rows
     columns = [
         Column("学校", [row.school.name for row in rows]),
         Column("学校标识码", [row.school.code for row in rows]),
-        Column("状态", [row.status_label for row in rows]),
+        Column("状态", [str(row.state.label) for row in rows]),
         Column("最后更新", [local_time(row.record.updated_at if row.record else None) for row in rows], Kind.DATETIME),
         Column("数据疑点", [len(row.flags) for row in rows], Kind.COUNT, unit="处"),
         Column("疑点说明", ["；".join(flag.message for flag in row.flags) for row in rows]),

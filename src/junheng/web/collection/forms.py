@@ -17,6 +17,7 @@ from django.forms import BoundField
 from junheng.io.cells import FIRST_YEAR, LAST_YEAR
 from junheng.io.errors import DataIssue
 from junheng.io.limits import COUNTY_SCHOOL_FILE
+from junheng.messages import number_text
 from junheng.schema import AREA_TYPE_VALUES, FIELDS_BY_KEY, OWNERSHIP_VALUES, SCHOOL_TYPE_LABELS, Field, Kind
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.collection.versions import StaleRecord
@@ -118,6 +119,19 @@ def value_text(key: str, value: object) -> str:
     return str(value)
 
 
+def figure_text(key: str, value: object) -> str:
+    """A stored figure as the review page shows it: thousands separators (12,345.5), choices as words."""
+    field = FIELDS_BY_KEY.get(key)
+    if field is not None and field.kind in (Kind.INTEGER, Kind.NUMBER) and isinstance(value, int | float):
+        return number_text(value, 0 if field.kind is Kind.INTEGER else 2)
+    return value_text(key, value)
+
+
+def unchanged(data: Mapping[str, Any], record: SchoolRecord, keys: Collection[str]) -> frozenset[str]:
+    """Those of `keys` whose input in `data` still shows the record's stored value."""
+    return frozenset(key for key in keys if data.get(key, "") == _initial(FIELDS_BY_KEY[key], getattr(record, key)))
+
+
 def _initial(field: Field, value: object) -> str:
     if value is None:
         return ""
@@ -153,6 +167,8 @@ class Row:
     bound: BoundField
     unit: str
     required: bool
+    warnings: tuple[str, ...] = ()  # the plausibility rules' questions, which never block a save
+    carried: bool = False  # pre-filled from last year and not confirmed yet (沿用上年)
 
 
 @dataclass(frozen=True)
@@ -194,6 +210,9 @@ class RecordForm(forms.Form):
         if read_only:
             for form_field in self.fields.values():
                 form_field.disabled = True
+        # Set by the view: the plausibility warnings by field, and the fields still carried from last year.
+        self.warnings: Mapping[str, Sequence[str]] = {}
+        self.carried: Collection[str] = frozenset()
 
     def groups(self) -> list[Group]:
         """The inputs in the sections of GROUPS."""
@@ -201,13 +220,32 @@ class RecordForm(forms.Form):
             Group(
                 title,
                 tuple(
-                    Row(self[key], unit(FIELDS_BY_KEY[key]), key in self.required_keys)
+                    Row(
+                        self[key],
+                        unit(FIELDS_BY_KEY[key]),
+                        key in self.required_keys,
+                        tuple(self.warnings.get(key, ())),
+                        key in self.carried,
+                    )
                     for key in keys
                     if key in self.fields
                 ),
             )
             for title, keys in GROUPS
         ]
+
+    def error_count(self) -> int:
+        """How many messages the saved form carries, beside its fields and above them."""
+        return sum(len(errors) for errors in self.errors.values())
+
+    def focus_first_error(self) -> None:
+        """Mark every field with an error invalid and put the cursor in the first, in the form's order
+        (`autofocus`: the browser scrolls to it, with or without JavaScript)."""
+        invalid = [key for _, keys in GROUPS for key in keys if key in self.errors]
+        for key in invalid:
+            self.fields[key].widget.attrs["aria-invalid"] = "true"
+        if invalid:
+            self.fields[invalid[0]].widget.attrs["autofocus"] = True
 
     def values(self) -> dict[str, str | None]:
         """The figures as typed, None where left empty ("not reported"); call after is_valid()."""

@@ -60,6 +60,12 @@ class SchoolRecord(models.Model):
     # Optimistic concurrency: one more on every save, whoever saves; an edit made on an older version is
     # refused (collection.versions) rather than silently undoing what was saved since.
     version = models.PositiveIntegerField("版本", default=1, editable=False)
+    # Pre-filled when the round opened from the school's last approved record (collection.prefill): the
+    # year carried from and the figures as carried, so that the reviewer sees what the clerk changed.
+    carried_from = models.PositiveSmallIntegerField("沿用年度", null=True, blank=True)
+    carried = models.JSONField("沿用上年的数据", default=dict, blank=True)
+    # True until the clerk confirms or changes the carried figures: until then they are not reported.
+    awaiting_confirmation = models.BooleanField("沿用上年待确认", default=False)
 
     class Meta:
         verbose_name = "学校年度数据"
@@ -113,6 +119,8 @@ class Change(models.Model):
         APPROVE = "approve", "审核通过"
         RETURN = "return", "退回"
         API = "api", "接口修改"
+        CARRY = "carry", "沿用上年"
+        CONFIRM = "confirm", "确认沿用"
 
     record = models.ForeignKey(SchoolRecord, on_delete=models.CASCADE, related_name="changes")
     action = models.CharField("操作", max_length=16, choices=Action.choices)

@@ -17,6 +17,7 @@ from django.conf import settings
 from junheng.io.cells import at_most_message, bounds_text
 from junheng.levels import COMPULSORY_LEVELS, LEVEL_LABELS
 from junheng.messages import number_text
+from junheng.plausibility import warnings
 from junheng.schema import AT_MOST, FIELDS, FIELDS_BY_KEY
 from junheng.web.collection.models import SchoolRecord
 
@@ -52,6 +53,7 @@ class FlagKind(StrEnum):
     INCONSISTENT = "inconsistent"
     OUTLIER = "outlier"
     OUT_OF_RANGE = "out_of_range"
+    IMPLAUSIBLE = "implausible"
 
     @property
     def label(self) -> str:
@@ -60,6 +62,7 @@ class FlagKind(StrEnum):
             "inconsistent": "数据前后矛盾",
             "outlier": "生均面积异常",
             "out_of_range": "超出合理范围",
+            "implausible": "不合常理",
         }[self.value]
 
 
@@ -92,8 +95,15 @@ def county_flags(records: Sequence[SchoolRecord], previous: Sequence[SchoolRecor
             flags += change_flags(record, before, ratio=ratio)
         flags += bound_flags(record)
         flags += consistency_flags(record)
+        flags += plausibility_flags(record, before, flagged={flag.field for flag in flags if flag.record is record})
     flags += area_flags(records)
     return flags
+
+
+def plausibility_flags(record: SchoolRecord, previous: SchoolRecord | None, *, flagged: set[str]) -> list[Flag]:
+    """The plausibility rules' warnings (junheng.plausibility) on figures no other flag has questioned."""
+    found = warnings(record.values(), None if previous is None else previous.values())
+    return [Flag(record, w.field, FlagKind.IMPLAUSIBLE, w.message) for w in found if w.field not in flagged]
 
 
 def change_flags(record: SchoolRecord, previous: SchoolRecord, *, ratio: float) -> list[Flag]:

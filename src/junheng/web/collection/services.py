@@ -26,7 +26,7 @@ from junheng.io.limits import COUNTY_SCHOOL_FILE
 from junheng.io.reader import check_records, read_school_file
 from junheng.schema import FIELDS_BY_KEY
 from junheng.standards import Standard, load_standard
-from junheng.web.collection import tables
+from junheng.web.collection import prefill, tables
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
 from junheng.web.collection.versions import check_version
 from junheng.web.errors import InvalidData, WorkflowError
@@ -52,13 +52,15 @@ def identity(record: SchoolRecord, county: Organisation) -> dict[str, Any]:
 
 
 def county_records(county: Organisation, year: int) -> list[SchoolRecord]:
-    """The county's records of a year that have figures (not the empty ones a round opens), in one query."""
+    """The county's records of a year that have reported figures (not the empty ones a round opens, nor
+    those carried from last year and not confirmed yet), in one query."""
     return list(
         SchoolRecord.objects.filter(
             school__path__startswith=county.path,
             school__kind=Organisation.Kind.SCHOOL,
             year=year,
             school_type__isnull=False,
+            awaiting_confirmation=False,
         ).select_related("school")
     )
 
@@ -197,6 +199,10 @@ def update_record(
                     user=_user(user),
                 )
             )
+    if record.awaiting_confirmation:
+        # The clerk's save confirms the figures carried from last year: from now on they are reported.
+        record.awaiting_confirmation = False
+        changes.append(Change(record=record, action=Change.Action.CONFIRM, reason=reason, user=_user(user)))
     record.save()
     for change in changes:
         change.version = record.version
@@ -223,6 +229,7 @@ def _transition(
     now = timezone.now()
     if action == Change.Action.SUBMIT:
         record.submitted_at = now
+        record.awaiting_confirmation = False  # handing in carried figures confirms them
     else:
         record.reviewed_at, record.reviewed_by = now, _user(user)
         record.review_comment = comment
@@ -276,12 +283,14 @@ def return_record(*, user: User, record: SchoolRecord, comment: str) -> SchoolRe
 
 @transaction.atomic
 def open_round(*, user: User, county_id: int, year: int) -> Round:
-    """The county opens the year's collection: every school gets an empty record to fill."""
+    """The county opens the year's collection: every school gets its record to fill, pre-filled from its
+    last approved record where it has one (`prefill.carry_over`), for its clerk to confirm or change."""
     county = lookups.managed_county(user, county_id, refusal="只有县级督导室可以发布填报任务")
     round_, _ = Round.objects.get_or_create(county=county, year=year)
     schools = county.subtree().filter(kind=Organisation.Kind.SCHOOL)
     existing = set(SchoolRecord.objects.filter(school__in=schools, year=year).values_list("school_id", flat=True))
     SchoolRecord.objects.bulk_create(SchoolRecord(school=s, year=year) for s in schools if s.pk not in existing)
+    prefill.carry_over(user, schools, year)
     return round_
 
 
@@ -392,8 +401,9 @@ def _store_rows(
                 changes.append(_change(user, record, f.key, old, new, reason))
         record.version += 1
         record.updated_at = now
+        record.awaiting_confirmation = False  # imported figures are reported ones
         updated.append(record)
-    fields = [f.key for f in RECORD_FIELDS] + ["version", "updated_at"]
+    fields = [f.key for f in RECORD_FIELDS] + ["version", "updated_at", "awaiting_confirmation"]
     SchoolRecord.objects.bulk_update(updated, fields, batch_size=500)
     for change in changes:
         change.version = change.record.version

@@ -78,8 +78,8 @@ def stored_records(
     schools: dict[str, int] = {}
     progress: dict[tuple[int, int], Progress] = {}
     filled = FIGURES.index("school_type")
-    for year_, status, school, code, name, path, *figures in records.values_list(
-        "year", "status", "school", "school__code", "school__name", "school__path", *FIGURES
+    for year_, status, awaiting, school, code, name, path, *figures in records.values_list(
+        "year", "status", "awaiting_confirmation", "school", "school__code", "school__name", "school__path", *FIGURES
     ):
         county = _county_of(path, by_id)
         if county is None:
@@ -88,7 +88,7 @@ def stored_records(
         counted.records += 1
         counted.handed_in += status in COUNTED
         counted.approved += status == SchoolRecord.Status.APPROVED
-        if figures[filled] is None:  # opened by the round, not filled yet
+        if figures[filled] is None or awaiting:  # opened by the round, not filled (or confirmed) yet
             continue
         schools[code] = school
         rows.append((year_, county_key(county), county.code, code, name, *figures))

@@ -16,5 +16,6 @@ urlpatterns = [
     path("county/<int:county_id>/export/", downloads.county_workbook, name="export"),
     path("county/<int:county_id>/tracker.xlsx", downloads.tracker_excel, name="tracker_excel"),
     path("school/<int:school_id>/history.xlsx", downloads.history_excel, name="history_excel"),
+    path("county/<int:county_id>/approve/", views.bulk_approve, name="bulk_approve"),
     path("county/<int:county_id>/review/<int:record_id>/", views.review, name="review"),
 ]

@@ -5,7 +5,6 @@ import and the way into review; every record has its audit trail."""
 from __future__ import annotations
 
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +20,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from junheng.io.errors import DataIssue
-from junheng.schema import FIELDS_BY_KEY
-from junheng.web.collection import quality, services
+from junheng.schema import FIELDS_BY_KEY, NUMERIC_KINDS
+from junheng.web.collection import bulk, plausibility, prefill, quality, services, tracker
 from junheng.web.collection.forms import (
     GROUPS,
     HistoryFilter,
@@ -34,19 +34,22 @@ from junheng.web.collection.forms import (
     ReviewForm,
     RoundForm,
     field_label,
+    figure_text,
     issues_by_field,
     rebased,
+    unchanged,
     unit,
     value_text,
 )
 from junheng.web.collection.models import Change, Round, SchoolRecord
+from junheng.web.collection.progress import State, state_of
 from junheng.web.collection.quality import Flag
 from junheng.web.collection.versions import StaleRecord
 from junheng.web.datafiles import saved
 from junheng.web.errors import InvalidData, WorkflowError
 from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
-from junheng.web.years import asked_year, checked_year
+from junheng.web.years import asked_year, checked_year, parse_year
 
 SCHOOL = Organisation.Kind.SCHOOL
 SUBMITTED = frozenset({SchoolRecord.Status.SUBMITTED, SchoolRecord.Status.APPROVED})
@@ -77,7 +80,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
     except WorkflowError as exc:
         return render(request, "collection/school.html", context | {"notice": str(exc)})
     required = services.standard_for(county).required_columns()
-    context |= {"record": record, "can_review": scope.can_review(request.user, county)}
+    context |= {"record": record, "state": state_of(record), "can_review": scope.can_review(request.user, county)}
     if request.method == "POST":
         if not scope.can_edit(request.user, school):
             raise PermissionDenied("您无权修改该学校的数据")
@@ -89,9 +92,16 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
             # Nothing stored: the form again, on the record as saved meanwhile, with what changed.
             form, conflicts = rebased(request.POST, stale, required=required)
             context |= {"record": stale.record, "conflicts": conflicts}
+        form.warnings = plausibility.by_field(
+            plausibility.typed_numbers(request.POST), plausibility.last_year(school, year)
+        )
+        form.carried = unchanged(request.POST, record, prefill.still_carried(record))
+        form.focus_first_error()
         return render(request, "collection/school.html", context | {"form": form, "editable": True})
     editable = scope.can_edit(request.user, school) and services.edit_refusal(request.user, record) is None
     form = RecordForm(record=record, required=required, read_only=not editable)
+    form.warnings = plausibility.by_field(record.values(), plausibility.last_year(school, year))
+    form.carried = prefill.still_carried(record)
     return render(request, "collection/school.html", context | {"form": form, "editable": editable})
 
 
@@ -145,47 +155,20 @@ def validate(request: HttpRequest, school_id: int, year: int) -> JsonResponse:
     errors, general = issues_by_field(issues)
     for key, django_errors in form.errors.items():
         errors.setdefault(key, []).extend(str(error) for error in django_errors)
-    return JsonResponse({"valid": not errors and not general, "errors": errors, "general": general})
+    warnings = plausibility.by_field(plausibility.typed_numbers(request.POST), plausibility.last_year(school, year))
+    return JsonResponse(
+        {"valid": not errors and not general, "errors": errors, "general": general, "warnings": warnings}
+    )
 
 
 # The county's page: the round, the completion tracker, the workbook import.
 
 
-@dataclass(frozen=True)
-class TrackerRow:
-    school: Organisation
-    record: SchoolRecord | None
-    flags: tuple[Flag, ...]
-
-    @property
-    def submitted(self) -> bool:
-        return self.record is not None and self.record.status in SUBMITTED
-
-    @property
-    def status_label(self) -> str:
-        return NO_RECORD if self.record is None else self.record.get_status_display()
-
-
-@dataclass(frozen=True)
-class Tracker:
-    """Every school of the county in a year: where its record stands and what looks suspicious."""
-
-    rows: tuple[TrackerRow, ...]
-
-    def counts(self) -> list[tuple[str, int]]:
-        """How many schools are in each state, in the workflow's order."""
-        counted = Counter(row.status_label for row in self.rows)
-        labels = [NO_RECORD, *(str(label) for label in SchoolRecord.Status.labels)]
-        return [(label, counted[label]) for label in labels if counted[label]]
-
-    def not_submitted(self) -> list[Organisation]:
-        return [row.school for row in self.rows if not row.submitted]
-
-
 @login_required
 @require_GET
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
-    """The county's collection of a year (?year=, else the latest round)."""
+    """The county's collection of a year (?year=, else the latest round); the tracker filtered by
+    ?state= (progress.State) and sorted by ?sort= (tracker.SORTS)."""
     county = lookups.visible_county(request.user, county_id)
     return _county_page(request, county, asked_year(request))
 
@@ -211,21 +194,23 @@ def _county_page(
     if year is not None:
         context |= {
             "round": next((r for r in rounds if r.year == year), None),
-            "tracker": _tracker(county, year),
+            "tracker": _tracker(
+                county,
+                year,
+                state=tracker.parse_state(request.GET.get("state")),
+                sort=tracker.parse_sort(request.GET.get("sort")),
+            ),
             "import_form": import_form or ImportForm(initial={"year": year}),
             "import_issues": import_issues,
         }
     return render(request, "collection/county.html", context)
 
 
-def _tracker(county: Organisation, year: int) -> Tracker:
+def _tracker(county: Organisation, year: int, *, state: State | None, sort: str) -> tracker.Tracker:
     schools = list(county.subtree().filter(kind=SCHOOL).order_by("code"))
     current, _, flags = _flagged(county, year)
-    by_school: dict[int, list[Flag]] = {}
-    for flag in flags:
-        by_school.setdefault(flag.record.school_id, []).append(flag)
     records = {record.school_id: record for record in current}
-    return Tracker(tuple(TrackerRow(s, records.get(s.pk), tuple(by_school.get(s.pk, ()))) for s in schools))
+    return tracker.build(schools, records, flags, state=state, sort=sort)
 
 
 def _flagged(county: Organisation, year: int) -> tuple[list[SchoolRecord], list[SchoolRecord], list[Flag]]:
@@ -284,6 +269,26 @@ def _import(request: HttpRequest, county: Organisation, year: int, upload: Uploa
         return services.import_workbook(user=request.user, county_id=county.pk, year=year, path=path, name=name)
 
 
+@login_required
+@require_POST
+def bulk_approve(request: HttpRequest, county_id: int) -> HttpResponse:
+    """Approve the records ticked in the tracker at once (each audited as its own approval), or none."""
+    county = lookups.visible_county(request.user, county_id)
+    year = parse_year(request.POST["year"]) if request.POST.get("year") else None
+    ids = [int(pk) for pk in request.POST.getlist("record") if pk.isdigit()]
+    try:
+        approved = bulk.approve_many(user=request.user, county_id=county.pk, record_ids=ids)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已审核通过 {len(approved)} 所学校的数据，记录已锁定，每所学校都记入了修改记录")
+    url = reverse("collection:county", args=[county.pk])
+    query = {
+        k: v for k, v in (("year", year), ("state", request.POST.get("state")), ("sort", request.POST.get("sort"))) if v
+    }
+    return HttpResponseRedirect(f"{url}?{urlencode(query)}" if query else url)
+
+
 # Review: a submitted record's figures beside last year's, with the flags; approve or return.
 
 
@@ -295,6 +300,8 @@ class Figure:
     value: str
     previous: str
     flags: tuple[Flag, ...]
+    changed: bool  # differs from the figure carried from last year: the school changed it
+    numeric: bool  # a count or an amount, aligned right; a choice (小学, 公办) reads as text
 
 
 @login_required
@@ -309,29 +316,37 @@ def review(request: HttpRequest, county_id: int, record_id: int) -> HttpResponse
     _, previous, flags = _flagged(county, record.year)
     flags = [flag for flag in flags if flag.record.pk == record.pk]
     before = next((r for r in previous if r.school_id == record.school_id), None)
-    sections = [(title, [_figure(key, record, before, flags) for key in keys]) for title, keys in GROUPS]
+    changed = prefill.changed_since_carried(record)
+    sections = [(title, [_figure(key, record, before, flags, changed) for key in keys]) for title, keys in GROUPS]
     context = {
         "county": county,
         "record": record,
+        "state": state_of(record),
         "school": record.school,
         "previous": before,
         "flags": flags,
         "sections": sections,
+        "changed": changed,
+        "waiting": bulk.next_waiting(county, record.year, after=record.school),
         "can_decide": scope.can_review(request.user, record.school) and record.status == SchoolRecord.Status.SUBMITTED,
         "form": ReviewForm(),
     }
     return render(request, "collection/review.html", context)
 
 
-def _figure(key: str, record: SchoolRecord, before: SchoolRecord | None, flags: Sequence[Flag]) -> Figure:
+def _figure(
+    key: str, record: SchoolRecord, before: SchoolRecord | None, flags: Sequence[Flag], changed: frozenset[str]
+) -> Figure:
     field = FIELDS_BY_KEY[key]
     return Figure(
         key,
         field.label,
         unit(field),
-        value_text(key, getattr(record, key)),
-        "" if before is None else value_text(key, getattr(before, key)),
+        figure_text(key, getattr(record, key)),
+        "" if before is None else figure_text(key, getattr(before, key)),
         tuple(flag for flag in flags if flag.field == key),
+        key in changed,
+        field.kind in NUMERIC_KINDS,
     )
 
 
@@ -354,7 +369,12 @@ def _decide(request: HttpRequest, county: Organisation, record: SchoolRecord) ->
     except WorkflowError as exc:
         messages.error(request, str(exc))
         return here
-    return _redirect("collection:county", county.pk, year=record.year)
+    following = bulk.next_waiting(county, record.year, after=record.school)
+    if following is None:
+        messages.info(request, f"{record.year} 年度已没有待审核的学校")
+        return _redirect("collection:county", county.pk, year=record.year)
+    messages.info(request, f"下一所待审核：{following.school.name}")
+    return _redirect("collection:review", county.pk, following.pk)
 
 
 # The audit trail.
