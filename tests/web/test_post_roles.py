@@ -108,6 +108,8 @@ POSTS: dict[str, tuple[Route, dict[str, str]]] = {
 # the respondent's page by one-time link, the administration and the API (tests/web/test_api.py).
 READ_ONLY = {
     "home",
+    "home:organisation",
+    "home:counties",
     "healthz",
     "collection:history",
     "collection:county",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.urls import reverse
 
-from junheng.web.dashboards.queries import years_with_data
+from junheng.web.collection.models import SchoolRecord
 from junheng.web.home import modules
 from junheng.web.orgs import scope
 from junheng.web.orgs.models import Organisation
@@ -111,13 +111,15 @@ def _year(request: HttpRequest, context: Mapping[str, object]) -> int | None:
 
 
 def _years(context: Mapping[str, object], organisation: Organisation, year: int | None) -> tuple[int, ...]:
-    """The years the page offers (its own `years`), else those with figures under the organisation."""
+    """The years the page offers (its own `years`), else those with a record under the organisation (a
+    round just opened counts: its records exist before any figure); oldest first, with the page's year."""
     offered = context.get("years")
     if isinstance(offered, list | tuple) and all(isinstance(y, int) for y in offered):
         years = set(offered)
     else:
-        years = set(years_with_data(organisation))
-    return tuple(sorted(years | ({year} if year is not None else set()), reverse=True))
+        records = SchoolRecord.objects.filter(school__path__startswith=organisation.path)
+        years = set(records.order_by().values_list("year", flat=True).distinct())
+    return tuple(sorted(years | ({year} if year is not None else set())))
 
 
 def _current_module(request: HttpRequest) -> str | None:

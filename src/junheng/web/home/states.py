@@ -54,6 +54,14 @@ class CountyState:
     vetoes_unchecked: int
     awaiting: tuple[Awaiting, ...]
 
+    @property
+    def awaiting_counts(self) -> list[tuple[str, int]]:
+        """How many items await each kind of action, in the order they first appear."""
+        counts: dict[str, int] = {}
+        for item in self.awaiting:
+            counts[item.what] = counts.get(item.what, 0) + 1
+        return list(counts.items())
+
 
 # What an item still needs, by the kind of item (verdict.Item.kind); other kinds wait on the schools' data.
 NEEDS = {"judgement": "待认定", "county_figure": "待填报县级数据"}
@@ -69,7 +77,8 @@ def county_state(*, user: User, county_id: int, year: int) -> CountyState:
     for dimension in verdict.dimensions:
         failed = sum(item.passed is False for item in dimension.items)
         pending = sum(item.passed is None for item in dimension.items)
-        dimensions.append(DimensionState(dimension.key, dimension.name, _state(failed, pending or not dimension.items), failed, pending))
+        state = _state(failed, pending or not dimension.items)
+        dimensions.append(DimensionState(dimension.key, dimension.name, state, failed, pending))
         awaiting += [
             Awaiting(item.id, item.name, NEEDS[item.kind], f"{page}#item-{item.id}")
             for item in dimension.items
