@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,6 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 from junheng.web.assessment import services as assessment
 from junheng.web.classes.models import LedgerRow, Snapshot
 from junheng.web.collection.models import Round, SchoolRecord
+from junheng.web.collection.services import standard_for
 from junheng.web.home import states
 from junheng.web.home.modules import MODULES
 from junheng.web.orgs.models import Organisation, Role
@@ -125,10 +125,11 @@ def test_the_county_office_sees_the_four_dimensions_in_three_states_never_failin
     assert f"教育质量 待判定 {quality.pending} 项待判定" in page
     assert f"一票否决 未核查 {state.vetoes_unchecked} 项待核查" in page
 
-    q_item = next(i for i in assessment.judgement_items(assessment.standard_for(county)) if i.startswith("Q"))
+    q_item = next(i for i in assessment.judgement_items(standard_for(county)) if i.startswith("Q"))
     assessment.record_judgement(user=bench.office, county_id=county.pk, year=YEAR, item_id=q_item, passed=False)
     quality = next(
-        d for d in states.county_state(user=bench.office, county_id=county.pk, year=YEAR).dimensions
+        d
+        for d in states.county_state(user=bench.office, county_id=county.pk, year=YEAR).dimensions
         if d.key == "quality"
     )
     assert (quality.state, quality.failed) == (states.State.FAILED, 1)
@@ -137,8 +138,8 @@ def test_the_county_office_sees_the_four_dimensions_in_three_states_never_failin
 def test_the_county_office_sees_what_awaits_a_decision_and_it_leaves_the_list_once_decided(bench: Workbench) -> None:
     county = bench.tree.county
     page_url = f"{reverse('assessment:county', args=[county.pk])}?year={YEAR}"
-    item = next(iter(assessment.judgement_items(assessment.standard_for(county))))
-    veto = next(iter(assessment.veto_items(assessment.standard_for(county))))
+    item = next(iter(assessment.judgement_items(standard_for(county))))
+    veto = next(iter(assessment.veto_items(standard_for(county))))
     page = body(bench.office, reverse("home"))
     assert f'<span class="tag">待认定</span> <a href="{page_url}#item-{item}">' in page
     assert f'<span class="tag">一票否决项待核查</span> <a href="{page_url}#veto-{veto}">' in page
@@ -328,5 +329,3 @@ def test_the_respondent_page_stays_without_navigation(bench: Workbench) -> None:
     token = survey_services.issue_links(user=bench.office, survey_id=survey.pk, group="parents", count=1)[0]
     page = Client().get(reverse("survey:respond", args=[token])).content.decode()
     assert 'class="modules"' not in page and "year-picker" not in page
-
-

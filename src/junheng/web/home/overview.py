@@ -75,8 +75,13 @@ class SchoolHome:
     @property
     def state(self) -> str:
         """The form's state in the collection's words (progress.STATES)."""
-        key = progress.NOT_STARTED if self.record is None else progress.record_state(
-            self.record.status, self.record.school_type is not None  # type: ignore[attr-defined]
+        key = (
+            progress.NOT_STARTED
+            if self.record is None
+            else progress.record_state(
+                self.record.status,
+                self.record.school_type is not None,  # type: ignore[attr-defined]
+            )
         )
         return dict(progress.STATES)[key]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django import template
 
 from junheng.web.home.navigation import Navigation, navigation
@@ -16,4 +15,4 @@ def navigation_tag(context: template.Context) -> Navigation | None:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return None
-    return navigation(request, context.flatten())
+    return navigation(request, {str(key): value for key, value in context.flatten().items()})
