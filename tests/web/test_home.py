@@ -329,3 +329,20 @@ def test_the_respondent_page_stays_without_navigation(bench: Workbench) -> None:
     token = survey_services.issue_links(user=bench.office, survey_id=survey.pk, group="parents", count=1)[0]
     page = Client().get(reverse("survey:respond", args=[token])).content.decode()
     assert 'class="modules"' not in page and "year-picker" not in page
+
+
+def test_a_page_below_a_module_links_back_to_the_module_in_its_breadcrumbs(bench: Workbench) -> None:
+    county = bench.tree.county
+    page = body(bench.office, reverse("groups:scorecard", args=[county.pk]))
+    assert _crumbs(page) == ["示范省", "示范市", "示范县", "集团化办学"]
+    assert f'<li><a href="{reverse("groups:county", args=[county.pk])}?year={YEAR}">集团化办学</a></li>' in page
+    own = body(bench.office, reverse("groups:county", args=[county.pk]))
+    assert '<li><span aria-current="page">集团化办学</span></li>' in own
+
+
+def test_a_page_not_found_keeps_the_modules_but_offers_no_year(bench: Workbench) -> None:
+    client = Client()
+    client.force_login(bench.office)
+    page = client.get("/classes/row/999999/").content.decode()
+    assert "没有找到" in page and 'class="modules"' in page
+    assert "year-picker" not in page and "breadcrumbs" not in page

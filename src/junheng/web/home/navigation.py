@@ -57,10 +57,11 @@ def navigation(request: HttpRequest, context: Mapping[str, object]) -> Navigatio
     county = next((o for o in chain if o.kind == Organisation.Kind.COUNTY), None)
     reached = [o for o in chain if reaches(request, o)]
     links = modules.links(organisation, county=county if county in reached else None, year=year, current=current)
-    crumbs = [Crumb(o.name, reverse("home:organisation", args=[o.pk]) if o in reached else None) for o in chain]
+    crumbs = [Crumb(o.name, _overview(request, o) if o in reached else None) for o in chain]
     current_link = next((link for link in links if link.current), None)
-    if current_link is not None:
-        crumbs.append(Crumb(current_link.name, None))
+    if current_link is not None:  # a link back to the module's page from the pages below it
+        below = current_link.url.split("?")[0] != request.path
+        crumbs.append(Crumb(current_link.name, current_link.url if below else None))
     years = _years(context, organisation, year)
     action = request.path if request.method == "GET" and not _year_in_url(request) else _fallback(current_link)
     return Navigation(organisation, tuple(crumbs), tuple(links), year, years, action, _kept(request), _who(request))
@@ -92,6 +93,12 @@ def lineage(organisation: Organisation) -> list[Organisation]:
     while chain[-1].parent_id is not None and Organisation.parent.is_cached(chain[-1]):
         chain.append(chain[-1].parent)  # type: ignore[arg-type]
     return chain[::-1]
+
+
+def _overview(request: HttpRequest, organisation: Organisation) -> str | None:
+    """The organisation's overview, unless that is the page being shown."""
+    url = reverse("home:organisation", args=[organisation.pk])
+    return None if url == request.path else url
 
 
 def reaches(request: HttpRequest, organisation: Organisation) -> bool:
