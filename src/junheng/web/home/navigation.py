@@ -57,7 +57,11 @@ def navigation(request: HttpRequest, context: Mapping[str, object]) -> Navigatio
     county = next((o for o in chain if o.kind == Organisation.Kind.COUNTY), None)
     reached = [o for o in chain if reaches(request, o)]
     links = modules.links(organisation, county=county if county in reached else None, year=year, current=current)
-    crumbs = [Crumb(o.name, _overview(request, o) if o in reached else None) for o in chain]
+    on_home = request.resolver_match is not None and request.resolver_match.view_name == "home"
+    crumbs = [
+        Crumb(o.name, _overview(request, o) if o in reached and not (on_home and o == organisation) else None)
+        for o in chain
+    ]
     current_link = next((link for link in links if link.current), None)
     if current_link is not None:  # a link back to the module's page from the pages below it
         below = current_link.url.split("?")[0] != request.path
