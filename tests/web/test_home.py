@@ -346,3 +346,11 @@ def test_a_page_not_found_keeps_the_modules_but_offers_no_year(bench: Workbench)
     page = client.get("/classes/row/999999/").content.decode()
     assert "没有找到" in page and 'class="modules"' in page
     assert "year-picker" not in page and "breadcrumbs" not in page
+
+
+def test_a_superuser_without_a_membership_starts_from_the_provinces(tree: Tree) -> None:
+    admin = User.objects.create_superuser("root", password="pw-root")
+    page = body(admin, reverse("home"))
+    assert f'<a href="{reverse("home:organisation", args=[tree.province.pk])}">示范省</a>' in page
+    province = body(admin, reverse("home:organisation", args=[tree.province.pk]))
+    assert f'id="county-{tree.county.pk}"' in province
