@@ -290,6 +290,7 @@ def test_at_a_city_the_modules_lead_to_the_region_page_or_a_county_picker(
     picker = reverse("home:counties", args=[city.pk, "planning"])
     assert f'href="{picker}?year={YEAR}"' in nav
     page = body(users[Role.SUPERVISOR], f"{picker}?year={YEAR}")
+    assert re.search(r'class="current" aria-current="page">达标规划</a>', _nav(page))
     for county in (bench.tree.county, bench.tree.other_county):
         assert f'<a href="{reverse("planning:county", args=[county.pk])}?year={YEAR}">{county.name}</a>' in page
 

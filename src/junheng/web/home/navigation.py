@@ -134,8 +134,12 @@ def _years(context: Mapping[str, object], organisation: Organisation, year: int 
 
 
 def _current_module(request: HttpRequest) -> str | None:
+    """The module of the page: its URL namespace, or the module a county picker is for."""
     match = request.resolver_match
-    return match.namespace if match is not None and match.namespace in modules.BY_KEY else None
+    if match is None:
+        return None
+    key = match.kwargs.get("module") if match.view_name == "home:counties" else match.namespace
+    return key if key in modules.BY_KEY else None
 
 
 def _year_in_url(request: HttpRequest) -> bool:
