@@ -355,3 +355,9 @@ def test_a_superuser_without_a_membership_starts_from_the_provinces(tree: Tree) 
     assert f'<a href="{reverse("home:organisation", args=[tree.province.pk])}">示范省</a>' in page
     province = body(admin, reverse("home:organisation", args=[tree.province.pk]))
     assert f'id="county-{tree.county.pk}"' in province
+
+
+def test_a_ledger_row_is_shown_under_its_school_for_a_city_supervisor(bench: Workbench, users: dict[str, User]) -> None:
+    page = body(users[Role.SUPERVISOR], reverse("classes:row", args=[bench.overdue.pk]))
+    assert _crumbs(page) == ["示范省", "示范市", "示范县", "示范县实验小学", "大班额台账"]
+    assert f'href="{reverse("classes:county", args=[bench.tree.county.pk])}"' in _nav(page)

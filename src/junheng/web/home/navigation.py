@@ -2,7 +2,8 @@
 学校), the modules for it, the year selector, and who is signed in.
 
 The organisation in view is the page's own (`school`, then `county`, then `region`, then `organisation`
-in the template context), else the user's first membership. Its ancestors come in one query unless the
+in the template context; else the school or county of the page's `row` or `pairing`), else the user's
+first membership. Its ancestors come in one query unless the
 page has fetched them already. The year is the page's `year`, else `?year=`; changing it reloads the
 same page with `?year=` (web/years.py reads it the same way everywhere).
 """
@@ -22,6 +23,8 @@ from junheng.web.orgs.models import Organisation
 from junheng.web.years import InvalidYear, asked_year
 
 PAGE_ORGANISATIONS = ("school", "county", "region", "organisation")
+# Pages about one thing of a school or a county (a ledger row, a pairing): its school, else its county.
+PAGE_OBJECTS = ("row", "pairing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,11 @@ def in_view(request: HttpRequest, context: Mapping[str, object]) -> Organisation
         found = context.get(key)
         if isinstance(found, Organisation):
             return found
+    for key in PAGE_OBJECTS:
+        for owner in ("school", "county"):
+            found = getattr(context.get(key), owner, None)
+            if isinstance(found, Organisation):
+                return found
     memberships = scope.memberships(request.user)
     return memberships[0].organisation if memberships else None
 
