@@ -135,7 +135,9 @@ def test_the_county_office_sees_the_four_dimensions_in_three_states_never_failin
     assert (quality.state, quality.failed) == (states.State.FAILED, 1)
 
 
-def test_the_county_office_sees_what_awaits_a_decision_and_it_leaves_the_list_once_decided(bench: Workbench) -> None:
+def test_the_county_office_sees_what_awaits_a_decision_and_it_leaves_the_list_once_decided(
+    bench: Workbench, users: dict[str, User]
+) -> None:
     county = bench.tree.county
     page_url = f"{reverse('assessment:county', args=[county.pk])}?year={YEAR}"
     item = next(iter(assessment.judgement_items(standard_for(county))))
@@ -144,6 +146,11 @@ def test_the_county_office_sees_what_awaits_a_decision_and_it_leaves_the_list_on
     assert f'<span class="tag">待认定</span> <a href="{page_url}#item-{item}">' in page
     assert f'<span class="tag">一票否决项待核查</span> <a href="{page_url}#veto-{veto}">' in page
     assert "待填报县级数据" in page
+    assert f'<span class="tag">待完成满意度调查</span> <a href="{page_url}#item-S1">' not in page  # answers came in
+    other = bench.tree.other_county
+    no_survey = body(users[Role.SUPERVISOR], reverse("home:organisation", args=[other.pk]) + f"?year={YEAR}")
+    survey_item = f"{reverse('assessment:county', args=[other.pk])}?year={YEAR}#item-S1"
+    assert f'<span class="tag">待完成满意度调查</span> <a href="{survey_item}">' in no_survey
     assessment.record_judgement(user=bench.office, county_id=county.pk, year=YEAR, item_id=item, passed=True)
     assert f'#item-{item}"' not in body(bench.office, reverse("home"))
 

@@ -63,8 +63,14 @@ class CountyState:
         return list(counts.items())
 
 
-# What an item still needs, by the kind of item (verdict.Item.kind); other kinds wait on the schools' data.
-NEEDS = {"judgement": "待认定", "county_figure": "待填报县级数据"}
+# What an undecided item still needs, by the kind of item (verdict.Item.kind). Resource items wait on
+# the collection, which the home shows by state.
+NEEDS = {
+    "judgement": "待认定",
+    "county_figure": "待填报县级数据",
+    "school_data": "待学校填报数据",
+    "recognition": "待完成满意度调查",
+}
 VETO_NEEDS = "一票否决项待核查"
 
 
