@@ -162,7 +162,7 @@ def test_anonymous_users_are_sent_to_log_in(tree: Tree) -> None:
 
 def test_the_links_to_the_page(tree: Tree, users: dict[str, User]) -> None:
     client = client_of(users[Role.COUNTY_OFFICE])
-    assert f'href="/assessment/county/{tree.county.pk}/"' in client.get("/").content.decode()
+    assert f'href="/assessment/county/{tree.county.pk}/?year=' in client.get("/").content.decode()
     dashboard = client.get(f"/dashboards/county/{tree.county.pk}/").content.decode()
     assert f'href="/assessment/county/{tree.county.pk}/"' in dashboard
 

@@ -470,7 +470,7 @@ def test_home_links_to_the_dashboard_of_each_membership(
     client: Client, world: World, users: dict[str, User], role: str, name: str, target: str
 ) -> None:
     body = text(page(client, users[role], reverse("home")))
-    assert f'href="{reverse(name, args=[_target(world, target).pk])}"' in body
+    assert f'href="{reverse(name, args=[_target(world, target).pk])}?year=2025"' in body
 
 
 # --- queries ------------------------------------------------------------------------------------------
@@ -491,7 +491,7 @@ def _grow(world: World, schools: int, years: tuple[int, ...]) -> None:
         (county_url, "county", 7, "小学：学校 152 所"),  # 6, and the data version of the kept evaluation
         (indicator_url, "county", 7, "示范县新校149"),
         (school_url, "school", 7, "示范县实验小学"),
-        (region_url, "city", 8, '<td class="num">152</td>'),
+        (region_url, "city", 9, '<td class="num">152</td>'),  # 8, and the region's ancestors (breadcrumbs)
     ],
 )
 def test_a_page_costs_the_same_few_queries_for_many_schools(

@@ -63,6 +63,10 @@ POSTS: dict[str, tuple[Route, dict[str, str]]] = {
     "collection:open_round": (lambda d: f"/collection/county/{d.county.pk}/rounds/", {"year": "2026"}),
     "collection:import": (lambda d: f"/collection/county/{d.county.pk}/import/", {"year": str(YEAR)}),
     "collection:review": (lambda d: f"/collection/county/{d.county.pk}/review/{d.record.pk}/", {"action": "approve"}),
+    "collection:bulk_approve": (
+        lambda d: f"/collection/county/{d.county.pk}/approve/",
+        {"year": str(YEAR), "record": "1"},
+    ),
     "assessment:figures": (lambda d: f"/assessment/county/{d.county.pk}/{YEAR}/figures/", {}),
     "assessment:judgement": (lambda d: f"/assessment/county/{d.county.pk}/{YEAR}/judgement/Q3/", {"decision": "pass"}),
     "assessment:veto": (lambda d: f"/assessment/county/{d.county.pk}/{YEAR}/veto/exam_admission/", {"applies": "no"}),
@@ -108,6 +112,8 @@ POSTS: dict[str, tuple[Route, dict[str, str]]] = {
 # the respondent's page by one-time link, the administration and the API (tests/web/test_api.py).
 READ_ONLY = {
     "home",
+    "home:organisation",
+    "home:counties",
     "healthz",
     "collection:history",
     "collection:county",

@@ -60,6 +60,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "junheng.web.classes",
             "junheng.web.groups",
             "junheng.web.places",
+            "junheng.web.home",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",

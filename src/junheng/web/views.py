@@ -1,22 +1,12 @@
-"""The front door: the home page sends each user to where their role works, the health check, and the
-page for a request that cannot be answered (400)."""
+"""The health check and the page for a request that cannot be answered (400); the home page is home.views."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from junheng.web.orgs import scope
 from junheng.web.years import InvalidYear
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The organisations the user acts for, with their role, as links to their pages."""
-    memberships = scope.memberships(request.user)
-    return render(request, "home.html", {"memberships": memberships})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

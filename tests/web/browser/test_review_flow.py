@@ -93,7 +93,7 @@ def test_clerk_corrects_and_submits_the_county_approves_and_the_verdict_changes(
     expect(clerk.locator(".status")).to_have_text("待审核")
 
     office.goto(f"{base}/collection/county/{county.pk}/?year={YEAR}")
-    office.get_by_role("link", name="审核", exact=True).first.click()
+    office.get_by_role("link", name="审核", exact=True).first.click()  # not the navigation's 填报与审核
     office.get_by_role("button", name="审核通过并锁定").click()
     assert SchoolRecord.objects.get(school=school, year=YEAR).status == SchoolRecord.Status.APPROVED
     assert _verdict(office, base, county) == f"示范县 {YEAR} 年 资源配置：通过"

@@ -22,7 +22,13 @@ from junheng.web.years import asked_year
 def scorecard(request: HttpRequest, county_id: int) -> HttpResponse:
     """Every group's score of a year, item by item; items without data show 未取得数据."""
     page = scorecards.scorecard(user=request.user, county_id=county_id, year=asked_year(request))
-    context = {"page": page, "county": page.county, "can_manage": scope.can_manage(request.user, page.county)}
+    context = {
+        "page": page,
+        "county": page.county,
+        "year": page.year,
+        "years": page.years,  # the years with scores, offered by the navigation's year selector
+        "can_manage": scope.can_manage(request.user, page.county),
+    }
     return render(request, "groups/scorecard.html", context)
 
 

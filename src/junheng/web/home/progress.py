@@ -1,0 +1,100 @@
+"""How far a year's collection has come: schools per state, per county, in two queries for any area.
+
+The states are the collection's record states (`SchoolRecord.Status`), with 未开始 for a school that
+has no record yet or whose record the round opened but nobody has filled; their keys are what the
+tracker's `?state=` filter takes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from junheng.web.collection.models import SchoolRecord
+from junheng.web.orgs.models import Organisation
+
+Status = SchoolRecord.Status
+NOT_STARTED = "not_started"
+STATES: tuple[tuple[str, str], ...] = (
+    (NOT_STARTED, "未开始"),
+    (Status.DRAFT.value, "填报中"),
+    (Status.SUBMITTED.value, "待审核"),
+    (Status.RETURNED.value, "已退回"),
+    (Status.APPROVED.value, "已通过"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StateCount:
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A county's collection of a year: every school counted once, in the workflow's order."""
+
+    schools: int
+    states: tuple[StateCount, ...]
+    url: str
+
+    @property
+    def approved(self) -> int:
+        return next(s.count for s in self.states if s.key == Status.APPROVED)
+
+    @property
+    def handed_in(self) -> int:
+        return sum(s.count for s in self.states if s.key in (Status.SUBMITTED, Status.APPROVED))
+
+    @property
+    def waiting(self) -> int:
+        """Records waiting for the county office's review."""
+        return next(s.count for s in self.states if s.key == Status.SUBMITTED)
+
+
+def record_state(status: str, filled: bool) -> str:
+    """The state key of a record: its status, except a draft nobody has filled, which has not started."""
+    return NOT_STARTED if status == Status.DRAFT and not filled else status
+
+
+def collection(area: Organisation, counties: Sequence[Organisation], year: int) -> dict[int, Collection]:
+    """Each county's collection of `year` under `area` (a county, a city, a province): two queries."""
+    by_id = {c.pk: c for c in counties}
+    schools: Counter[int] = Counter()
+    for (path,) in Organisation.objects.filter(path__startswith=area.path, kind=Organisation.Kind.SCHOOL).values_list(
+        "path"
+    ):
+        county = _county(path, by_id)
+        if county is not None:
+            schools[county] += 1
+    counted: dict[int, Counter[str]] = {pk: Counter() for pk in by_id}
+    records = SchoolRecord.objects.filter(
+        school__path__startswith=area.path, school__kind=Organisation.Kind.SCHOOL, year=year
+    ).values_list("school__path", "status", "school_type")
+    for path, status, school_type in records:
+        county = _county(path, by_id)
+        if county is not None:
+            counted[county][record_state(status, school_type is not None)] += 1
+    return {pk: _collection(by_id[pk], schools[pk], counted[pk], year) for pk in by_id}
+
+
+def _collection(county: Organisation, schools: int, counted: Counter[str], year: int) -> Collection:
+    counted[NOT_STARTED] += schools - sum(counted.values())  # schools the round has not reached yet
+    tracker = reverse("collection:county", args=[county.pk])
+    return Collection(
+        schools,
+        tuple(StateCount(key, label, counted[key], f"{tracker}?year={year}&state={key}") for key, label in STATES),
+        f"{tracker}?year={year}",
+    )
+
+
+def _county(path: str, counties: dict[int, Organisation]) -> int | None:
+    for node in path.strip("/").split("/"):
+        if node and int(node) in counties:
+            return int(node)
+    return None
