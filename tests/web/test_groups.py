@@ -269,3 +269,16 @@ def test_the_county_page_issues_the_same_queries_for_one_group_or_many(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(one)
+
+
+def test_the_county_page_opens_with_the_groups_and_pairings_and_the_theil_tables_below(
+    world: Group, tree: Tree, users: dict[str, User]
+) -> None:
+    Pairing.objects.create(
+        county=tree.county, helper=tree.school, helped=tree.other_school, start=Day(2025, 2, 1), goals="每月一次联合教研"
+    )
+    html = _client(users[Role.COUNTY_OFFICE]).get(reverse("groups:county", args=[tree.county.pk])).content.decode()
+    order = [html.index(f'id="{section}"') for section in ("groups", "pairings", "coverage", "decomposition")]
+    assert order == sorted(order)
+    assert "每月一次联合教研" in html
+    assert "<script>" not in html  # the content security policy allows no inline script

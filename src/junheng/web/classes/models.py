@@ -131,3 +131,8 @@ class LedgerChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    @property
+    def label(self) -> str:
+        """The changed field as people call it: the ledger row's verbose name (成因, not cause)."""
+        return str(LedgerRow._meta.get_field(self.field).verbose_name)
