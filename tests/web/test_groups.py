@@ -275,7 +275,11 @@ def test_the_county_page_opens_with_the_groups_and_pairings_and_the_theil_tables
     world: Group, tree: Tree, users: dict[str, User]
 ) -> None:
     Pairing.objects.create(
-        county=tree.county, helper=tree.school, helped=tree.other_school, start=Day(2025, 2, 1), goals="每月一次联合教研"
+        county=tree.county,
+        helper=tree.school,
+        helped=tree.other_school,
+        start=Day(2025, 2, 1),
+        goals="每月一次联合教研",
     )
     html = _client(users[Role.COUNTY_OFFICE]).get(reverse("groups:county", args=[tree.county.pk])).content.decode()
     order = [html.index(f'id="{section}"') for section in ("groups", "pairings", "coverage", "decomposition")]

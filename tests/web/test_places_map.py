@@ -156,3 +156,42 @@ def test_the_map_data_costs_the_same_queries_for_2_and_20_schools(
         data = client.get(reverse("places:map_json", args=[tree.county.pk])).json()
     assert len(data["catchments"]["features"]) == n
     assert sum(s["lat"] is not None for s in data["schools"]) == n
+
+
+def test_the_map_names_each_catchment_once_and_gives_the_popup_its_figures_and_links(
+    tree: Tree, users: dict[str, User], mapped: dict[str, Catchment]
+) -> None:
+    Catchment.objects.create(county=tree.county, name="城关学区（小学）", level="primary", geometry=SQUARE)
+    data = services.map_data(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk, method="户籍").as_json()
+    labels = {f["properties"]["name"]: f["properties"]["label"] for f in data["catchments"]["features"]}
+    assert labels == {
+        "城东学区": "城东学区（小学）",
+        "城西学区": "城西学区（小学）",
+        "城关学区（小学）": "城关学区（小学）",
+    }
+    east = next(f["properties"] for f in data["catchments"]["features"] if f["properties"]["name"] == "城东学区")
+    # 24 classes × 45 = 1,080 places against 6 cohorts of 200 births: 1,200 pupils, 120 short
+    assert (east["places"], east["demand"], east["gap"]) == (1080, 1200, -120)
+    school = next(s for s in data["schools"] if s["code"] == tree.school.code)
+    assert (school["students"], school["places"]) == (500, 1080)
+    assert school["links"] == {
+        "学校看板": reverse("dashboards:school", args=[tree.school.pk]),
+        "填报数据": reverse("collection:school", args=[tree.school.pk]),
+    }
+
+
+def test_the_map_page_has_a_legend_of_both_colourings(
+    tree: Tree, users: dict[str, User], mapped: dict[str, Catchment]
+) -> None:
+    page = _client(users[Role.OBSERVER]).get(reverse("places:map", args=[tree.county.pk])).content.decode()
+    legend = page[page.index('id="map-legend"') :]
+    for entry in (
+        "学位紧缺（红色预警）",
+        "学位偏紧（黄色预警）",
+        "学位充足",
+        "无学位数据",
+        "学校达标",
+        "学校未达标",
+        "未判定",
+    ):
+        assert entry in legend

@@ -55,6 +55,8 @@ def county_map(request: HttpRequest, county_id: int) -> HttpResponse:
         "county": data.county,
         "map": data,
         "data": data.as_json(),
+        "red_percent": round(data.rules.red * 100),
+        "yellow_percent": round(data.rules.yellow * 100),
         "unmapped_catchments": [c for c in data.catchments if c.geometry is None],
         "unmapped_schools": [s for s in data.schools if s.lat is None],
     }
