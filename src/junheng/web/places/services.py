@@ -269,20 +269,38 @@ def _school_places(rows: Sequence[SchoolCapacity], rules: places.PlacesRules) ->
     return dict(table.group_by("school").agg(pl.col("places").sum()).rows())
 
 
+def county_page(
+    *, user: User, county_id: int, year: int | None = None, method: str = PROJECTION
+) -> tuple[PlacesView, PlacesMap]:
+    """The places page's two parts, computed once: the table (`county_places`) and the map (`map_data`)."""
+    county = _county(user, county_id)
+    standard = standard_for(county)
+    stored = _capacities(county)
+    catchments = list(Catchment.objects.filter(county=county))
+    view = _places(county, standard, method, stored, catchments)
+    return view, _map(county, standard, stored, catchments, view, year)
+
+
 def map_data(*, user: User, county_id: int, year: int | None = None, method: str = PROJECTION) -> PlacesMap:
     """The catchments coloured by their warning in `year` (default: the latest year with capacities), with
     their places, demand and gap, and every school of the county with its coordinates (those of its latest
     row at or before `year` that has them), its catchment's warning, the school rule on the county's
     records of that year, its students and its places."""
-    county = _county(user, county_id)
-    standard = standard_for(county)
+    return county_page(user=user, county_id=county_id, year=year, method=method)[1]
+
+
+def _map(
+    county: Organisation,
+    standard: Standard,
+    stored: Sequence[SchoolCapacity],
+    catchments: Sequence[Catchment],
+    view: PlacesView,
+    year: int | None,
+) -> PlacesMap:
     rules = places.PlacesRules.of(standard)
-    stored = _capacities(county)
-    catchments = list(Catchment.objects.filter(county=county))
     years = sorted({c.year for c in stored})
     if year is None and years:
         year = years[-1]
-    view = _places(county, standard, method, stored, catchments)
     figures: dict[str, dict[str, Any]] = {}
     verdicts: dict[str, bool] = {}
     students: dict[str, int] = {}
@@ -339,4 +357,4 @@ def map_data(*, user: User, county_id: int, year: int | None = None, method: str
                 found.get("gap"),
             )
         )
-    return PlacesMap(county, method, year, years, outlines, schools, rules)
+    return PlacesMap(county, view.method, year, years, outlines, schools, rules)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from junheng.levels import LEVEL_LABELS
 from junheng.web.collection.services import InvalidData
 from junheng.web.datafiles import saved
 from junheng.web.orgs import scope
@@ -27,32 +29,49 @@ def _method(request: HttpRequest) -> str:
     return method if method in services.METHODS else services.PROJECTION
 
 
+FIGURES = ("places", "base", "housing", "demand", "gap", "warning")
+WARNINGS = {"red": (3, "红色"), "yellow": (2, "黄色"), "green": (1, "绿色")}
+
+
+def _spans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive years of a catchment (or of the county) with the same figures as one row, from its
+    first year to `last_year` (2026–2030): a projection without new births or housing repeats itself."""
+    spans: list[dict[str, Any]] = []
+    for row in rows:
+        last = spans[-1] if spans else None
+        if (
+            last is not None
+            and (last["scope"], last["name"], last["level"]) == (row["scope"], row["name"], row["level"])
+            and last["last_year"] + 1 == row["year"]
+            and all(last[key] == row[key] for key in FIGURES)
+        ):
+            last["last_year"] = row["year"]
+        else:
+            rank, name = WARNINGS.get(row["warning"], (0, "—"))
+            level = LEVEL_LABELS.get(row["level"], row["level"])
+            shown = {"warning_rank": rank, "warning_name": name, "level_name": level}
+            spans.append(row | shown | {"last_year": row["year"]})
+    return spans
+
+
 @login_required
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
-    """Places, demand, gap and warning for the whole county (全县) and per catchment and year; places per
-    1,000 residents vs the norm."""
-    view = services.county_places(user=request.user, county_id=county_id, method=_method(request))
+    """The map of catchments coloured by warning and schools by the school rule (Leaflet, no tiles), then
+    places, demand, gap and warning for the whole county (全县) and per catchment and year, places per
+    1,000 residents vs the norm, and the catchments and schools the map cannot draw."""
+    view, data = services.county_page(
+        user=request.user, county_id=county_id, year=asked_year(request), method=_method(request)
+    )
     rows = [r | {"name": "全县", "scope": "county"} for r in view.county_gaps.iter_rows(named=True)]
     rows += [r | {"name": r["catchment"], "scope": "catchment"} for r in view.gaps.iter_rows(named=True)]
     context = {
         "county": view.county,
         "method": view.method,
         "methods": services.METHODS,
-        "rows": rows,
+        "rows": _spans(rows),
         "per_1000": list(view.per_1000.iter_rows(named=True)),
         "uploads": uploads.UPLOADS,
         "can_manage": scope.can_manage(request.user, view.county),
-    }
-    return render(request, "places/county.html", context)
-
-
-@login_required
-def county_map(request: HttpRequest, county_id: int) -> HttpResponse:
-    """Catchments coloured by warning and schools by the school rule, drawn with Leaflet, no tiles; the
-    catchments without an outline and the schools without coordinates listed below."""
-    data = services.map_data(user=request.user, county_id=county_id, year=asked_year(request), method=_method(request))
-    context = {
-        "county": data.county,
         "map": data,
         "data": data.as_json(),
         "red_percent": round(data.rules.red * 100),
@@ -60,7 +79,7 @@ def county_map(request: HttpRequest, county_id: int) -> HttpResponse:
         "unmapped_catchments": [c for c in data.catchments if c.geometry is None],
         "unmapped_schools": [s for s in data.schools if s.lat is None],
     }
-    return render(request, "places/map.html", context)
+    return render(request, "places/county.html", context)
 
 
 @login_required
