@@ -337,3 +337,9 @@ def test_the_migration_moves_a_stored_catchment_to_the_field_of_its_level() -> N
     executor.migrate([after])
     moved = {c.school.code: (c.catchment_primary_id, c.catchment_junior_id) for c in SchoolCapacity.objects.all()}
     assert moved == {"4521010001": (east.pk, None), "4521010002": (None, west.pk)}
+
+
+def test_form_labels_end_in_a_chinese_colon(tree: Tree, office: Client) -> None:
+    page = office.get(reverse("places:upload", args=[tree.county.pk, "residents"])).content.decode()
+    assert "文件（CSV 或 Excel）：</label>" in page
+    assert "文件（CSV 或 Excel）:</label>" not in page
