@@ -141,7 +141,7 @@ def test_the_county_office_and_readers_above_see_the_pages(world: Group, tree: T
 
 def test_the_group_page_shows_the_within_group_cv(world: Group, users: dict[str, User]) -> None:
     html = _client(users[Role.OBSERVER]).get(reverse("groups:group", args=[world.pk])).content.decode()
-    assert f'<td class="cv">{3.7712361663282534 / (28 / 3):.3f}</td>' in html
+    assert f'<td class="num cv">{3.7712361663282534 / (28 / 3):.3f}</td>' in html
     assert "示范县第二小学" in html and "2025-06-30" in html
 
 

@@ -343,3 +343,11 @@ def test_form_labels_end_in_a_chinese_colon(tree: Tree, office: Client) -> None:
     page = office.get(reverse("places:upload", args=[tree.county.pk, "residents"])).content.decode()
     assert "文件（CSV 或 Excel）：</label>" in page
     assert "文件（CSV 或 Excel）:</label>" not in page
+
+
+def test_an_english_browser_gets_the_same_chinese_pages(tree: Tree, office: Client) -> None:
+    url = reverse("places:upload", args=[tree.county.pk, "residents"])
+    page = office.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "文件（CSV 或 Excel）：</label>" in page
+    refused = office.post(url, {"sent": "without a file"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "这个字段是必填项。" in refused and "This field is required." not in refused
