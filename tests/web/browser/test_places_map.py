@@ -88,3 +88,27 @@ def _corner_of(shape: Locator) -> tuple[float, float]:
     box = shape.bounding_box()
     assert box is not None
     return box["x"] + 10, box["y"] + 10
+
+
+def test_the_places_table_sorts_by_a_clicked_column(page: Page, live_server: Any) -> None:
+    county = Organisation.objects.create(kind="county", name="示范县", code="452101")
+    office = User.objects.create_user("office", password=PASSWORD)
+    Membership.objects.create(user=office, organisation=county, role=Role.COUNTY_OFFICE)
+    for name, classes, code in (
+        ("城东学区", 2, "4521010001"),
+        ("城西学区", 20, "4521010002"),
+        ("城北学区", 9, "4521010003"),
+    ):
+        school = Organisation.objects.create(kind="school", name=f"{name}小学", code=code, parent=county)
+        catchment = Catchment.objects.create(county=county, name=name, level="primary")
+        SchoolCapacity.objects.create(
+            school=school, year=2025, catchment_primary=catchment, design_classes_primary=classes
+        )
+    log_in(page, live_server.url, "office", PASSWORD)
+    page.goto(f"{live_server.url}/places/county/{county.pk}/?method=户籍")
+    rows = page.locator("#gaps tbody tr")
+    page.get_by_role("button", name="学位（个）").click()  # 90, 405, 900 places
+    expect(rows.locator("td:first-child")).to_have_text(["城东学区", "城北学区", "城西学区"])
+    page.get_by_role("button", name="学位（个）").click()
+    expect(rows.locator("td:first-child")).to_have_text(["城西学区", "城北学区", "城东学区"])
+    expect(page.locator("#gaps th[aria-sort=descending]")).to_have_text("学位（个）")

@@ -71,14 +71,14 @@
     document.querySelectorAll("input[type=date]").forEach(function (input) {
       var required = input.required;
       window.flatpickr(input, {
-        locale: "zh",
+        locale: Object.assign({}, window.flatpickr.l10ns.zh, { firstDayOfWeek: 1 }),  // weeks begin on 周一
         dateFormat: "Y-m-d",
         allowInput: true,  // typing 2025-08-31 works too, and the browser still checks a required field
         disableMobile: true,  // a phone's own picker follows the phone's language
         minDate: input.min || null,
         maxDate: input.max || null,
       });
-      input.placeholder = "年-月-日，如 2025-08-31";
+      input.placeholder = "如 2025-08-31";
       input.pattern = "\\d{4}-\\d{2}-\\d{2}";
       input.title = "请按“年-月-日”填写，如 2025-08-31";
       input.required = required;
