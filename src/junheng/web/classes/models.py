@@ -135,4 +135,5 @@ class LedgerChange(models.Model):
     @property
     def label(self) -> str:
         """The changed field as people call it: the ledger row's verbose name (成因, not cause)."""
-        return str(LedgerRow._meta.get_field(self.field).verbose_name)
+        field = LedgerRow._meta.get_field(self.field)
+        return str(field.verbose_name) if isinstance(field, models.Field) else self.field

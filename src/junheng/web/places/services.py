@@ -343,15 +343,15 @@ def _map(
             )
         )
     outlines = []
-    for c in catchments:
-        found = figures.get(c.name, {})
+    for catchment in catchments:
+        found = figures.get(catchment.name, {})
         outlines.append(
             MapCatchment(
-                c.name,
-                c.label,
-                c.get_level_display(),
+                catchment.name,
+                catchment.label,
+                catchment.get_level_display(),
                 found.get("warning"),
-                json.loads(c.geometry) if c.geometry else None,
+                json.loads(catchment.geometry) if catchment.geometry else None,
                 found.get("places"),
                 found.get("demand"),
                 found.get("gap"),
