@@ -199,3 +199,9 @@ def test_the_verdict_api_by_role_own_and_foreign(
 
 def test_the_verdict_api_needs_a_token(tree: Tree) -> None:
     assert Client().get(f"/api/counties/{tree.county.pk}/verdict?year={YEAR}").status_code == 401
+
+
+def test_an_item_is_named_first_with_its_code_beside_it(tree: Tree, users: dict[str, User]) -> None:
+    html = client_of(users[Role.SUPERVISOR]).get(page(tree.county)).content.decode()
+    assert '<td>县域内义务教育学校规划布局合理，符合国家规定要求 <span class="muted">G1</span></td>' in html
+    assert "<strong>G1</strong>" not in html

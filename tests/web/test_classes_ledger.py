@@ -18,6 +18,7 @@ from django.test import Client
 
 from junheng.engine.class_size import InvalidIntake
 from junheng.web.classes import imports, intakes, services
+from junheng.web.classes.inputs import Measures
 from junheng.web.classes.models import ClassRecord, LedgerChange, LedgerRow, PlannedIntake, Snapshot
 from junheng.web.errors import InvalidData, WorkflowError
 from junheng.web.orgs.models import Organisation, Role
@@ -430,3 +431,19 @@ def test_the_data_migration_gives_existing_rows_the_cohort_they_were_found_in(
     migration.fill_school_year_and_cohort(apps, None)
     assert Snapshot.objects.get().school_year == 2025
     assert LedgerRow.objects.get().cohort == 2024  # grade 8 in school year 2025 entered grade 7 in 2024
+
+
+def test_the_change_log_names_fields_and_people_in_chinese(tmp_path: Path, tree: Tree, users: dict[str, User]) -> None:
+    row = _proposed(tmp_path, tree, users)
+    office = users[Role.COUNTY_OFFICE]
+    office.first_name = "王督学"
+    office.save()
+    services.reject_close(user=office, row_id=row.pk, reason="人数不实")
+    services.record_measures(user=office, row_id=row.pk, details=Measures(cause="学位不足", measures=("分班",)))
+    client = Client()
+    client.force_login(users[Role.OBSERVER])
+    html = client.get(f"/classes/row/{row.pk}/").content.decode()
+    history = html[html.index('id="history"') :]
+    assert "<td>成因</td>" in history and "<td>整改措施</td>" in history and "<td>状态</td>" in history
+    assert "<td>cause</td>" not in history and "<td>status</td>" not in history
+    assert "<td>王督学</td>" in history and f"<td>{office.username}</td>" not in history

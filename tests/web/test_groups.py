@@ -142,7 +142,7 @@ def test_the_county_office_and_readers_above_see_the_pages(world: Group, tree: T
 
 def test_the_group_page_shows_the_within_group_cv(world: Group, users: dict[str, User]) -> None:
     html = _client(users[Role.OBSERVER]).get(reverse("groups:group", args=[world.pk])).content.decode()
-    assert f'<td class="cv">{3.7712361663282534 / (28 / 3):.3f}</td>' in html
+    assert f'<td class="num cv">{3.7712361663282534 / (28 / 3):.3f}</td>' in html
     assert "示范县第二小学" in html and "2025-06-30" in html
 
 
@@ -270,3 +270,20 @@ def test_the_county_page_issues_the_same_queries_for_one_group_or_many(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(one)
+
+
+def test_the_county_page_opens_with_the_groups_and_pairings_and_the_theil_tables_below(
+    world: Group, tree: Tree, users: dict[str, User]
+) -> None:
+    Pairing.objects.create(
+        county=tree.county,
+        helper=tree.school,
+        helped=tree.other_school,
+        start=Day(2025, 2, 1),
+        goals="每月一次联合教研",
+    )
+    html = _client(users[Role.COUNTY_OFFICE]).get(reverse("groups:county", args=[tree.county.pk])).content.decode()
+    order = [html.index(f'id="{section}"') for section in ("groups", "pairings", "coverage", "decomposition")]
+    assert order == sorted(order)
+    assert "每月一次联合教研" in html
+    assert "<script>" not in html  # the content security policy allows no inline script

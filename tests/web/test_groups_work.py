@@ -529,3 +529,15 @@ def test_the_county_page_costs_the_same_queries_for_many_groups(
     cache.clear()
     with django_assert_num_queries(len(one)):
         client.get(url)
+
+
+def test_a_pairing_review_names_its_reviewer_by_full_name(tree: Tree, users: dict[str, User]) -> None:
+    office = users[Role.COUNTY_OFFICE]
+    office.first_name = "李明"
+    office.save()
+    pairing = Pairing.objects.create(
+        county=tree.county, helper=tree.school, helped=tree.other_school, start=Day(2024, 9, 1)
+    )
+    PairingReview.objects.create(pairing=pairing, year=2025, rating="good", reviewed_by=office)
+    html = _text(_client(users[Role.OBSERVER]).get(reverse("groups:pairing", args=[pairing.pk])))
+    assert "<td>李明 2" in html and f"<td>{office.username} " not in html

@@ -277,8 +277,8 @@ def test_a_county_missing_residents_and_early_capacities_sees_what_to_upload(tre
     assert _row(page, "catchment", "城东学区", 2025)[3:] == ["未上传学位", "600", "0", "600", "—", "—"]
     per_1000 = page[page.index('id="per-1000"') :]
     cells = re.search(r'data-year="2026" data-level="primary">(.*?)</tr>', per_1000, re.S).group(1)  # type: ignore[union-attr]
-    assert re.findall(r"<td>(.*?)</td>", cells) == ["2026", "小学", "1080", "未上传常住人口", "—", "80", "—"]
-    assert "<td>2025</td><td>小学</td><td>未上传学位</td><td>10000</td>" in per_1000
+    assert re.findall(r"<td[^>]*>(.*?)</td>", cells) == ["2026", "小学", "1080", "未上传常住人口", "—", "80", "—"]
+    assert '<td>2025</td><td>小学</td><td class="num">未上传学位</td><td class="num">10000</td>' in per_1000
 
 
 NINE_YEAR = (
@@ -337,3 +337,17 @@ def test_the_migration_moves_a_stored_catchment_to_the_field_of_its_level() -> N
     executor.migrate([after])
     moved = {c.school.code: (c.catchment_primary_id, c.catchment_junior_id) for c in SchoolCapacity.objects.all()}
     assert moved == {"4521010001": (east.pk, None), "4521010002": (None, west.pk)}
+
+
+def test_form_labels_end_in_a_chinese_colon(tree: Tree, office: Client) -> None:
+    page = office.get(reverse("places:upload", args=[tree.county.pk, "residents"])).content.decode()
+    assert "文件（CSV 或 Excel）：</label>" in page
+    assert "文件（CSV 或 Excel）:</label>" not in page
+
+
+def test_an_english_browser_gets_the_same_chinese_pages(tree: Tree, office: Client) -> None:
+    url = reverse("places:upload", args=[tree.county.pk, "residents"])
+    page = office.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "文件（CSV 或 Excel）：</label>" in page
+    refused = office.post(url, {"sent": "without a file"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "这个字段是必填项。" in refused and "This field is required." not in refused

@@ -126,10 +126,11 @@ def _grow(tree: Tree, n: int) -> None:
     Residents.objects.create(county=tree.county, year=2025, residents=10000)
 
 
-COUNTY_PAGE = 11  # session, user, memberships; the county; the standard (the city, the province);
+TABLES = 11  # session, user, memberships; the county; the standard (the city, the province);
 # capacities, catchments, births, housing, residents
 PROJECTED = 2  # with the projection method: the latest record's year, then that year's records
-MAP_DATA = COUNTY_PAGE + PROJECTED + 2  # and that year's records for the school rule, the county's schools
+SCHOOLS = 2  # the map: that year's records for the school rule, the county's schools
+COUNTY_PAGE = TABLES + SCHOOLS  # the places page: the map above the tables
 NAVIGATION = 1  # a page's year selector: the years with records (the ancestors are known from the standard's walk)
 
 
@@ -153,7 +154,63 @@ def test_the_map_data_costs_the_same_queries_for_2_and_20_schools(
 ) -> None:
     _grow(tree, n)
     client = _client(users[Role.COUNTY_OFFICE])
-    with django_assert_num_queries(MAP_DATA):
+    with django_assert_num_queries(TABLES + PROJECTED + SCHOOLS):  # the projection is the default method
         data = client.get(reverse("places:map_json", args=[tree.county.pk])).json()
     assert len(data["catchments"]["features"]) == n
     assert sum(s["lat"] is not None for s in data["schools"]) == n
+
+
+def test_the_map_names_each_catchment_once_and_gives_the_popup_its_figures_and_links(
+    tree: Tree, users: dict[str, User], mapped: dict[str, Catchment]
+) -> None:
+    Catchment.objects.create(county=tree.county, name="城关学区（小学）", level="primary", geometry=SQUARE)
+    data = services.map_data(user=users[Role.COUNTY_OFFICE], county_id=tree.county.pk, method="户籍").as_json()
+    labels = {f["properties"]["name"]: f["properties"]["label"] for f in data["catchments"]["features"]}
+    assert labels == {
+        "城东学区": "城东学区（小学）",
+        "城西学区": "城西学区（小学）",
+        "城关学区（小学）": "城关学区（小学）",
+    }
+    east = next(f["properties"] for f in data["catchments"]["features"] if f["properties"]["name"] == "城东学区")
+    # 24 classes × 45 = 1,080 places against 6 cohorts of 200 births: 1,200 pupils, 120 short
+    assert (east["places"], east["demand"], east["gap"]) == (1080, 1200, -120)
+    school = next(s for s in data["schools"] if s["code"] == tree.school.code)
+    assert (school["students"], school["places"]) == (500, 1080)
+    assert school["links"] == {
+        "学校看板": reverse("dashboards:school", args=[tree.school.pk]),
+        "填报数据": reverse("collection:school", args=[tree.school.pk]),
+    }
+
+
+def test_the_map_page_has_a_legend_of_both_colourings(
+    tree: Tree, users: dict[str, User], mapped: dict[str, Catchment]
+) -> None:
+    page = _client(users[Role.OBSERVER]).get(reverse("places:map", args=[tree.county.pk])).content.decode()
+    legend = page[page.index('id="map-legend"') :]
+    for entry in (
+        "学位紧缺（红色预警）",
+        "学位偏紧（黄色预警）",
+        "学位充足",
+        "无学位数据",
+        "学校达标",
+        "学校未达标",
+        "待判定",
+    ):
+        assert entry in legend
+
+
+def test_the_places_page_opens_with_the_map_and_shows_equal_years_once_with_units(
+    tree: Tree, users: dict[str, User], mapped: dict[str, Catchment]
+) -> None:
+    # 2020's births give 城东 a second year (2026) with the same 1,200 pupils against the same 1,080 places
+    Births.objects.create(county=tree.county, catchment=mapped["east"], year=2020, series="户籍", births=200)
+    page = _client(users[Role.OBSERVER]).get(reverse("places:county", args=[tree.county.pk]), {"method": "户籍"})
+    html = page.content.decode()
+    assert html.index('id="places-map"') < html.index('id="gaps"')
+    table = html[html.index('id="gaps"') : html.index('id="per-1000"')]
+    east = '<tr data-scope="catchment" data-catchment="城东学区" data-year="2025">'
+    assert '<td data-sort="2025">2025–2026</td>' in table[table.index(east) :]
+    assert 'data-catchment="城东学区" data-year="2026"' not in table
+    assert '<table class="sortable">' in table
+    for header in ("学位（个）", "基础需求（人）", "住宅交付（人）", "需求合计（人）", "余缺（个）"):
+        assert f'<th class="num">{header}</th>' in table

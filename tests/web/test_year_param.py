@@ -29,6 +29,7 @@ QUERY_PAGES: dict[str, tuple[str, Callable[[Tree], str]]] = {
     ),
     "dashboards:school": ("get", lambda t: f"/dashboards/school/{t.school.pk}/"),
     "dashboards:region": ("get", lambda t: f"/dashboards/region/{t.city.pk}/"),
+    "places:county": ("get", lambda t: f"/places/county/{t.county.pk}/"),
     "places:map": ("get", lambda t: f"/places/county/{t.county.pk}/map/"),
     "places:map_json": ("get", lambda t: f"/places/county/{t.county.pk}/map.json"),
     "planning:county": ("get", lambda t: f"/planning/county/{t.county.pk}/"),

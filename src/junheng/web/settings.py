@@ -95,6 +95,9 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "DATABASES": {"default": database},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "LANGUAGE_CODE": "zh-hans",
+        # The only language: LocaleMiddleware must not switch an English browser to Django's English.
+        "LANGUAGES": [("zh-hans", "简体中文")],
+        "LOCALE_PATHS": [WEB_DIR / "locale"],  # our words over Django's: 年度： rather than 年度:
         "TIME_ZONE": "Asia/Shanghai",
         "USE_I18N": True,
         "USE_TZ": True,

@@ -131,3 +131,9 @@ class LedgerChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    @property
+    def label(self) -> str:
+        """The changed field as people call it: the ledger row's verbose name (成因, not cause)."""
+        field = LedgerRow._meta.get_field(self.field)
+        return str(field.verbose_name) if isinstance(field, models.Field) else self.field

@@ -30,6 +30,12 @@ class Catchment(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name with its 学段 once: 城东学区（小学）; a name that says it already (城关学区（小学）) as it is."""
+        level = str(self.get_level_display())
+        return self.name if level in self.name else f"{self.name}（{level}）"
+
 
 class SchoolCapacity(models.Model):
     """A school's design classes of a year; class size blank: the standard's (G5: 45/50). A school teaching

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from django.urls import reverse
 
 from junheng.engine import evaluate, places
 from junheng.plan.projection import project
@@ -172,13 +173,18 @@ def county_places(*, user: User, county_id: int, method: str = PROJECTION) -> Pl
 @dataclass(frozen=True)
 class MapCatchment:
     name: str
+    label: str  # the name with its 学段, once: 城东学区（小学）, and 城关学区（小学） left as it is
     level: str
     warning: str | None
     geometry: dict[str, Any] | None  # None: no outline uploaded, listed beside the map
+    places: int | None  # that year's places, demand and gap (None: not known)
+    demand: float | None
+    gap: float | None
 
 
 @dataclass(frozen=True)
 class MapSchool:
+    pk: int
     name: str
     code: str
     lat: float | None  # None: no coordinates uploaded, listed beside the map
@@ -186,6 +192,8 @@ class MapSchool:
     catchment: str | None  # its catchments, 、-joined (a 九年一贯制 school may serve two)
     warning: str | None  # its catchments' warning that year (the worse of two)
     rule: str  # 达标, 未达标 or 待判定 (no records of that year, or outside the rule's scope)
+    students: int | None  # that year's record (None: no record)
+    places: int | None  # design classes × class size of its latest capacity row (None: none)
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,7 @@ class PlacesMap:
     years: list[int]
     catchments: list[MapCatchment]
     schools: list[MapSchool]
+    rules: places.PlacesRules  # the warning thresholds the legend states
 
     def as_json(self) -> dict[str, Any]:
         """The map's data: a GeoJSON FeatureCollection of the catchments (geometry null where none was
@@ -203,7 +212,15 @@ class PlacesMap:
         features = [
             {
                 "type": "Feature",
-                "properties": {"name": c.name, "level": c.level, "warning": c.warning},
+                "properties": {
+                    "name": c.name,
+                    "label": c.label,
+                    "level": c.level,
+                    "warning": c.warning,
+                    "places": c.places,
+                    "demand": c.demand,
+                    "gap": c.gap,
+                },
                 "geometry": c.geometry,
             }
             for c in self.catchments
@@ -217,6 +234,12 @@ class PlacesMap:
                 "catchment": s.catchment,
                 "warning": s.warning,
                 "rule": s.rule,
+                "students": s.students,
+                "places": s.places,
+                "links": {
+                    "学校看板": reverse("dashboards:school", args=[s.pk]),
+                    "填报数据": reverse("collection:school", args=[s.pk]),
+                },
             }
             for s in self.schools
         ]
@@ -236,27 +259,58 @@ def _worst(warnings: Iterable[str | None]) -> str | None:
     return max(known, key=WARNING_ORDER.index) if known else None
 
 
-def map_data(*, user: User, county_id: int, year: int | None = None, method: str = PROJECTION) -> PlacesMap:
-    """The catchments coloured by their warning in `year` (default: the latest year with capacities) and
-    every school of the county with its coordinates (those of its latest row at or before `year` that has
-    them), its catchment's warning and the school rule on the county's records of that year."""
+def _school_places(rows: Sequence[SchoolCapacity], rules: places.PlacesRules) -> dict[str, int]:
+    """Each school's places, both 学段 together, from the capacity rows given (one per school)."""
+    table = places.capacity(capacity_table(rows), rules)
+    return dict(table.group_by("school").agg(pl.col("places").sum()).rows())
+
+
+def county_page(
+    *, user: User, county_id: int, year: int | None = None, method: str = PROJECTION
+) -> tuple[PlacesView, PlacesMap]:
+    """The places page's two parts, computed once: the table (`county_places`) and the map (`map_data`)."""
     county = lookups.visible_county(user, county_id)
     standard = standard_for(county)
     stored = _capacities(county)
     catchments = list(Catchment.objects.filter(county=county))
+    view = _places(county, standard, method, stored, catchments)
+    return view, _map(county, standard, stored, catchments, view, year)
+
+
+def map_data(*, user: User, county_id: int, year: int | None = None, method: str = PROJECTION) -> PlacesMap:
+    """The catchments coloured by their warning in `year` (default: the latest year with capacities), with
+    their places, demand and gap, and every school of the county with its coordinates (those of its latest
+    row at or before `year` that has them), its catchment's warning, the school rule on the county's
+    records of that year, its students and its places."""
+    return county_page(user=user, county_id=county_id, year=year, method=method)[1]
+
+
+def _map(
+    county: Organisation,
+    standard: Standard,
+    stored: Sequence[SchoolCapacity],
+    catchments: Sequence[Catchment],
+    view: PlacesView,
+    year: int | None,
+) -> PlacesMap:
+    rules = places.PlacesRules.of(standard)
     years = sorted({c.year for c in stored})
     if year is None and years:
         year = years[-1]
-    view = _places(county, standard, method, stored, catchments)
-    warnings: dict[str, str | None] = {}
+    figures: dict[str, dict[str, Any]] = {}
     verdicts: dict[str, bool] = {}
+    students: dict[str, int] = {}
     if year is not None:
         this_year = view.gaps.filter(pl.col("year") == year)
-        warnings = dict(this_year.select("catchment", "warning").rows())
+        figures = {row["catchment"]: row for row in this_year.iter_rows(named=True)}
         table = county_table(county, year)
         if table.height:
             rule = evaluate(table, standard).schools
             verdicts = dict(rule.group_by("school_id").agg(pl.col("pass").all()).rows())
+            counted = table.select(
+                "school_id", pl.sum_horizontal(pl.col("students_primary", "students_junior").fill_null(0))
+            )
+            students = dict(counted.rows())
     latest: dict[int, SchoolCapacity] = {}
     located: dict[int, SchoolCapacity] = {}
     for c in stored:  # ordered by year
@@ -264,12 +318,15 @@ def map_data(*, user: User, county_id: int, year: int | None = None, method: str
             latest[c.school_id] = c
             if c.latitude is not None and c.longitude is not None:
                 located[c.school_id] = c
+    school_places = _school_places(list(latest.values()), rules)
+    warnings = {name: row["warning"] for name, row in figures.items()}
     schools = []
     for school in county.subtree().filter(kind=Organisation.Kind.SCHOOL).order_by("code"):
         row, point = latest.get(school.pk), located.get(school.pk)
-        served = [] if row is None else [c.name for c in (row.catchment_primary, row.catchment_junior) if c is not None]
+        served = [] if row is None else [c.name for c in (row.catchment_primary, row.catchment_junior) if c]
         schools.append(
             MapSchool(
+                school.pk,
                 school.name,
                 school.code,
                 point.latitude if point else None,
@@ -277,12 +334,23 @@ def map_data(*, user: User, county_id: int, year: int | None = None, method: str
                 "、".join(served) or None,
                 _worst(warnings.get(name) for name in served),
                 RULE_STATES[verdicts.get(school.code)],
+                students.get(school.code),
+                school_places.get(school.code),
             )
         )
-    outlines = [
-        MapCatchment(
-            c.name, c.get_level_display(), warnings.get(c.name), json.loads(c.geometry) if c.geometry else None
+    outlines = []
+    for catchment in catchments:
+        found = figures.get(catchment.name, {})
+        outlines.append(
+            MapCatchment(
+                catchment.name,
+                catchment.label,
+                catchment.get_level_display(),
+                found.get("warning"),
+                json.loads(catchment.geometry) if catchment.geometry else None,
+                found.get("places"),
+                found.get("demand"),
+                found.get("gap"),
+            )
         )
-        for c in catchments
-    ]
-    return PlacesMap(county, method, year, years, outlines, schools)
+    return PlacesMap(county, view.method, year, years, outlines, schools, rules)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from junheng.levels import LEVEL_LABELS
 from junheng.web.datafiles import saved
 from junheng.web.errors import InvalidData
 from junheng.web.orgs import lookups, scope
@@ -28,42 +29,62 @@ def _method(request: HttpRequest) -> str:
     return method if method in services.METHODS else services.PROJECTION
 
 
+FIGURES = ("places", "base", "housing", "demand", "gap", "warning")
+WARNINGS = {"red": (3, "红色"), "yellow": (2, "黄色"), "green": (1, "绿色")}
+
+
+def _spans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive years of a catchment (or of the county) with the same figures as one row, from its
+    first year to `last_year` (2026–2030): a projection without new births or housing repeats itself."""
+    spans: list[dict[str, Any]] = []
+    for row in rows:
+        last = spans[-1] if spans else None
+        if (
+            last is not None
+            and (last["scope"], last["name"], last["level"]) == (row["scope"], row["name"], row["level"])
+            and last["last_year"] + 1 == row["year"]
+            and all(last[key] == row[key] for key in FIGURES)
+        ):
+            last["last_year"] = row["year"]
+        else:
+            rank, name = WARNINGS.get(row["warning"], (0, "—"))
+            level = LEVEL_LABELS.get(row["level"], row["level"])
+            shown = {"warning_rank": rank, "warning_name": name, "level_name": level}
+            spans.append(row | shown | {"last_year": row["year"]})
+    return spans
+
+
 @login_required
 def county(request: HttpRequest, county_id: int) -> HttpResponse:
-    """Places, demand, gap and warning for the whole county (全县) and per catchment and year; places per
-    1,000 residents vs the norm."""
-    view = services.county_places(user=request.user, county_id=county_id, method=_method(request))
+    """The map of catchments coloured by warning and schools by the school rule (Leaflet, no tiles), then
+    places, demand, gap and warning for the whole county (全县) and per catchment and year, places per
+    1,000 residents vs the norm, and the catchments and schools the map cannot draw."""
+    view, data = services.county_page(
+        user=request.user, county_id=county_id, year=asked_year(request), method=_method(request)
+    )
     context = {
         "county": view.county,
         "method": view.method,
         "methods": services.METHODS,
-        "rows": gap_rows(view),
+        "rows": _spans(gap_rows(view)),
         "per_1000": list(view.per_1000.iter_rows(named=True)),
         "uploads": uploads.UPLOADS,
         "can_manage": scope.can_manage(request.user, view.county),
+        "map": data,
+        "data": data.as_json(),
+        "red_percent": round(data.rules.red * 100),
+        "yellow_percent": round(data.rules.yellow * 100),
+        "unmapped_catchments": [c for c in data.catchments if c.geometry is None],
+        "unmapped_schools": [s for s in data.schools if s.lat is None],
     }
     return render(request, "places/county.html", context)
 
 
 def gap_rows(view: services.PlacesView) -> list[dict[str, Any]]:
-    """The places table's rows: the whole county (全县) first, then each catchment, each named."""
+    """The places table's rows, year by year: the whole county (全县) first, then each catchment, each named
+    (the page shows equal consecutive years as one row, `_spans`; the Excel file has every year)."""
     rows = [r | {"name": "全县", "scope": "county"} for r in view.county_gaps.iter_rows(named=True)]
     return rows + [r | {"name": r["catchment"], "scope": "catchment"} for r in view.gaps.iter_rows(named=True)]
-
-
-@login_required
-def county_map(request: HttpRequest, county_id: int) -> HttpResponse:
-    """Catchments coloured by warning and schools by the school rule, drawn with Leaflet, no tiles; the
-    catchments without an outline and the schools without coordinates listed below."""
-    data = services.map_data(user=request.user, county_id=county_id, year=asked_year(request), method=_method(request))
-    context = {
-        "county": data.county,
-        "map": data,
-        "data": data.as_json(),
-        "unmapped_catchments": [c for c in data.catchments if c.geometry is None],
-        "unmapped_schools": [s for s in data.schools if s.lat is None],
-    }
-    return render(request, "places/map.html", context)
 
 
 @login_required
