@@ -49,4 +49,4 @@ def test_the_county_office_downloads_the_ledger_and_the_tracker(
     ledger = downloaded["示范县大班额台账.xlsx"]["台账"]
     assert [ledger["A2"].value, ledger["F1"].value, ledger["F2"].value] == ["示范县实验小学", "发现时人数（人）", 58]
     tracker = downloaded["示范县2025年各校填报情况.xlsx"].worksheets[0]
-    assert [tracker["A2"].value, tracker["C2"].value] == ["示范县实验小学", "填报中"]
+    assert [tracker["A2"].value, tracker["C2"].value] == ["示范县实验小学", "未开始"]  # an opened, empty form
