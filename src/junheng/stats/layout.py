@@ -11,7 +11,7 @@ import tomllib
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
@@ -188,7 +188,9 @@ _WHY = {
 
 def _reason(error: ErrorDetails) -> str:
     path = ".".join(
-        str(part) for part in error["loc"] if not (isinstance(part, str) and part.startswith(("function", "[")))
+        f"第{part + 1}项" if isinstance(part, int) else part
+        for part in error["loc"]
+        if not (isinstance(part, str) and part.startswith(("function", "[")))
     )
     if error["type"] == "value_error":
         return f"{path}：{(error.get('ctx') or {}).get('error', error['msg'])}"
