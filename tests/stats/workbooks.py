@@ -119,7 +119,18 @@ _JIAOJI_SUBJECTS: list[tuple[str, ...]] = [
     ("物理",), ("化学",), ("生物学",), ("信息科技",), ("体育与健康",), ("艺术", "计"), ("艺术", "音乐"),
     ("艺术", "美术"), ("劳动",), ("综合实践活动",), ("其他",),
 ]  # fmt: skip
-_JIBEN_PRIMARY_SUBJECTS = ["品德与生活(社会)", "语文", "数学", "科学", "外语", "体育", "音乐", "美术", "信息技术", "其他"]
+_JIBEN_PRIMARY_SUBJECTS = [
+    "品德与生活(社会)",
+    "语文",
+    "数学",
+    "科学",
+    "外语",
+    "体育",
+    "音乐",
+    "美术",
+    "信息技术",
+    "其他",
+]
 _JIBEN_MIDDLE_SUBJECTS = ["思想品德", "语文", "数学", "外语", "物理", "化学", "生物", "历史", "地理", "信息技术",
                           "体育与健康", "音乐", "美术", "艺术", "其他"]  # fmt: skip
 
@@ -140,7 +151,7 @@ def school_tables(record: Record, generation: Generation) -> list[Table]:
     """Every table a school of this type fills in, as the generation lays it out."""
     levels = _levels(record)
     jiaoji = generation == "jiaoji"
-    code = (lambda c2021, c2020: c2021 if jiaoji else c2020)
+    code = lambda c2021, c2020: c2021 if jiaoji else c2020
     tables = [
         Table(code("教基1001", "基础基111"), "学校（机构）基本情况", "", [("项目",), ("编号",), ("内容",), ("单位",)], [
             ("学校名称", "1", {"内容": record["school_name"]}),
@@ -155,7 +166,16 @@ def school_tables(record: Record, generation: Generation) -> list[Table]:
         for i, lv in enumerate(("primary", "junior", "senior"))
         if lv != "senior"
     ]  # fmt: skip
-    tables.append(Table(code("教基1102续", "基础基112"), "学校（机构）基本情况续表", "", [("项目",), ("编号",), ("内容",), ("单位",)], backbone, vertical=True))
+    tables.append(
+        Table(
+            code("教基1102续", "基础基112"),
+            "学校（机构）基本情况续表",
+            "",
+            [("项目",), ("编号",), ("内容",), ("单位",)],
+            backbone,
+            vertical=True,
+        )
+    )
     for level, c_class, c_students in (("primary", ("教基2106", "基础基212"), ("教基3112", "基础基312")),
                                        ("junior", ("教基2107", "基础基213"), ("教基3115", "基础基313")),
                                        ("senior", (None, None), ("教基3118", "基础基314"))):  # fmt: skip
@@ -174,8 +194,20 @@ def school_tables(record: Record, generation: Generation) -> list[Table]:
             if classes is None:
                 classes = students // 45 + 1
             label = "总计" if level == "primary" or jiaoji else "初中"
-            class_rows = [(label, "01", {"合计": n(classes)}), ("25人及以下", "02", {"合计": "0"}), ("56人及以上", "08", {"合计": "*"})]
-            tables.append(Table(code(*c_class), f"{LEVEL_LABEL[level]}教学班数、班额情况", "个", [("合计",), ("一年级",)], class_rows))
+            class_rows = [
+                (label, "01", {"合计": n(classes)}),
+                ("25人及以下", "02", {"合计": "0"}),
+                ("56人及以上", "08", {"合计": "*"}),
+            ]
+            tables.append(
+                Table(
+                    code(*c_class),
+                    f"{LEVEL_LABEL[level]}教学班数、班额情况",
+                    "个",
+                    [("合计",), ("一年级",)],
+                    class_rows,
+                )
+            )
     taught = [lv for lv in ("primary", "junior") if lv in levels]
     if taught:
         title_rows = []
@@ -351,7 +383,11 @@ def school_workbook(
 def wide_columns(generation: Generation, level: str) -> list[tuple[str, ...]]:
     """The wide export's header paths for a 学段's file."""
     jiaoji = generation == "jiaoji"
-    students = {"primary": ("教基3112", "基础基312"), "junior": ("教基3115", "基础基313"), "senior": ("教基3118", "基础基314")}
+    students = {
+        "primary": ("教基3112", "基础基312"),
+        "junior": ("教基3115", "基础基313"),
+        "senior": ("教基3118", "基础基314"),
+    }
     s = f"{students[level][0 if jiaoji else 1]} {LEVEL_LABEL[level]}学生数"
     c = f"{'教基2106' if jiaoji else '基础基212'} 班数"
     t = f"{'教基4155' if jiaoji else '基础基423'} 专任教师"
@@ -400,7 +436,9 @@ def wide_row(record: Record, generation: Generation, level: str) -> dict[str, st
     }  # fmt: skip
     for lv in ("primary", "junior"):
         backbone = record[f"backbone_teachers_{lv}"] if lv in _levels(record) else 0
-        cells[f"{'县级以上骨干教师' if generation == 'jiaoji' else '县级及以上骨干教师'}({LEVEL_LABEL[lv]})"] = n(backbone)
+        cells[f"{'县级以上骨干教师' if generation == 'jiaoji' else '县级及以上骨干教师'}({LEVEL_LABEL[lv]})"] = n(
+            backbone
+        )
     if level in ("primary", "junior"):
         classes = record[f"classes_{level}"]
         cells["班数/合计"] = n(classes if classes is not None else record[f"students_{level}"] // 45 + 1)
@@ -412,9 +450,7 @@ def wide_row(record: Record, generation: Generation, level: str) -> dict[str, st
     return cells
 
 
-def wide_workbooks(
-    folder: Path, records: list[Record], generation: Generation, *, year: int = 2021
-) -> list[Path]:
+def wide_workbooks(folder: Path, records: list[Record], generation: Generation, *, year: int = 2021) -> list[Path]:
     """A county's wide export: one file per 学段 (小学.xlsx …), every school of that 学段 on one row,
     一贯制 and 完全中学 schools in each of their 学段's files, 教学点 with 是否计校数 = 0."""
     paths = []

@@ -46,6 +46,7 @@ class School:
     county: str
     counted: bool = True
     figures: dict[str, Figure] = field(default_factory=dict)
+    mapped: frozenset[str] = frozenset()  # the fields the layout that read it maps
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +68,7 @@ def locate(file: str, sheet: str, grid: Grid, term: Term) -> Located:
     return Located(file, sheet, grid.find(term.row, term.column, term.block))
 
 
-def evaluate_terms(
-    key: str, parts: list[tuple[Term, Located]], layout: Layout, problems: list[Problem]
-) -> Figure:
+def evaluate_terms(key: str, parts: list[tuple[Term, Located]], layout: Layout, problems: list[Problem]) -> Figure:
     """The field's value: the sum of its terms' cells with their sign and scale. A label not found or text
     in a number cell is a problem; a not-applicable cell (`*`) or a blank the form leaves open is noted
     on the figure, which is then missing, never zero."""

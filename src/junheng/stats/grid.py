@@ -75,7 +75,7 @@ class Grid:
     @cached_property
     def numbering_row(self) -> int | None:
         """The row holding 甲 and 乙 (the form's numbering row), if the table has one."""
-        for index, row in enumerate(self.rows[:_HEADER_SEARCH_ROWS + 5]):
+        for index, row in enumerate(self.rows[: _HEADER_SEARCH_ROWS + 5]):
             cells = [normalise(cell) for cell in row]
             if all(mark in cells for mark in _NUMBERING):
                 return index
@@ -138,7 +138,7 @@ class Grid:
         if not best:
             return Miss(f"找不到表头为“{wanted}”的列")
         if len(best) > 1:
-            names = "、".join(cell_name(end - 1, column)[:-len(str(end))] for column in best)
+            names = "、".join(cell_name(end - 1, column)[: -len(str(end))] for column in best)
             return Miss(f"表头“{wanted}”对应多列（{names}），无法确定取哪一列；请在格式文件中写出更完整的表头路径")
         return best[0]
 
@@ -173,7 +173,9 @@ class Grid:
         row = self.find_row(labels, end, block)
         if isinstance(row, Miss):
             return row
-        return Found(row, column, self.row_label(row), " → ".join(self.header_path(column, end)), self.text(row, column))
+        return Found(
+            row, column, self.row_label(row), " → ".join(self.header_path(column, end)), self.text(row, column)
+        )
 
 
 def _matches(cell: str, step: str) -> int:

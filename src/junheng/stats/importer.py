@@ -55,7 +55,9 @@ def import_workbooks(
         chosen = layout or _layout_for(workbook, result.problems)
         if chosen is None:
             continue
+        mapped = frozenset(chosen.fields) | frozenset(chosen.wide.fields if chosen.wide else ())
         for school in _schools(workbook, chosen, result.problems):
+            school.mapped = mapped
             _merge(by_id, school, result.problems)
     if result.year is None and workbooks:
         message = "无法从封面或标题确定统计年度（如“2020/2021 学年初”）；请用 --year 指定"
@@ -117,17 +119,19 @@ def _merge(by_id: dict[str, School], school: School, problems: list[Problem]) ->
         elif figure.value is not None and held.value != figure.value and figure.sources:
             source = figure.sources[0]
             label = FIELDS_BY_KEY[key].label
-            message = f"{school.school_name}的{label}为 {figure.value}，而 {held.sources[0].file} 中为 {held.value}；请核对"
+            message = (
+                f"{school.school_name}的{label}为 {figure.value}，而 {held.sources[0].file} 中为 {held.value}；请核对"
+            )
             problems.append(Problem(source.file, source.sheet, source.cell, message))
 
 
 def _absent_levels_zero(school: School) -> School:
-    """The required per-学段 figures of a 学段 the school does not have, as 0 (contracts.md §1)."""
+    """The per-学段 counts the statistics hold, for a 学段 the school does not have: 0 (contracts.md §1)."""
     if school.school_type is None:
         return school
     levels = SCHOOL_TYPE_LEVELS[school.school_type]
     for spec in FIELDS:
-        if spec.always_required and spec.level is not None and spec.level not in levels:
+        if spec.key in school.mapped and spec.level is not None and spec.level not in levels:
             school.figures.setdefault(spec.key, Figure(spec.key, Decimal(0), ()))
     return school
 

@@ -213,5 +213,3 @@ def _check_settings_named(layout: Layout, source: str) -> None:
                     raise LayoutError(source, f"{where}.when：没有名为“{term.when}”的设置；可用：{'、'.join(switches)}")
                 if section == "fields" and (term.table is None or not term.row):
                     raise LayoutError(source, f"{where}：应给出 table 和 row")
-
-

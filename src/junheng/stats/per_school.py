@@ -86,4 +86,3 @@ def _school_type(workbook: Workbook, layout: Layout, written: str, form: Sheet, 
         shown = "、".join(layout.school_types)
         problems.append(Problem(workbook.file, form.name, None, f"办学类型“{written}”无法识别；可识别：{shown}"))
     return None
-

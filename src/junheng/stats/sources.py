@@ -50,7 +50,9 @@ def workbook_paths(paths: list[Path]) -> Iterator[tuple[list[tuple[str, Path]], 
             elif _is_workbook(path) and path.is_file():
                 found.append((str(path), path))
             else:
-                problems.append(Problem(str(path), None, None, "不是 Excel 工作簿（.xlsx）、文件夹或 .zip 压缩包，或文件不存在"))
+                problems.append(
+                    Problem(str(path), None, None, "不是 Excel 工作簿（.xlsx）、文件夹或 .zip 压缩包，或文件不存在")
+                )
         yield found, problems
 
 

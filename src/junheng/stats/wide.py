@@ -42,7 +42,9 @@ def read_wide(workbook: Workbook, sheet: Sheet, layout: Layout, problems: list[P
     level = file_level(workbook, sheet, wide)
     if level is None:
         words = "、".join(wide.levels)
-        problems.append(Problem(workbook.file, sheet.name, None, f"无法判断此文件是哪个学段：文件名或标题中应含{words}之一"))
+        problems.append(
+            Problem(workbook.file, sheet.name, None, f"无法判断此文件是哪个学段：文件名或标题中应含{words}之一")
+        )
         return []
     grid = sheet.grid
     end = grid.header_end(wide.identity.school_name)
@@ -87,7 +89,10 @@ def read_wide(workbook: Workbook, sheet: Sheet, layout: Layout, problems: list[P
             if any(isinstance(column, Miss) for _, column in found):
                 school.figures[key] = Figure(key, None, (), "宽表中找不到对应的列")
                 continue
-            parts = [(term, Located(workbook.file, sheet.name, _cell(grid, row, column, end, name))) for term, column in found]
+            parts = [
+                (term, Located(workbook.file, sheet.name, _cell(grid, row, column, end, name)))
+                for term, column in found
+            ]
             school.figures[key] = evaluate_terms(key, parts, layout, problems)
         schools.append(school)
     return schools
