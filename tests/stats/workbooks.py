@@ -34,9 +34,17 @@ TYPE_LABEL = {
 }
 # What the statistics hold, and what they do not (statistics-report.md §2).
 NOT_IN_STATISTICS = (
-    "county_code", "ownership", "area_type", "boarding", "music_rooms", "art_rooms",
-    "music_room_min_area_m2", "art_room_min_area_m2", "max_class_size_primary", "max_class_size_junior",
-)  # fmt: skip
+    "county_code",
+    "ownership",
+    "area_type",
+    "boarding",
+    "music_rooms",
+    "art_rooms",
+    "music_room_min_area_m2",
+    "art_room_min_area_m2",
+    "max_class_size_primary",
+    "max_class_size_junior",
+)
 
 
 @dataclass
@@ -97,11 +105,25 @@ def _teachers(record: Record, level: str, generation: Generation) -> dict[str, i
     combined = art // 5 if generation == "jiben" and level != "primary" else 0
     music = (art - combined) // 2
     return {
-        "合计": full, "博士研究生": 0, "硕士研究生": master, "研究生": master, "本科": bachelor, "专科": college,
-        "高中阶段": full - master - bachelor - college, "体育": pe, "体育与健康": pe, "艺术计": art,
-        "音乐": music, "美术": art - combined - music, "艺术": combined, "正高级": 0, "副高级": mid // 4,
-        "中级": mid - mid // 4, "助理级": full - mid, "backbone": record[f"backbone_teachers_{level}"],
-    }  # fmt: skip
+        "合计": full,
+        "博士研究生": 0,
+        "硕士研究生": master,
+        "研究生": master,
+        "本科": bachelor,
+        "专科": college,
+        "高中阶段": full - master - bachelor - college,
+        "体育": pe,
+        "体育与健康": pe,
+        "艺术计": art,
+        "音乐": music,
+        "美术": art - combined - music,
+        "艺术": combined,
+        "正高级": 0,
+        "副高级": mid // 4,
+        "中级": mid - mid // 4,
+        "助理级": full - mid,
+        "backbone": record[f"backbone_teachers_{level}"],
+    }
 
 
 def _areas(record: Record) -> dict[str, Decimal]:
@@ -109,16 +131,34 @@ def _areas(record: Record) -> dict[str, Decimal]:
     sports = Decimal(str(record["sports_area_m2"]))
     indoor = min((teaching * Decimal("0.05")).quantize(Decimal(1)), sports)
     return {
-        "教学及辅助用房": teaching + indoor, "室内体育用房": indoor, "运动场地面积": sports - indoor,
+        "教学及辅助用房": teaching + indoor,
+        "室内体育用房": indoor,
+        "运动场地面积": sports - indoor,
         "教学仪器设备资产值": Decimal(str(record["equipment_value_yuan"])) / 10000,
-    }  # fmt: skip
+    }
 
 
 _JIAOJI_SUBJECTS: list[tuple[str, ...]] = [
-    ("道德与法治",), ("语文",), ("数学",), ("外语", "计"), ("外语", "英语"), ("历史",), ("地理",), ("科学",),
-    ("物理",), ("化学",), ("生物学",), ("信息科技",), ("体育与健康",), ("艺术", "计"), ("艺术", "音乐"),
-    ("艺术", "美术"), ("劳动",), ("综合实践活动",), ("其他",),
-]  # fmt: skip
+    ("道德与法治",),
+    ("语文",),
+    ("数学",),
+    ("外语", "计"),
+    ("外语", "英语"),
+    ("历史",),
+    ("地理",),
+    ("科学",),
+    ("物理",),
+    ("化学",),
+    ("生物学",),
+    ("信息科技",),
+    ("体育与健康",),
+    ("艺术", "计"),
+    ("艺术", "音乐"),
+    ("艺术", "美术"),
+    ("劳动",),
+    ("综合实践活动",),
+    ("其他",),
+]
 _JIBEN_PRIMARY_SUBJECTS = [
     "品德与生活(社会)",
     "语文",
@@ -131,8 +171,23 @@ _JIBEN_PRIMARY_SUBJECTS = [
     "信息技术",
     "其他",
 ]
-_JIBEN_MIDDLE_SUBJECTS = ["思想品德", "语文", "数学", "外语", "物理", "化学", "生物", "历史", "地理", "信息技术",
-                          "体育与健康", "音乐", "美术", "艺术", "其他"]  # fmt: skip
+_JIBEN_MIDDLE_SUBJECTS = [
+    "思想品德",
+    "语文",
+    "数学",
+    "外语",
+    "物理",
+    "化学",
+    "生物",
+    "历史",
+    "地理",
+    "信息技术",
+    "体育与健康",
+    "音乐",
+    "美术",
+    "艺术",
+    "其他",
+]
 
 
 def _subject_cells(t: dict[str, int], generation: Generation, level: str) -> dict[str, str]:
@@ -151,21 +206,35 @@ def school_tables(record: Record, generation: Generation) -> list[Table]:
     """Every table a school of this type fills in, as the generation lays it out."""
     levels = _levels(record)
     jiaoji = generation == "jiaoji"
-    code = lambda c2021, c2020: c2021 if jiaoji else c2020
+
+    def code(c2021: str, c2020: str) -> str:
+        return c2021 if jiaoji else c2020
+
     tables = [
-        Table(code("教基1001", "基础基111"), "学校（机构）基本情况", "", [("项目",), ("编号",), ("内容",), ("单位",)], [
-            ("学校名称", "1", {"内容": record["school_name"]}),
-            ("学校标识码", "2", {"内容": record["school_id"]}),
-            ("县（市、区）", "3", {"内容": record["county"]}),
-            ("办学类型", "25", {"内容": TYPE_LABEL[record["school_type"]]}),
-        ], vertical=True),
-    ]  # fmt: skip
+        Table(
+            code("教基1001", "基础基111"),
+            "学校（机构）基本情况",
+            "",
+            [("项目",), ("编号",), ("内容",), ("单位",)],
+            [
+                ("学校名称", "1", {"内容": record["school_name"]}),
+                ("学校标识码", "2", {"内容": record["school_id"]}),
+                ("县（市、区）", "3", {"内容": record["county"]}),
+                ("办学类型", "25", {"内容": TYPE_LABEL[record["school_type"]]}),
+            ],
+            vertical=True,
+        ),
+    ]
     backbone_label = "县级以上骨干教师" if jiaoji else "县级及以上骨干教师"
     backbone = [
-        (f"{backbone_label}（{LEVEL_LABEL[lv]}）", str(26 + i), {"内容": n(record[f"backbone_teachers_{lv}"]) if lv in levels else "", "单位": "人"})
+        (
+            f"{backbone_label}（{LEVEL_LABEL[lv]}）",
+            str(26 + i),
+            {"内容": n(record[f"backbone_teachers_{lv}"]) if lv in levels else "", "单位": "人"},
+        )
         for i, lv in enumerate(("primary", "junior", "senior"))
         if lv != "senior"
-    ]  # fmt: skip
+    ]
     tables.append(
         Table(
             code("教基1102续", "基础基112"),
@@ -176,19 +245,38 @@ def school_tables(record: Record, generation: Generation) -> list[Table]:
             vertical=True,
         )
     )
-    for level, c_class, c_students in (("primary", ("教基2106", "基础基212"), ("教基3112", "基础基312")),
-                                       ("junior", ("教基2107", "基础基213"), ("教基3115", "基础基313")),
-                                       ("senior", (None, None), ("教基3118", "基础基314"))):  # fmt: skip
+    for level, c_class, c_students in (
+        ("primary", ("教基2106", "基础基212"), ("教基3112", "基础基312")),
+        ("junior", ("教基2107", "基础基213"), ("教基3115", "基础基313")),
+        ("senior", (None, None), ("教基3118", "基础基314")),
+    ):
         if level not in levels:
             continue
         students = record[f"students_{level}"]
         grades = 6 if level == "primary" else 3
         grade_columns = [("在校生数中", f"{g}年级") for g in "一二三四五六"[:grades]]
-        rows = [("总    计", "01", {"毕业生数": n(students // grades), "招生数": n(students // grades), "在校生数": n(students),
-                                   **{c[1]: n(students // grades) for c in grade_columns}}),
-                ("其中：女", "02", {"在校生数": n(students // 2)})]  # fmt: skip
-        tables.append(Table(code(*c_students), f"{LEVEL_LABEL[level]}学生数", "人",
-                            [("毕业生数",), ("招生数",), ("在校生数",), ("#女",), *grade_columns], rows))  # fmt: skip
+        rows = [
+            (
+                "总    计",
+                "01",
+                {
+                    "毕业生数": n(students // grades),
+                    "招生数": n(students // grades),
+                    "在校生数": n(students),
+                    **{c[1]: n(students // grades) for c in grade_columns},
+                },
+            ),
+            ("其中：女", "02", {"在校生数": n(students // 2)}),
+        ]
+        tables.append(
+            Table(
+                code(*c_students),
+                f"{LEVEL_LABEL[level]}学生数",
+                "人",
+                [("毕业生数",), ("招生数",), ("在校生数",), ("#女",), *grade_columns],
+                rows,
+            )
+        )
         if c_class[0] is not None:
             classes = record[f"classes_{level}"]
             if classes is None:
@@ -215,8 +303,15 @@ def school_tables(record: Record, generation: Generation) -> list[Table]:
             t = _teachers(record, lv, generation)
             title_rows.append((LEVEL_LABEL[lv], "", {"合计": n(t["合计"])}))
             title_rows += [(k, "", {"合计": n(t[k])}) for k in ("正高级", "副高级", "中级", "助理级")]
-        tables.append(Table(code("教基4153", "基础基422"), "专任教师分专业技术职务、分年龄情况", "人",
-                            [("合计",), ("#女",), ("年龄", "24岁及以下"), ("年龄", "25-29岁")], title_rows))  # fmt: skip
+        tables.append(
+            Table(
+                code("教基4153", "基础基422"),
+                "专任教师分专业技术职务、分年龄情况",
+                "人",
+                [("合计",), ("#女",), ("年龄", "24岁及以下"), ("年龄", "25-29岁")],
+                title_rows,
+            )
+        )
         if jiaoji:
             rows = []
             for lv in taught:
@@ -241,37 +336,95 @@ def school_tables(record: Record, generation: Generation) -> list[Table]:
                 tables.append(Table("基础基424", "中学专任教师分课程、分学历情况", "人", columns, rows))
     a = _areas(record)
     indoor = "室内体育用房" if jiaoji else "体育馆"
-    area_columns = [("校舍建筑面积", "合计"), ("校舍建筑面积", "学校产权", "计"), ("校舍建筑面积", "学校产权", "其中：危房"),
-                    ("非学校产权校舍建筑面积", "计")]  # fmt: skip
-    tables.append(Table(code("教基5170", "基础基512"), "校舍情况", "平方米", area_columns, [
-        ("总计", "01", {"合计": n(a["教学及辅助用房"] + 900)}),
-        ("一、教学及辅助用房", "04", {"合计": n(a["教学及辅助用房"]), "计": n(a["教学及辅助用房"]), "其中：危房": "0", "非学校产权校舍建筑面积/计": "*"}),
-        ("其中：教室", "05", {"合计": n(a["教学及辅助用房"] - a["室内体育用房"])}),
-        (indoor, "10", {"合计": n(a["室内体育用房"])}),
-        ("二、行政办公用房", "11", {"合计": "900"}),
-    ]))  # fmt: skip
+    area_columns = [
+        ("校舍建筑面积", "合计"),
+        ("校舍建筑面积", "学校产权", "计"),
+        ("校舍建筑面积", "学校产权", "其中：危房"),
+        ("非学校产权校舍建筑面积", "计"),
+    ]
+    tables.append(
+        Table(
+            code("教基5170", "基础基512"),
+            "校舍情况",
+            "平方米",
+            area_columns,
+            [
+                ("总计", "01", {"合计": n(a["教学及辅助用房"] + 900)}),
+                (
+                    "一、教学及辅助用房",
+                    "04",
+                    {
+                        "合计": n(a["教学及辅助用房"]),
+                        "计": n(a["教学及辅助用房"]),
+                        "其中：危房": "0",
+                        "非学校产权校舍建筑面积/计": "*",
+                    },
+                ),
+                ("其中：教室", "05", {"合计": n(a["教学及辅助用房"] - a["室内体育用房"])}),
+                (indoor, "10", {"合计": n(a["室内体育用房"])}),
+                ("二、行政办公用房", "11", {"合计": "900"}),
+            ],
+        )
+    )
     if jiaoji:
-        tables.append(Table("教基5176", "占地面积及其他办学条件", "", [("计量单位",), ("数量",)], [
-            ("占地面积", "01", {"计量单位": "平方米", "数量": n(a["运动场地面积"] * 3)}),
-            ("其中：运动场地面积", "03", {"计量单位": "平方米", "数量": n(a["运动场地面积"])}),
-            ("图书", "05", {"计量单位": "册", "数量": n(record["books"])}),
-            ("计算机台数", "07", {"计量单位": "台", "数量": n(record["computers"])}),
-            ("其中：教学用计算机", "08", {"计量单位": "台", "数量": n(record["computers"])}),
-            ("教室", "10", {"计量单位": "间", "数量": n(record["multimedia_rooms"] + 2)}),
-            ("其中：网络多媒体教室", "11", {"计量单位": "间", "数量": n(record["multimedia_rooms"])}),
-            ("固定资产总值", "12", {"计量单位": "万元", "数量": n(a["教学仪器设备资产值"] * 3)}),
-            ("其中：教学仪器设备资产值", "13", {"计量单位": "万元", "数量": n(a["教学仪器设备资产值"])}),
-        ]))  # fmt: skip
+        tables.append(
+            Table(
+                "教基5176",
+                "占地面积及其他办学条件",
+                "",
+                [("计量单位",), ("数量",)],
+                [
+                    ("占地面积", "01", {"计量单位": "平方米", "数量": n(a["运动场地面积"] * 3)}),
+                    ("其中：运动场地面积", "03", {"计量单位": "平方米", "数量": n(a["运动场地面积"])}),
+                    ("图书", "05", {"计量单位": "册", "数量": n(record["books"])}),
+                    ("计算机台数", "07", {"计量单位": "台", "数量": n(record["computers"])}),
+                    ("其中：教学用计算机", "08", {"计量单位": "台", "数量": n(record["computers"])}),
+                    ("教室", "10", {"计量单位": "间", "数量": n(record["multimedia_rooms"] + 2)}),
+                    ("其中：网络多媒体教室", "11", {"计量单位": "间", "数量": n(record["multimedia_rooms"])}),
+                    ("固定资产总值", "12", {"计量单位": "万元", "数量": n(a["教学仪器设备资产值"] * 3)}),
+                    ("其中：教学仪器设备资产值", "13", {"计量单位": "万元", "数量": n(a["教学仪器设备资产值"])}),
+                ],
+            )
+        )
     else:
-        columns = [("占地面积（平方米）", "计"), ("占地面积（平方米）", "其中", "绿化用地面积"), ("占地面积（平方米）", "其中", "运动场地面积"),
-                   ("图书（册）",), ("计算机（台）", "计"), ("计算机（台）", "其中", "教学用计算机"), ("教室（间）", "计"),
-                   ("教室（间）", "其中", "网络多媒体教室"), ("固定资产总值（万元）", "计"), ("固定资产总值（万元）", "其中", "教学仪器设备资产值")]  # fmt: skip
-        tables.append(Table("基础基522", "中小学占地面积及其他办学条件", "", columns, [("总    计", "01", {
-            "占地面积（平方米）/计": n(a["运动场地面积"] * 3), "绿化用地面积": "*", "运动场地面积": n(a["运动场地面积"]),
-            "图书（册）": n(record["books"]), "计算机（台）/计": n(record["computers"]), "教学用计算机": n(record["computers"]),
-            "教室（间）/计": n(record["multimedia_rooms"] + 2), "网络多媒体教室": n(record["multimedia_rooms"]),
-            "固定资产总值（万元）/计": n(a["教学仪器设备资产值"] * 3), "教学仪器设备资产值": n(a["教学仪器设备资产值"]),
-        })]))  # fmt: skip
+        columns = [
+            ("占地面积（平方米）", "计"),
+            ("占地面积（平方米）", "其中", "绿化用地面积"),
+            ("占地面积（平方米）", "其中", "运动场地面积"),
+            ("图书（册）",),
+            ("计算机（台）", "计"),
+            ("计算机（台）", "其中", "教学用计算机"),
+            ("教室（间）", "计"),
+            ("教室（间）", "其中", "网络多媒体教室"),
+            ("固定资产总值（万元）", "计"),
+            ("固定资产总值（万元）", "其中", "教学仪器设备资产值"),
+        ]
+        tables.append(
+            Table(
+                "基础基522",
+                "中小学占地面积及其他办学条件",
+                "",
+                columns,
+                [
+                    (
+                        "总    计",
+                        "01",
+                        {
+                            "占地面积（平方米）/计": n(a["运动场地面积"] * 3),
+                            "绿化用地面积": "*",
+                            "运动场地面积": n(a["运动场地面积"]),
+                            "图书（册）": n(record["books"]),
+                            "计算机（台）/计": n(record["computers"]),
+                            "教学用计算机": n(record["computers"]),
+                            "教室（间）/计": n(record["multimedia_rooms"] + 2),
+                            "网络多媒体教室": n(record["multimedia_rooms"]),
+                            "固定资产总值（万元）/计": n(a["教学仪器设备资产值"] * 3),
+                            "教学仪器设备资产值": n(a["教学仪器设备资产值"]),
+                        },
+                    )
+                ],
+            )
+        )
     return tables
 
 
@@ -405,35 +558,62 @@ def wide_columns(generation: Generation, level: str) -> list[tuple[str, ...]]:
     indoor = "其中：室内体育用房" if jiaoji else "其中：体育馆"
     other = f"{'教基5176' if jiaoji else '基础基522'} 占地面积及其他办学条件"
     return [
-        ("学校名称",), ("学校标识码",), ("统计三级",), ("办学类型",), ("是否计校数",),
-        (s, "在校生数", "合计"), (s, "在校生数", "#女"), (c, "班数", "合计"),
-        (t, "专任教师", "合计"), *[(t, "专任教师", "#按学历分", d) for d in degrees],
+        ("学校名称",),
+        ("学校标识码",),
+        ("统计三级",),
+        ("办学类型",),
+        ("是否计校数",),
+        (s, "在校生数", "合计"),
+        (s, "在校生数", "#女"),
+        (c, "班数", "合计"),
+        (t, "专任教师", "合计"),
+        *[(t, "专任教师", "#按学历分", d) for d in degrees],
         *[(t, "专任教师", *p) for p in subjects],
-        (r, "专业技术职务", "正高级"), (r, "专业技术职务", "副高级"), (r, "专业技术职务", "中级"),
-        (b, f"{backbone}(小学)"), (b, f"{backbone}(初中)"),
-        (area, "本学年校舍建筑面积", "合计"), (area, "本学年校舍建筑面积", "教学及辅助用房", "计"),
+        (r, "专业技术职务", "正高级"),
+        (r, "专业技术职务", "副高级"),
+        (r, "专业技术职务", "中级"),
+        (b, f"{backbone}(小学)"),
+        (b, f"{backbone}(初中)"),
+        (area, "本学年校舍建筑面积", "合计"),
+        (area, "本学年校舍建筑面积", "教学及辅助用房", "计"),
         (area, "本学年校舍建筑面积", "教学及辅助用房", indoor),
-        (other, "占地面积（平方米）", "计"), (other, "占地面积（平方米）", "其中", "运动场地面积"), (other, "图书（册）"),
-        (other, "计算机（台）", "计"), (other, "计算机（台）", "其中", "教学用计算机"), (other, "教室（间）", "计"),
-        (other, "教室（间）", "其中", "网络多媒体教室"), (other, "固定资产总值（万元）", "计"),
+        (other, "占地面积（平方米）", "计"),
+        (other, "占地面积（平方米）", "其中", "运动场地面积"),
+        (other, "图书（册）"),
+        (other, "计算机（台）", "计"),
+        (other, "计算机（台）", "其中", "教学用计算机"),
+        (other, "教室（间）", "计"),
+        (other, "教室（间）", "其中", "网络多媒体教室"),
+        (other, "固定资产总值（万元）", "计"),
         (other, "固定资产总值（万元）", "其中", "教学仪器设备资产值"),
-    ]  # fmt: skip
+    ]
 
 
 def wide_row(record: Record, generation: Generation, level: str) -> dict[str, str]:
     """A school's cells in a 学段's wide file, keyed as `_cell` looks them up."""
     a = _areas(record)
     cells = {
-        "学校名称": record["school_name"], "学校标识码": record["school_id"], "统计三级": record["county"],
-        "办学类型": TYPE_LABEL[record["school_type"]], "是否计校数": "0" if record["school_type"] == "teaching_point" else "1",
-        "在校生数/合计": n(record[f"students_{level}"]), "#女": n(record[f"students_{level}"] // 2),
-        "本学年校舍建筑面积/合计": n(a["教学及辅助用房"] + 900), "教学及辅助用房/计": n(a["教学及辅助用房"]),
-        "其中：室内体育用房": n(a["室内体育用房"]), "其中：体育馆": n(a["室内体育用房"]),
-        "占地面积（平方米）/计": n(a["运动场地面积"] * 3), "运动场地面积": n(a["运动场地面积"]),
-        "图书（册）": n(record["books"]), "计算机（台）/计": n(record["computers"]), "教学用计算机": n(record["computers"]),
-        "教室（间）/计": n(record["multimedia_rooms"] + 2), "网络多媒体教室": n(record["multimedia_rooms"]),
-        "固定资产总值（万元）/计": n(a["教学仪器设备资产值"] * 3), "教学仪器设备资产值": n(a["教学仪器设备资产值"]),
-    }  # fmt: skip
+        "学校名称": record["school_name"],
+        "学校标识码": record["school_id"],
+        "统计三级": record["county"],
+        "办学类型": TYPE_LABEL[record["school_type"]],
+        "是否计校数": "0" if record["school_type"] == "teaching_point" else "1",
+        "在校生数/合计": n(record[f"students_{level}"]),
+        "#女": n(record[f"students_{level}"] // 2),
+        "本学年校舍建筑面积/合计": n(a["教学及辅助用房"] + 900),
+        "教学及辅助用房/计": n(a["教学及辅助用房"]),
+        "其中：室内体育用房": n(a["室内体育用房"]),
+        "其中：体育馆": n(a["室内体育用房"]),
+        "占地面积（平方米）/计": n(a["运动场地面积"] * 3),
+        "运动场地面积": n(a["运动场地面积"]),
+        "图书（册）": n(record["books"]),
+        "计算机（台）/计": n(record["computers"]),
+        "教学用计算机": n(record["computers"]),
+        "教室（间）/计": n(record["multimedia_rooms"] + 2),
+        "网络多媒体教室": n(record["multimedia_rooms"]),
+        "固定资产总值（万元）/计": n(a["教学仪器设备资产值"] * 3),
+        "教学仪器设备资产值": n(a["教学仪器设备资产值"]),
+    }
     for lv in ("primary", "junior"):
         backbone = record[f"backbone_teachers_{lv}"] if lv in _levels(record) else 0
         cells[f"{'县级以上骨干教师' if generation == 'jiaoji' else '县级及以上骨干教师'}({LEVEL_LABEL[lv]})"] = n(

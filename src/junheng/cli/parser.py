@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     si = _parser(sub, "stats-import", help="读取教育事业统计报表，生成学校数据文件", description=_STATS_IMPORT_HELP)
     si.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="统计报表工作簿（.xlsx）、文件夹或 .zip 压缩包")
-    si.add_argument("--year", type=int, metavar="YEAR", help="年度（缺省取封面或标题中“YYYY/YYYY 学年初”的前一年）")
+    si.add_argument("--year", type=int, metavar="YEAR", help="年度（缺省取封面或标题中“YYYY/YYYY 学年初”的第一个年份）")
     si.add_argument(
         "--layout", metavar="NAME|FILE", help="统计表格式名称（jiben-2020、jiaoji-2021）或格式文件；缺省按表号自动选择"
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
 from junheng.schema import FIELDS, FIELDS_BY_KEY, SCHOOL_TYPE_LEVELS, Kind

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +64,7 @@ def _unzipped(archive: Path, into: Path, problems: list[Problem]) -> list[tuple[
     try:
         with zipfile.ZipFile(archive) as opened:
             members = [m for m in opened.infolist() if not m.is_dir() and _is_workbook(Path(m.filename))]
-            out = []
+            out: list[tuple[str, Path]] = []
             for member in members:
                 target = into / f"{len(out)}{Path(member.filename).suffix}"
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +103,7 @@ def read_workbook(path: Path, file: str) -> Workbook | Problem:
     return Workbook(file, tuple(sheets))
 
 
-def _grid(rows: list[list[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> Grid:
+def _grid(rows: Sequence[Sequence[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> Grid:
     text = [[_text(cell) for cell in row] for row in rows]
     for (top, left), (bottom, right) in merged:
         if top >= len(text) or left >= len(text[top]):
