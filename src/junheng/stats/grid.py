@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 _MARKERS = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|其中:?|\d+[.、]|#|:)+")
 _SPACE = re.compile(r"\s+")
@@ -20,6 +20,7 @@ _NUMBERING = ("甲", "乙")
 _HEADER_SEARCH_ROWS = 15
 
 
+@lru_cache(maxsize=100_000)  # the same few hundred labels recur in every workbook of a county
 def normalise(label: str) -> str:
     """A label as compared: full-width forms folded (（ → (), spaces and leading list markers removed."""
     folded = _SPACE.sub("", unicodedata.normalize("NFKC", label))
@@ -178,6 +179,7 @@ class Grid:
         )
 
 
+@lru_cache(maxsize=100_000)
 def _matches(cell: str, step: str) -> int:
     """2 when the normalised cell is one of the step's spellings, 1 when it contains one, else 0."""
     spellings = [normalise(s) for s in step.split("|")]
