@@ -30,9 +30,10 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=300)
     parser.add_argument("--generation", choices=["jiaoji", "jiben"], default="jiaoji")
     args = parser.parse_args()
-    from junheng.cli import main as junheng
     from tests.stats.test_stats_import import county
     from tests.stats.workbooks import school_workbook
+
+    from junheng.cli import main as junheng
 
     records = county(args.generation)
     with tempfile.TemporaryDirectory() as folder:
@@ -45,7 +46,8 @@ def main() -> None:
             code = junheng(["stats-import", folder, "--out", str(Path(folder) / "data.xlsx")])
         seconds = time.perf_counter() - started
     verdict = "within" if seconds < TARGET_SECONDS else "OVER"
-    print(f"stats-import of {args.schools} per-school workbooks: {seconds:.2f} s (exit {code}; {verdict} {TARGET_SECONDS:.0f} s)")
+    summary = f"exit {code}; {verdict} {TARGET_SECONDS:.0f} s"
+    print(f"stats-import of {args.schools} per-school workbooks: {seconds:.2f} s ({summary})")
 
 
 if __name__ == "__main__":
