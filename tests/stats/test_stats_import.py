@@ -236,3 +236,17 @@ def test_a_wrong_layout_file_is_refused_naming_the_file_and_key(
     assert f"错误：{own}: " in error
     assert "fields.computer：“computer”不是学校数据文件中的数值字段（见 docs/contracts.md §1）" in error
     assert "未知的设置 fields.books.第1项.tabel：格式文件中没有这一项；请检查拼写，或删去它" in error
+
+
+def test_workbooks_of_two_years_are_refused_and_the_year_can_be_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = county("jiaoji")[:2]
+    school_workbook(tmp_path / "a.xlsx", first, "jiaoji", year=2021)
+    school_workbook(tmp_path / "b.xlsx", second, "jiaoji", year=2022)
+    out = tmp_path / "data.xlsx"
+    assert main(["stats-import", str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "--out", str(out)]) == 2
+    message = "此工作簿为 2022 学年初的统计，而其他工作簿为 2021 学年初；请分年度分别导入"
+    assert f"{tmp_path / 'b.xlsx'}:-:-: {message}" in capsys.readouterr().err
+    assert main(["stats-import", str(tmp_path / "a.xlsx"), "--year", "2025", "--out", str(out)]) == 0
+    assert read_school_file(out, load_standard("national-2017"))["year"].to_list() == [2025]

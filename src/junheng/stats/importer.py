@@ -50,8 +50,8 @@ def import_workbooks(
     for number, workbook in enumerate(workbooks, start=1):
         if progress is not None:
             progress(number, workbook.file)
-        if result.year is None:
-            result.year = _school_year(workbook)
+        if year is None:
+            _check_year(result, workbook)
         chosen = layout or _layout_for(workbook, result.problems)
         if chosen is None:
             continue
@@ -93,6 +93,18 @@ def _layout_for(workbook: Workbook, problems: list[Problem]) -> Layout | None:
         problems.append(Problem(workbook.file, None, None, message))
         return None
     return _builtin_by_prefix().get(code_prefix(codes[0]))
+
+
+def _check_year(result: StatsImport, workbook: Workbook) -> None:
+    """The import's year from the first workbook that says it; a workbook of another year is a problem."""
+    found = _school_year(workbook)
+    if found is None:
+        return
+    if result.year is None:
+        result.year = found
+    elif found != result.year:
+        message = f"此工作簿为 {found} 学年初的统计，而其他工作簿为 {result.year} 学年初；请分年度分别导入"
+        result.problems.append(Problem(workbook.file, None, None, message))
 
 
 def _school_year(workbook: Workbook) -> int | None:

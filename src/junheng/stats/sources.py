@@ -11,10 +11,18 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from junheng.io.errors import DataFileError
+from junheng.io.limits import MEGABYTE, TableLimits, megabytes
+from junheng.io.oversize import too_many_bytes
+from junheng.io.sheet_xml import check_workbook, scan_sheet
 from junheng.stats.grid import Grid
 from junheng.stats.problems import Problem
 
 _SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# One statistics workbook: a school's forms, or a county's wide export (hundreds of columns, a row per school).
+STATISTICS_WORKBOOK = TableLimits(rows=20_000, columns=2_000, bytes=50 * MEGABYTE, what="行")
+# A .zip of a county's workbooks, once unpacked (300 schools' workbooks are a few tens of MB).
+_ZIP_UNPACKED_BYTES = 2_000 * MEGABYTE
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,10 @@ def _unzipped(archive: Path, into: Path, problems: list[Problem]) -> list[tuple[
     try:
         with zipfile.ZipFile(archive) as opened:
             members = [m for m in opened.infolist() if not m.is_dir() and _is_workbook(Path(m.filename))]
+            if sum(member.file_size for member in members) > _ZIP_UNPACKED_BYTES:
+                limit = megabytes(_ZIP_UNPACKED_BYTES)
+                problems.append(Problem(str(archive), None, None, f"压缩包解压后超过 {limit}；请分批导入"))
+                return []
             out: list[tuple[str, Path]] = []
             for member in members:
                 target = into / f"{len(out)}{Path(member.filename).suffix}"
@@ -87,7 +99,16 @@ def _member_name(member: zipfile.ZipInfo) -> str:
 
 
 def read_workbook(path: Path, file: str) -> Workbook | Problem:
-    """The workbook's sheets as text grids, merged cells repeated over their range."""
+    """The workbook's sheets as text grids, merged cells repeated over their range; a workbook beyond
+    `STATISTICS_WORKBOOK` (or declaring a cell beyond it) is refused before its cells are read."""
+    limits = STATISTICS_WORKBOOK
+    try:
+        if path.stat().st_size > limits.bytes:
+            raise too_many_bytes(file, limits, path.stat().st_size)
+        check_workbook(path, file, limits)
+        scan_sheet(path, file, "", limits)
+    except DataFileError as exc:
+        return Problem(file, None, None, exc.issues[0].message)
     try:
         with CalamineWorkbook.from_path(path) as workbook:
             sheets = []
