@@ -250,3 +250,28 @@ def test_workbooks_of_two_years_are_refused_and_the_year_can_be_given(
     assert f"{tmp_path / 'b.xlsx'}:-:-: {message}" in capsys.readouterr().err
     assert main(["stats-import", str(tmp_path / "a.xlsx"), "--year", "2025", "--out", str(out)]) == 0
     assert read_school_file(out, load_standard("national-2017"))["year"].to_list() == [2025]
+
+
+def test_a_wide_export_with_a_renamed_column_and_an_unknown_school_type_is_refused_once_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "stats"
+    write_county(folder, "jiaoji", "wide")
+    primary = next(folder.glob("*小学*.xlsx"))
+    workbook = openpyxl.load_workbook(primary)
+    sheet = workbook.active
+    assert sheet is not None
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == "网络多媒体教室":
+                cell.value = "多媒体教室（间）"
+            elif cell.value == "小学" and cell.column == 4:
+                cell.value = "小学分校"
+    workbook.save(primary)
+    out = tmp_path / "data.xlsx"
+    assert main(["stats-import", str(folder), "--out", str(out)]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith(str(primary))]
+    assert errors[0] == f"{primary}:Sheet1:-: 找不到表头为“教室 → 网络多媒体教室”的列"
+    assert all("办学类型“小学分校”无法识别" in line for line in errors[1:])
+    assert len(errors) == 1 + sum(1 for r in county("jiaoji") if r["school_type"] == "primary")
+    assert not out.exists()
