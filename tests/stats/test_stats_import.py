@@ -275,3 +275,29 @@ def test_a_wide_export_with_a_renamed_column_and_an_unknown_school_type_is_refus
     assert all("办学类型“小学分校”无法识别" in line for line in errors[1:])
     assert len(errors) == 1 + sum(1 for r in county("jiaoji") if r["school_type"] == "primary")
     assert not out.exists()
+
+
+def test_equipment_reported_in_yuan_where_the_form_asks_for_wan_yuan_is_caught_at_its_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def in_yuan(tables: list[Table]) -> None:
+        next(t for t in tables if t.code == "教基5176").set("其中：教学仪器设备资产值", "数量", "7200000")
+
+    path = tmp_path / "a.xlsx"
+    school_workbook(path, county("jiaoji")[0], "jiaoji", suffix=True, change=in_yuan)
+    assert main(["stats-import", str(path), "--out", str(tmp_path / "d.xlsx")]) == 2
+    message = "教学仪器设备值读得 72,000,000,000，超过合理上限 10,000,000,000元；请核对数值和单位（如万元与元）"
+    assert f"{path}:教基5176_小学:D13: {message}" in capsys.readouterr().err
+
+
+def test_a_layout_naming_a_table_of_the_other_generation_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    builtin = Path(__file__).resolve().parents[2] / "src" / "junheng" / "stats" / "layouts" / "jiaoji-2021.toml"
+    own = tmp_path / "本县.toml"
+    own.write_text(builtin.read_text(encoding="utf-8").replace('table = "教基3115"', 'table = "基础基313"'))
+    school_workbook(tmp_path / "a.xlsx", county("jiaoji")[0], "jiaoji")
+    args = ["stats-import", str(tmp_path / "a.xlsx"), "--layout", str(own), "--out", str(tmp_path / "d.xlsx")]
+    assert main(args) == 2
+    message = "fields.students_junior.第1项.table：表号“基础基313”不是本格式的表号（应以“教基”开头）"
+    assert f"错误：{own}: {message}" in capsys.readouterr().err

@@ -42,6 +42,11 @@ def command_stats_import(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     table = school_table([record(school, result.year) for school in result.schools])
     annex = {PROVENANCE_SHEET: provenance_table(result.schools), TO_FILL_SHEET: to_fill_table(result.schools)}
-    write_school_file(table, out, annex=annex)
+    try:
+        write_school_file(table, out, annex=annex)
+    except OSError as exc:
+        raise UsageError(
+            f"无法写入 {out}：{exc.strerror or exc}；请检查文件夹是否存在、文件是否正在 Excel 中打开"
+        ) from None
     print(f"已写入 {out}（{len(result.schools)} 所学校；数据来源见“{PROVENANCE_SHEET}”工作表）", file=sys.stderr)
     return 0

@@ -94,9 +94,16 @@ def evaluate_terms(key: str, parts: list[tuple[Term, Located]], layout: Layout, 
         total += value * term.scale * term.sign
     if why:
         return Figure(key, None, tuple(sources), why)
-    if FIELDS_BY_KEY[key].kind is Kind.INTEGER and total != total.to_integral_value():
+    spec = FIELDS_BY_KEY[key]
+    if spec.maximum is not None and total > Decimal(str(spec.maximum)) and sources:
+        first = sources[-1]
+        bound = f"{spec.maximum:,.0f}{spec.unit or ''}"
+        message = f"{spec.label}读得 {total:,}，超过合理上限 {bound}；请核对数值和单位（如万元与元）"
+        problems.append(Problem(first.file, first.sheet, first.cell, message))
+        return Figure(key, None, tuple(sources), message)
+    if spec.kind is Kind.INTEGER and total != total.to_integral_value():
         first = sources[0]
-        message = f"{FIELDS_BY_KEY[key].label}应为整数，读得 {total}；请在统计表中改正后重新导入"
+        message = f"{spec.label}应为整数，读得 {total}；请在统计表中改正后重新导入"
         problems.append(Problem(first.file, first.sheet, first.cell, message))
         return Figure(key, None, tuple(sources), message)
     return Figure(key, total, tuple(sources))

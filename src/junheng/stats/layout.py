@@ -200,7 +200,7 @@ def _reason(error: ErrorDetails) -> str:
 
 
 def _check_settings_named(layout: Layout, source: str) -> None:
-    """Every `when` names a boolean setting, and every per-school term names its table."""
+    """Every `when` names a boolean setting, and every per-school term names a table of the generation."""
     switches = {name for name, value in vars(layout.settings).items() if isinstance(value, bool)}
     sections: list[tuple[str, dict[str, tuple[Term, ...]]]] = [("fields", layout.fields)]
     if layout.wide is not None:
@@ -213,3 +213,6 @@ def _check_settings_named(layout: Layout, source: str) -> None:
                     raise LayoutError(source, f"{where}.when：没有名为“{term.when}”的设置；可用：{'、'.join(switches)}")
                 if section == "fields" and (term.table is None or not term.row):
                     raise LayoutError(source, f"{where}：应给出 table 和 row")
+                if term.table is not None and not term.table.startswith(layout.code_prefix):
+                    message = f"{where}.table：表号“{term.table}”不是本格式的表号（应以“{layout.code_prefix}”开头）"
+                    raise LayoutError(source, message)
