@@ -8,6 +8,7 @@ from pathlib import Path
 
 from junheng.cli.parser import EXIT_INVALID, UsageError
 from junheng.io.datafile_writer import write_school_file
+from junheng.io.limits import MAX_ISSUES
 from junheng.schema import school_table
 from junheng.stats import import_workbooks, load_layout, record
 from junheng.stats.report import PROVENANCE_SHEET, TO_FILL_SHEET, provenance_table, render_report, to_fill_table
@@ -36,8 +37,13 @@ def command_stats_import(args: argparse.Namespace) -> int:
     sys.stdout.write(render_report(result, len(workbooks)))
     fatal = [problem for problem in result.problems if problem.fatal]
     if fatal:
-        for problem in fatal:
+        for problem in fatal[:MAX_ISSUES]:
             print(problem.format(), file=sys.stderr)
+        if len(fatal) > MAX_ISSUES:
+            print(
+                f"另有 {len(fatal) - MAX_ISSUES} 处问题未列出；请先改正以上问题，再重新导入以查看其余问题",
+                file=sys.stderr,
+            )
         print(f"共发现 {len(fatal)} 个问题，未写出数据文件；请改正后重新导入。", file=sys.stderr)
         return EXIT_INVALID
     table = school_table([record(school, result.year) for school in result.schools])
