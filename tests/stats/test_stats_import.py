@@ -301,3 +301,19 @@ def test_a_layout_naming_a_table_of_the_other_generation_is_refused(
     assert main(args) == 2
     message = "fields.students_junior.第1项.table：表号“基础基313”不是本格式的表号（应以“教基”开头）"
     assert f"错误：{own}: {message}" in capsys.readouterr().err
+
+
+def test_tables_are_found_by_the_code_in_their_title_rows_when_the_sheets_are_renamed(tmp_path: Path) -> None:
+    record = next(r for r in county("jiben") if r["school_type"] == "nine_year")
+    path = school_workbook(tmp_path / "a.xlsx", record, "jiben", year=2020)
+    workbook = openpyxl.load_workbook(path)
+    for number, sheet in enumerate(workbook.worksheets):
+        sheet.title = f"Sheet{number + 1}"
+    workbook.save(path)
+    out = tmp_path / "data.xlsx"
+    assert main(["stats-import", str(path), "--out", str(out)]) == 0
+    data = read_school_file(out, load_standard("national-2017")).row(0, named=True)
+    want = truth(record)
+    assert {key: data[key] for key in want if want[key] is not None and key in data} == {
+        key: value for key, value in want.items() if value is not None and key in data
+    }
