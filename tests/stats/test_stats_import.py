@@ -16,7 +16,8 @@ from junheng.io.datafile_writer import write_school_file
 from junheng.io.reader import read_school_file
 from junheng.schema import FIELDS, school_table
 from junheng.standards import load_standard
-from tests.stats.workbooks import Generation, Table, school_workbook, truth, wide_workbooks
+from tests.stats.wide_workbooks import wide_workbooks
+from tests.stats.workbooks import Generation, Table, school_workbook, truth
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "junheng" / "samples" / "sample-county.csv"
 YEAR = {"jiben": 2020, "jiaoji": 2021}
