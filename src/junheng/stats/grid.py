@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 _MARKERS = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|其中:?|\d+[.、]|#|:)+")
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"^\d+$")
+_UNIT = re.compile(r"\([^()]*\)$")
 _NUMBERING = ("甲", "乙")
 _HEADER_SEARCH_ROWS = 15
 
@@ -111,12 +112,25 @@ class Grid:
                 return cell
         return ""
 
+    @cached_property
+    def _title_rows(self) -> frozenset[int]:
+        """Rows above the header holding one text across the table: the form's title, its code and 单位."""
+        titles = set()
+        for index, row in enumerate(self.rows[:_HEADER_SEARCH_ROWS]):
+            texts = [cell for cell in row if cell and not _DIGITS.match(cell)]
+            if len(texts) > 1 and len(set(texts)) == 1:
+                titles.add(index)
+        return frozenset(titles)
+
     def header_path(self, column: int, end: int) -> tuple[str, ...]:
-        """The header cells above `end` in a column, top-down, repeats of a merged cell once."""
+        """The header cells above `end` in a column, top-down, repeats of a merged cell once; the title
+        rows and a 2020 export's letter row above the form are not labels."""
         path: list[str] = []
-        letter = cell_name(0, column)[:-1]  # a 2020 export's letter row above the form is not a label
+        letter = cell_name(0, column)[:-1]
         for row in range(end - (1 if self.numbering_row is not None else 0)):
             cell = self.text(row, column)
+            if row in self._title_rows:
+                continue
             if cell and cell != letter and (not path or path[-1] != cell):
                 path.append(cell)
         return tuple(path)
@@ -181,9 +195,10 @@ class Grid:
 
 @lru_cache(maxsize=100_000)
 def _matches(cell: str, step: str) -> int:
-    """2 when the normalised cell is one of the step's spellings, 1 when it contains one, else 0."""
+    """2 when the normalised cell is one of the step's spellings (its unit in brackets aside: 图书（册） is
+    图书), 1 when it contains one, else 0."""
     spellings = [normalise(s) for s in step.split("|")]
-    if cell in spellings:
+    if cell in spellings or _UNIT.sub("", cell) in spellings:
         return 2
     return 1 if any(s and s in cell for s in spellings) else 0
 
