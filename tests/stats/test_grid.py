@@ -87,3 +87,26 @@ def test_the_table_code_comes_from_the_sheet_name_or_its_title_rows_not_from_a_l
     contents = grid(("基础基111", "基本情况"), ("基础基112", "续表"))
     assert sheet_table(Sheet("f", "目录", contents)) is None
     assert canonical_code("教基1102续表") == canonical_code("教基1102续") == "教基1102续"
+
+
+# The head of 基础基111 as a real 2020/2021 export holds it (a kindergarten's, in alexLeezh/lexcel):
+# each value under its label, 名称 captions left of the values in the later blocks.
+FORM_111 = grid(
+    ("A", "B", "C", "D", "E", "F"),
+    ("1", "基础教育学校（机构）统计调查表", "基础教育学校（机构）统计调查表", "基础教育学校（机构）统计调查表", "", ""),
+    ("4", "基础基111", "基础基111", "基础基111", "基础基111", "基础基111"),
+    ("5", "学校标识码", "学校标识码", "学校（机构）名称（章）", "学校（机构）名称（章）", "学校（机构）名称（章）"),
+    ("6", "1133007639", "1133007639", "慈溪市龙山镇龙头场蓓蕾幼儿园", "慈溪市龙山镇龙头场蓓蕾幼儿园", ""),
+    ("12", "学校（机构）办学类型", "学校（机构）办学类型", "学校（机构）举办者", "学校（机构）性质类别", ""),
+    ("13", "名称", "幼儿园", "民办", "*", ""),
+    ("14", "代码", "111", "999", "*", ""),
+)
+
+
+def test_a_form_s_values_are_read_under_their_labels() -> None:
+    assert FORM_111.find_below(("学校标识码",), ("名称",)) == Found(4, 1, "学校标识码", "学校标识码", "1133007639")
+    name = FORM_111.find_below(("学校（机构）名称（章）",), ("名称",))
+    assert isinstance(name, Found) and (name.cell, name.raw) == ("D5", "慈溪市龙山镇龙头场蓓蕾幼儿园")
+    kind = FORM_111.find_below(("学校（机构）办学类型",), ("名称",))
+    assert isinstance(kind, Found) and (kind.cell, kind.raw) == ("C7", "幼儿园")
+    assert FORM_111.find_below(("学校地址",), ("名称",)) == Miss("找不到“学校地址”一项")

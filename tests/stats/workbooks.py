@@ -210,21 +210,26 @@ def school_tables(record: Record, generation: Generation) -> list[Table]:
     def code(c2021: str, c2020: str) -> str:
         return c2021 if jiaoji else c2020
 
-    tables = [
-        Table(
-            code("教基1001", "基础基111"),
-            "学校（机构）基本情况",
-            "",
-            [("项目",), ("编号",), ("内容",), ("单位",)],
-            [
-                ("学校名称", "1", {"内容": record["school_name"]}),
-                ("学校标识码", "2", {"内容": record["school_id"]}),
-                ("县（市、区）", "3", {"内容": record["county"]}),
-                ("办学类型", "25", {"内容": TYPE_LABEL[record["school_type"]]}),
-            ],
-            vertical=True,
-        ),
-    ]
+    # 基础基111 is a form of its own (`write_form_111`); 教基1001 is read as a vertical form (UNCONFIRMED).
+    tables = (
+        []
+        if not jiaoji
+        else [
+            Table(
+                "教基1001",
+                "学校（机构）基本情况",
+                "",
+                [("项目",), ("编号",), ("内容",), ("单位",)],
+                [
+                    ("学校名称", "1", {"内容": record["school_name"]}),
+                    ("学校标识码", "2", {"内容": record["school_id"]}),
+                    ("县（市、区）", "3", {"内容": record["county"]}),
+                    ("办学类型", "25", {"内容": TYPE_LABEL[record["school_type"]]}),
+                ],
+                vertical=True,
+            ),
+        ]
+    )
     backbone_label = "县级以上骨干教师" if jiaoji else "县级及以上骨干教师"
     backbone = [
         (
@@ -505,6 +510,42 @@ def write_table(workbook: Any, name: str, table: Table, generation: Generation, 
             sheet.write_number(r, 0, r)
 
 
+def write_form_111(workbook: Any, record: Record, year: int) -> None:
+    """基础基111 as the real 2020/2021 export lays it out: a form, each value under its label, 办学类型 and
+    属地管理教育行政部门 over a 名称 row and a 代码 row, a letter row above and row numbers left."""
+    sheet = workbook.add_worksheet("基础基111")
+    sheet.write_row(0, 0, [_letters(c) for c in range(6)])
+    title = [
+        "基础教育学校（机构）统计调查表",
+        f"（{year} /{year + 1} 学年初）",
+        "批准文号：国统制 【2018】 86号",
+        "基础基111",
+    ]
+    for row, text in enumerate(title, start=1):
+        sheet.merge_range(row, 1, row, 5, text)
+    blocks = [
+        [("学校标识码", record["school_id"]), ("学校（机构）名称（章）", record["school_name"])],
+        [("学校（机构）地址", "示范路1号"), ("学校（机构）属地管理教育行政部门", f"{record['county']}教育局")],
+        [("学校（机构）办学类型", TYPE_LABEL[record["school_type"]]), ("学校（机构）举办者", "地方教育部门")],
+    ]
+    row = 5
+    for number, block in enumerate(blocks):
+        if number:
+            sheet.write_string(row, 1, "续")
+            row += 1
+        (left, left_value), (right, right_value) = block
+        sheet.merge_range(row, 1, row, 2, left)
+        sheet.merge_range(row, 3, row, 5, right)
+        if number:  # a caption (名称) left of the value, as the real form has
+            sheet.write_row(row + 1, 1, ["名称", left_value])
+        else:
+            sheet.merge_range(row + 1, 1, row + 1, 2, left_value)
+        sheet.merge_range(row + 1, 3, row + 1, 5, right_value)
+        row += 2
+    for r in range(1, row):
+        sheet.write_number(r, 0, r)
+
+
 def school_workbook(
     path: Path,
     record: Record,
@@ -527,6 +568,8 @@ def school_workbook(
         contents = workbook.add_worksheet("目录")
         for i, table in enumerate(tables):
             contents.write_row(i, 0, [table.code, table.title])
+        if generation == "jiben":
+            write_form_111(workbook, record, year)
         for table in tables:
             name = f"{table.code}_{TYPE_LABEL[record['school_type']]}" if suffix else table.code
             write_table(workbook, name, table, generation, year)

@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument(
         "--layout", metavar="NAME|FILE", help="统计表格式名称（jiben-2020、jiaoji-2021）或格式文件；缺省按表号自动选择"
     )
+    si.add_argument("--county", metavar="NAME", help="县区名称（缺省取统计表中的所在县区或属地管理教育行政部门名称）")
     si.add_argument("--out", type=Path, required=True, metavar="DATA.xlsx", help="写出的学校数据文件（附数据来源）")
 
     pl_ = _parser(sub, "plan", help="制定使全县资源配置达标的最低费用规划", description=_PLAN_HELP)

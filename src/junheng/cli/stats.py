@@ -32,7 +32,7 @@ def command_stats_import(args: argparse.Namespace) -> int:
                 problems.append(opened)
     if not paths and not problems:
         raise UsageError("所给路径下没有 Excel 工作簿（.xlsx）")
-    result = import_workbooks(workbooks, layout=layout, year=args.year)
+    result = import_workbooks(workbooks, layout=layout, year=args.year, county=args.county)
     result.problems[:0] = problems
     sys.stdout.write(render_report(result, len(workbooks)))
     fatal = [problem for problem in result.problems if problem.fatal]

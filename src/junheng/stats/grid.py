@@ -177,6 +177,24 @@ class Grid:
                 return row
         return None
 
+    def find_below(self, labels: tuple[str, ...], skip: tuple[str, ...]) -> Found | Miss:
+        """The value written under a label on a form (学校标识码 over 1133007639): the first cell below it,
+        within the label's merged width, that is neither the label nor a caption in `skip`."""
+        wanted = {normalise(label) for label in labels}
+        captions = {normalise(caption) for caption in skip}
+        for row, cells in enumerate(self.rows):
+            for column, cell in enumerate(cells):
+                if not cell or normalise(cell) not in wanted:
+                    continue
+                span = range(column, next((c for c in range(column, len(cells)) if cells[c] != cell), len(cells)))
+                for below in range(row + 1, min(row + 4, len(self.rows))):
+                    for at in span:
+                        text = self.text(below, at)
+                        if text and text != cell and normalise(text) not in captions:
+                            return Found(below, at, cell, cell, text)
+                return Found(row + 1, column, cell, cell, "")
+        return Miss(f"找不到“{labels[0]}”一项")
+
     def find(self, labels: tuple[str, ...], path: tuple[str, ...], block: tuple[str, ...] = ()) -> Found | Miss:
         """The cell at row `labels` (in `block`) and column `path`."""
         end = self.header_end(path)

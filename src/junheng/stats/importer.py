@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -41,15 +40,14 @@ def import_workbooks(
     *,
     layout: Layout | None = None,
     year: int | None = None,
-    progress: Callable[[int, str], None] | None = None,
+    county: str | None = None,
 ) -> StatsImport:
     """Read every workbook with `layout` (else the built-in layout of the codes its sheets carry) and merge
-    the schools found, a school found in several files (一贯制 in each 学段's wide file) once."""
+    the schools found, a school found in several files (一贯制 in each 学段's wide file) once; `county`,
+    when given, names every school's county."""
     result = StatsImport(year=year)
     by_id: dict[str, School] = {}
-    for number, workbook in enumerate(workbooks, start=1):
-        if progress is not None:
-            progress(number, workbook.file)
+    for workbook in workbooks:
         if year is None:
             _check_year(result, workbook)
         chosen = layout or _layout_for(workbook, result.problems)
@@ -58,11 +56,16 @@ def import_workbooks(
         mapped = frozenset(chosen.fields) | frozenset(chosen.wide.fields if chosen.wide else ())
         for school in _schools(workbook, chosen, result.problems):
             school.mapped = mapped
+            school.county = county or school.county
             _merge(by_id, school, result.problems)
     if result.year is None and workbooks:
         message = "无法从封面或标题确定统计年度（如“2020/2021 学年初”）；请用 --year 指定"
         result.problems.append(Problem(workbooks[0].file, None, None, message))
     result.schools = [_absent_levels_zero(school) for school in by_id.values()]
+    for school in result.schools:
+        if not school.county:
+            message = f"无法确定{school.school_name}所在的县区（统计表中没有或为空）；请用 --county 指定"
+            result.problems.append(Problem(school.file, None, None, message))
     result.problems = list(dict.fromkeys(result.problems))
     return result
 

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails
 
@@ -92,14 +92,24 @@ class Settings:
 
 @dataclass(frozen=True, config=STRICT)
 class Identity:
-    """The basic-information form (vertical: one item per row, its value in `column`)."""
+    """The basic-information form: one item per row with its value in `column` (`mode = "column"`), or
+    each value in the cell below its label (`mode = "below"`, the 2020 基础基111), captions such as 名称
+    between them skipped."""
 
     table: str
-    column: HeaderPath
     school_name: Labels
     school_id: Labels
     school_type: Labels
     county: Labels
+    mode: Literal["column", "below"] = "column"
+    column: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ("名称",)
+
+    @model_validator(mode="after")
+    def _column_when_needed(self) -> Identity:
+        if self.mode == "column" and not self.column:
+            raise ValueError('mode = "column" 时应给出 column（值所在列的表头）')
+        return self
 
 
 @dataclass(frozen=True, config=STRICT)

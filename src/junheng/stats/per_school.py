@@ -34,10 +34,15 @@ def read_school(workbook: Workbook, layout: Layout, problems: list[Problem]) -> 
         return None
     values: dict[str, str] = {}
     for key in ("school_name", "school_id", "school_type", "county"):
-        found = form.grid.find(getattr(identity, key), identity.column)
+        labels = getattr(identity, key)
+        if identity.mode == "below":
+            found = form.grid.find_below(labels, identity.skip)
+        else:
+            found = form.grid.find(labels, identity.column)
         if isinstance(found, Miss) or not found.raw:
-            why = found.message if isinstance(found, Miss) else f"“{getattr(identity, key)[0]}”一项为空"
-            problems.append(Problem(workbook.file, form.name, found.cell, why))
+            why = found.message if isinstance(found, Miss) else f"“{labels[0]}”一项为空"
+            # the county may be given on the command line instead: checked once every school is read
+            problems.append(Problem(workbook.file, form.name, found.cell, why, fatal=key != "county"))
             continue
         values[key] = found.raw
     school_type = _school_type(workbook, layout, values.get("school_type", ""), form, problems)
@@ -45,6 +50,8 @@ def read_school(workbook: Workbook, layout: Layout, problems: list[Problem]) -> 
         return None
     school = School(workbook.file, values["school_id"], values["school_name"], school_type, values.get("county", ""))
     school.counted = school_type != "teaching_point"
+    if school_type is None:
+        return school  # which tables it must fill is unknown; its 办学类型 is the problem reported
     levels = SCHOOL_TYPE_LEVELS.get(school_type or "", ())
     missing_tables: set[str] = set()
     for key, terms in layout.fields.items():

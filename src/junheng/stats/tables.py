@@ -8,7 +8,7 @@ from junheng.stats.grid import normalise
 from junheng.stats.sources import Sheet
 
 _CODE = re.compile(r"(基础基|教基)\d+(?:续表\d+|续表?)?")
-_TITLE_ROWS = 4
+_TITLE_ROWS = 6  # the real 基础基111 has its code on row 5, under the title, year and approval rows
 
 
 def canonical_code(code: str) -> str:
