@@ -35,7 +35,7 @@ def command_stats_import(args: argparse.Namespace) -> int:
     result = import_workbooks(workbooks, layout=layout, year=args.year, county=args.county)
     result.problems[:0] = problems
     sys.stdout.write(render_report(result, len(workbooks)))
-    fatal = [problem for problem in result.problems if problem.fatal]
+    fatal = result.stopping
     if fatal:
         for problem in fatal[:MAX_ISSUES]:
             print(problem.format(), file=sys.stderr)

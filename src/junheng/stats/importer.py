@@ -30,9 +30,9 @@ class StatsImport:
     year: int | None = None
 
     @property
-    def fatal(self) -> bool:
-        """Whether a problem leaves a figure unusable (nothing should be stored)."""
-        return any(problem.fatal for problem in self.problems)
+    def stopping(self) -> list[Problem]:
+        """The problems that leave a figure unusable: with any, nothing should be stored."""
+        return [problem for problem in self.problems if problem.fatal]
 
 
 def import_workbooks(
