@@ -15,7 +15,8 @@ from junheng.standards import builtin_standard_names
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 HELP_COLUMNS = "100"
 COMMANDS = (
-    "", "evaluate", "plan", "rotation", "sample", "standards", "synth", "demo", "serve", "backup", "restore", "token"
+    "", "evaluate", "plan", "rotation", "stats-import", "sample", "standards", "synth", "demo", "serve", "backup",
+    "restore", "token",
 )  # fmt: skip
 
 

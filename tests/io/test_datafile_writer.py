@@ -154,3 +154,13 @@ def test_columns_outside_the_schema_are_left_out_and_absent_optional_ones_not_in
 def test_an_unknown_suffix_is_refused(schools: pl.DataFrame, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.xls"):
         write_school_file(schools, tmp_path / "schools.xls")
+
+
+def test_annex_sheets_follow_the_school_data_and_the_reader_ignores_them(schools: pl.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "data.xlsx"
+    annex = {"数据来源": pl.DataFrame({"学校标识码": ["1"], "原始值": ["720"]})}
+    write_school_file(schools, path, annex=annex)
+    with CalamineWorkbook.from_path(path) as workbook:
+        assert workbook.sheet_names == ["学校数据", "数据来源"]
+        assert workbook.get_sheet_by_name("数据来源").to_python() == [["学校标识码", "原始值"], ["1", "720"]]
+    assert read_school_file(path, NATIONAL).height == schools.height

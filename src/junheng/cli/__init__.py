@@ -10,9 +10,11 @@ from junheng.cli.evaluation import command_evaluate, command_sample, command_sta
 from junheng.cli.parser import EXIT_INVALID, UsageError, build_parser
 from junheng.cli.planning import command_plan, command_rotation
 from junheng.cli.platform import command_backup, command_demo, command_restore, command_serve, command_token
+from junheng.cli.stats import command_stats_import
 from junheng.io.errors import DataFileError
 from junheng.plan import CostsError, PlanError
 from junheng.standards import StandardError
+from junheng.stats import LayoutError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_evaluate(args.file, args)
         if args.command == "assess":
             return command_assess(args.file, args)
+        if args.command == "stats-import":
+            return command_stats_import(args)
         if args.command == "plan":
             return command_plan(args.file, args)
         if args.command == "rotation":
@@ -52,6 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line, file=sys.stderr)
         print(f"共发现 {len(exc.issues)} 个问题，请修改后重新提交。", file=sys.stderr)
         return EXIT_INVALID
-    except (StandardError, UsageError, PlanError) as exc:
+    except (StandardError, UsageError, PlanError, LayoutError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_INVALID

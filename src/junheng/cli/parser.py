@@ -92,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     asx.add_argument("--format", choices=["table", "json"], default="table", help="输出格式")
     asx.add_argument("--out", type=Path, metavar="PATH", help="写入文件而不是屏幕")
 
+    si = _parser(sub, "stats-import", help="读取教育事业统计报表，生成学校数据文件", description=_STATS_IMPORT_HELP)
+    si.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="统计报表工作簿（.xlsx）、文件夹或 .zip 压缩包")
+    si.add_argument("--year", type=int, metavar="YEAR", help="年度（缺省取封面或标题中“YYYY/YYYY 学年初”的第一个年份）")
+    si.add_argument(
+        "--layout", metavar="NAME|FILE", help="统计表格式名称（jiben-2020、jiaoji-2021）或格式文件；缺省按表号自动选择"
+    )
+    si.add_argument("--county", metavar="NAME", help="县区名称（缺省取统计表中的所在县区或属地管理教育行政部门名称）")
+    si.add_argument("--out", type=Path, required=True, metavar="DATA.xlsx", help="写出的学校数据文件（附数据来源）")
+
     pl_ = _parser(sub, "plan", help="制定使全县资源配置达标的最低费用规划", description=_PLAN_HELP)
     pl_.add_argument("file", type=Path, help="学校数据文件（CSV 或 XLSX，每校每年度一行）")
     pl_.add_argument(
@@ -188,6 +197,15 @@ _ASSESS_HELP = (
     "按所选标准评估文件中每个县区、每个年度的四个维度（资源配置、政府保障程度、教育质量、社会认可度）和一票否决项，"
     "每项为达标、未达标或待判定（缺数据、认定或核查）。县级数据、认定结果和调查结果由各选项的文件给出，未给出的项目为待判定。"
     "输入有误时列出全部问题（文件:行:列: 说明）并以 2 退出。"
+)
+
+
+_STATS_IMPORT_HELP = (
+    "按表号、行标签和表头找出每所学校的各项数据（不按单元格位置），支持每校一个工作簿（工作表以表号命名）"
+    "和县级汇总宽表（每学段一个文件），基础基与教基两代表号。写出 junheng evaluate 可读的数据文件，"
+    "附“数据来源”（每项数据的文件、工作表、单元格、行、列和原始值）和“待补填”工作表；"
+    "屏幕上列出每校读到的项目、待补填的项目和不计校数的教学点。"
+    "数据无法使用时（缺表、找不到标签、数值格中有文字）列出全部问题（文件:工作表:单元格: 说明），不写文件，以 2 退出。"
 )
 
 

@@ -64,11 +64,14 @@ def _table(df: pl.DataFrame, headers: Headers) -> pl.DataFrame:
     return df.select(_cell(field, headers) for field in FIELDS if field.key in df.columns)
 
 
-def write_school_file(df: pl.DataFrame, path: Path, *, headers: Headers = "zh") -> None:
+def write_school_file(
+    df: pl.DataFrame, path: Path, *, headers: Headers = "zh", annex: Mapping[str, pl.DataFrame] | None = None
+) -> None:
     """Write `df` as a school data file: CSV (UTF-8 with BOM, for Excel) or XLSX (sheet 学校数据), by suffix.
 
     With `headers="zh"` the header row holds the Chinese labels and choice columns (学校类型, 办学性质,
     城乡分类, 寄宿制学校) their Chinese spellings; with "en" the English keys in both. Nulls are empty cells.
+    `annex` adds sheets after 学校数据 in an XLSX (the statistics import's 数据来源); readers ignore them.
     """
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -78,10 +81,10 @@ def write_school_file(df: pl.DataFrame, path: Path, *, headers: Headers = "zh") 
     if suffix == ".csv":
         table.write_csv(path, include_bom=True, null_value="")
     else:
-        _write_xlsx(table, path)
+        _write_xlsx(table, path, annex or {})
 
 
-def _write_xlsx(table: pl.DataFrame, path: Path) -> None:
+def _write_xlsx(table: pl.DataFrame, path: Path, annex: Mapping[str, pl.DataFrame]) -> None:
     # Text goes into a shared-strings table, as Excel saves it, except for tables so large that holding
     # every cell until the end (about 90 bytes each) would cost hundreds of MB; those stream row by row
     # with the text inline. Cell text is data: “=…” or “http…” stays text, not a formula or a link.
@@ -99,3 +102,9 @@ def _write_xlsx(table: pl.DataFrame, path: Path) -> None:
         sheet.write_row(0, 0, table.columns, bold)
         for row, values in enumerate(table.iter_rows(), start=1):
             sheet.write_row(row, 0, values)
+        for name, extra in annex.items():
+            other = workbook.add_worksheet(name)
+            other.freeze_panes(1, 0)
+            other.write_row(0, 0, extra.columns, bold)
+            for row, values in enumerate(extra.iter_rows(), start=1):
+                other.write_row(row, 0, values)
