@@ -1,4 +1,4 @@
-.PHONY: demo test bench lint
+.PHONY: demo test bench lint screenshots
 
 demo:
 	python3 -m venv .venv && .venv/bin/pip install --quiet . && .venv/bin/junheng demo
@@ -11,3 +11,6 @@ bench:
 
 lint:
 	.venv/bin/ruff check src tests benchmarks scripts && .venv/bin/ruff format --check src tests benchmarks scripts && .venv/bin/mypy
+
+screenshots:
+	.venv/bin/python scripts/screenshots.py --out screenshots
