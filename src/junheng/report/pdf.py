@@ -31,6 +31,7 @@ h2 {{ font-family: {HEADING}; font-weight: normal; font-size: 16pt; margin: 1em 
 table {{ border-collapse: collapse; width: 100%; margin: .3em 0 .8em; font-size: 10.5pt; line-height: 1.35; }}
 th, td {{ border: .5pt solid #000; padding: 1pt 3pt; vertical-align: top; }}
 th {{ font-family: {HEADING}; font-weight: normal; }} td.short {{ white-space: nowrap; }}
+table.wide {{ font-size: 9pt; }} table.wide th, table.wide td {{ padding: 1pt 1.5pt; }}
 caption {{ font-family: {HEADING}; font-size: 12pt; padding-bottom: 2pt; }}
 figure {{ margin: .5em 0; text-align: center; }} figure img {{ max-width: 100%; }}
 figcaption {{ font-family: {HEADING}; font-size: 12pt; line-height: 1.4; }}
@@ -65,9 +66,11 @@ def _table(report: Report, table: Table) -> str:
     body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in table.rows)
     if not table.rows:
         body = f'<tr><td colspan="{len(table.header)}">（无）</td></tr>'
-    return f"<table><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    wide = ' class="wide"' if len(table.header) >= _WIDE else ""
+    return f"<table{wide}><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+_WIDE = 9  # columns: a table this wide (each school's figures) is set smaller to keep within the margins
 _SHORT = 6  # characters: a cell this short (达标, 新发现, 2025, 0.157) is never broken across lines
 
 
