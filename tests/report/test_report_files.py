@@ -102,8 +102,16 @@ def test_the_docx_names_the_official_fonts_with_noto_fallbacks(report: Report) -
     assert east_asian == {"Normal": "仿宋", "正文": "仿宋", "Title": "方正小标宋简体", "Heading 1": "黑体"}
     assert (document.styles["正文"].font.size.pt, document.styles["Heading 1"].font.size.pt) == (16, 16)  # 三号
     fonts = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(content)).read("word/fontTable.xml"))
-    alternatives = {f.get(f"{W}name"): f.find(f"{W}altName").get(f"{W}val") for f in fonts if f.find(f"{W}altName") is not None}  # type: ignore[union-attr]
-    assert alternatives == {"仿宋": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC", "方正小标宋简体": "Noto Serif CJK SC"}
+    alternatives = {
+        font.get(f"{W}name"): alternative.get(f"{W}val")
+        for font in fonts
+        if (alternative := font.find(f"{W}altName")) is not None
+    }
+    assert alternatives == {
+        "仿宋": "Noto Serif CJK SC",
+        "黑体": "Noto Sans CJK SC",
+        "方正小标宋简体": "Noto Serif CJK SC",
+    }
     assert document.paragraphs[0].text == "《例县义务教育优质均衡发展自评报告》"
 
 
@@ -112,7 +120,7 @@ def test_the_docx_is_a4_with_the_official_document_margins(report: Report) -> No
     measured = [section.page_width, section.page_height, section.top_margin, section.bottom_margin]
     measured += [section.left_margin, section.right_margin]
     # GB/T 9704-2012: A4, top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (Word stores twentieths of a point)
-    assert [round(m.mm, 1) for m in measured] == [210, 297, 37, 35, 28, 26]
+    assert [None if m is None else round(m.mm, 1) for m in measured] == [210, 297, 37, 35, 28, 26]
 
 
 def test_the_annex_holds_the_docx_tables_with_figures_as_numbers(
@@ -123,7 +131,8 @@ def test_the_annex_holds_the_docx_tables_with_figures_as_numbers(
     for sheet, table in zip(workbook, docx_tables, strict=True):
         assert sheet.freeze_panes == "A3"
         assert sheet.auto_filter.ref == f"A2:{sheet.cell(2, len(table[0])).column_letter}{len(table) + 1}"
-        assert [c.value for c in sheet[2]] == [_with_unit(h, table) for h, table in zip(table[0], _columns(table))]
+        headers = zip(table[0], _columns(table), strict=True)
+        assert [c.value for c in sheet[2]] == [_with_unit(header, cells) for header, cells in headers]
     schools = workbook["各校指标值"]
     b = next(row for row in schools.iter_rows(min_row=3) if row[0].value == "b小学")
     # 5 ㎡ of sports ground per student: the number 5 in the column that says ㎡, shown with the report's decimals

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pypdfium2 as pdfium
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 
 from junheng.report import charts
@@ -33,8 +33,8 @@ def with_a_countys_figures(report: Report) -> Report:
         tables = []
         for table in section.tables:
             if table.title == "各校指标值":
-                row = ("通和镇第五小学", "小学", "1,146", "16.049 人", "2.146 人", "0.884 人", "10.205 ㎡")
-                row += ("13.585 ㎡", "3,052.778 元", "4.691 间", "未达标")
+                row: tuple[str, ...] = ("通和镇第五小学", "小学", "1,146", "16.049 人", "2.146 人", "0.884 人")
+                row += ("10.205 ㎡", "13.585 ㎡", "3,052.778 元", "4.691 间", "未达标")
                 table = replace(table, rows=(row,) * 30)
             tables.append(table)
         sections.append(replace(section, tables=tuple(tables)))
@@ -74,7 +74,7 @@ def test_the_text_keeps_the_official_margins_and_only_the_page_number_lies_below
 ) -> None:
     page = OFFICIAL_PAGE
     for n, (_, image) in enumerate(pages, 1):
-        height, width = image.shape
+        width = image.shape[1]
         body_end = round((page.height - page.bottom) * MM)
         rows, columns = _ink(image[:body_end])
         assert rows.min() >= (page.top - TOLERANCE_MM) * MM, f"page {n}: text above the 37 mm top margin"

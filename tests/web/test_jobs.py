@@ -25,9 +25,12 @@ from junheng.web.jobs import services as jobs
 from junheng.web.jobs import tasks
 from junheng.web.jobs.models import Job
 from junheng.web.orgs.models import Role
+from tests.web import test_report_views
 from tests.web.conftest import Tree, make_user
 from tests.web.test_assessment_services import PASSING, YEAR
-from tests.web.test_report_views import prepare, survey_rate  # noqa: F401  # fixtures
+
+# the report tests' county year (passing school data, judgements, vetoes, survey), as fixtures here too
+prepare, survey_rate = test_report_views.prepare, test_report_views.survey_rate
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

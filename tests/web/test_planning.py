@@ -242,7 +242,9 @@ def test_a_target_year_plan_is_phased_by_year_within_the_yearly_budget(
     client: Client, county: Tree, users: dict[str, User]
 ) -> None:
     office = login(client, users[Role.COUNTY_OFFICE])
-    response = office.post(plan_url(county.county), {"budget": "", "target_year": "2027", "yearly_budget": "200000"}, follow=True)
+    response = office.post(
+        plan_url(county.county), {"budget": "", "target_year": "2027", "yearly_budget": "200000"}, follow=True
+    )
     assert response.status_code == 200
     assert response.context["target_year"] == 2027
     phases = response.context["phases"]

@@ -8,8 +8,8 @@ the names. Each chart of a report is drawn once: the Word and the PDF file share
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib

@@ -26,7 +26,8 @@ STYLE = f"""
   @bottom-center {{ content: "— " counter(page) " —"; font-family: {BODY}; font-size: 14pt; }} }}
 body {{ font-family: {BODY}; font-size: 16pt; line-height: 28.95pt; margin: 0; }}
 p {{ margin: 0; text-indent: 2em; }}
-h1 {{ font-family: {TITLE}; font-weight: normal; text-align: center; font-size: 22pt; line-height: 1.4; margin: 0 0 .5em; }}
+h1 {{ font-family: {TITLE}; font-weight: normal; text-align: center; font-size: 22pt; line-height: 1.4;
+  margin: 0 0 .5em; }}
 h2 {{ font-family: {HEADING}; font-weight: normal; font-size: 16pt; margin: 1em 0 0; }}
 table {{ border-collapse: collapse; width: 100%; margin: .3em 0 .8em; font-size: 10.5pt; line-height: 1.35; }}
 th, td {{ border: .5pt solid #000; padding: 1pt 3pt; vertical-align: top; }}
@@ -67,7 +68,8 @@ def _table(report: Report, table: Table) -> str:
     if not table.rows:
         body = f'<tr><td colspan="{len(table.header)}">（无）</td></tr>'
     wide = ' class="wide"' if len(table.header) >= _WIDE else ""
-    return f"<table{wide}><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    caption = f"<caption>{escape(table.title)}</caption>"
+    return f"<table{wide}>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 _WIDE = 9  # columns: a table this wide (each school's figures) is set smaller to keep within the margins

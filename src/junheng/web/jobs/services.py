@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ Progress = Callable[[str], None]
 def latest(*, kind: str, county: Organisation, year: int, user: User) -> Job | None:
     """The job a page shows: the user's latest of this kind for the county and year."""
     return (
-        Job.objects.filter(kind=kind, county=county, year=year, user_id=user.pk)
+        Job.objects.filter(kind=kind, county=county, year=year, user_id=_id(user))
         .defer("file", "shown")
         .order_by("-created_at", "-pk")
         .first()
@@ -43,13 +44,20 @@ def start(*, kind: str, county: Organisation, year: int, user: User, params: Map
     running = latest(kind=kind, county=county, year=year, user=user)
     if running is not None and running.active:
         return running
-    Job.objects.filter(kind=kind, county=county, year=year, user_id=user.pk).delete()
-    job = Job.objects.create(kind=kind, county=county, year=year, user_id=user.pk, params=dict(params), steps=steps)
+    Job.objects.filter(kind=kind, county=county, year=year, user_id=_id(user)).delete()
+    job = Job.objects.create(kind=kind, county=county, year=year, user_id=_id(user), params=dict(params), steps=steps)
     queued = run_job.enqueue(job.pk)
     # the immediate backend has run it already, and updated the row: update only the task's id
     Job.objects.filter(pk=job.pk).update(task_id=str(queued.id))
     job.refresh_from_db()
     return job
+
+
+def _id(user: User) -> int:
+    """The signed-in user's id (the views require a login, so an anonymous user never gets here)."""
+    if user.pk is None:
+        raise PermissionDenied("请先登录")
+    return int(user.pk)
 
 
 def progress_of(job: Job) -> Progress:

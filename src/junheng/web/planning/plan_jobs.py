@@ -66,7 +66,7 @@ def shown_plan(job: Job) -> services.PlanResult | services.AheadResult | None:
     if not kept:
         return None
     try:
-        found = pickle.loads(bytes(kept))  # noqa: S301  # written by plan_job above, never by a user
+        found = pickle.loads(bytes(kept))  # written by plan_job above, never by a user
     except Exception:
         logger.warning("plan job %s: the kept plan no longer reads", job.pk, exc_info=True)
         return None

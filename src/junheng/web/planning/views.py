@@ -20,10 +20,10 @@ from junheng.schema import FIELDS_BY_KEY
 from junheng.web.collection.models import RECORD_FIELDS
 from junheng.web.collection.services import InvalidData, county_records, standard_for
 from junheng.web.dashboards.queries import years_with_data
-from junheng.web.orgs import scope
-from junheng.web.orgs.models import Organisation
 from junheng.web.jobs import services as jobs
 from junheng.web.jobs.models import Job
+from junheng.web.orgs import scope
+from junheng.web.orgs.models import Organisation
 from junheng.web.planning import plan_jobs, services, tables
 from junheng.web.planning.forms import BudgetForm
 from junheng.web.years import asked_year
