@@ -24,7 +24,8 @@ from django_tasks_db.models import DBTaskResult
 from junheng.web.jobs import services as jobs
 from junheng.web.jobs import tasks
 from junheng.web.jobs.models import Job
-from junheng.web.orgs.models import Role
+from junheng.web.jobs.tasks import run_job
+from junheng.web.orgs.models import Membership, Role
 from tests.web import test_report_views
 from tests.web.conftest import Tree, make_user
 from tests.web.test_assessment_services import PASSING, YEAR
@@ -177,6 +178,17 @@ def test_a_plan_that_cannot_be_made_says_why_in_chinese(client: Client, tree: Tr
     assert job.state == "failed"
     assert "达标规划未能完成：示范县第二小学 2025 年度的体育运动场馆面积" in page.content.decode()
     assert "无法制定规划" in job.error and "plan" not in page.context
+
+
+def test_a_report_queued_before_the_user_lost_the_county_fails_saying_so(
+    tree: Tree, prepare: Callable[[int, dict[str, Any]], User], database_queue: None
+) -> None:
+    office = prepare(YEAR, PASSING)
+    office_client(office).post(f"/assessment/county/{tree.county.pk}/{YEAR}/report/")
+    Membership.objects.filter(user=office).update(organisation=tree.other_county)  # moved to the neighbour
+    run_job.call(Job.objects.get().pk)  # what the worker runs
+    job = Job.objects.get()
+    assert (job.state, job.error) == ("failed", tasks.OUT_OF_REACH)
 
 
 def test_only_the_user_who_started_a_job_reads_its_progress_and_file(

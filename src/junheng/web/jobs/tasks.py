@@ -28,7 +28,9 @@ RUNNERS = {
     Job.Kind.PLAN: "junheng.web.planning.plan_jobs.plan_job",
 }
 # Refusals whose message is written for the user (in Chinese), shown as the job's failure.
-REFUSALS = (PlanError, PermissionDenied, Http404)
+REFUSALS = (PlanError, PermissionDenied)
+# A county the user no longer sees when the job runs (Http404's message may be Django's English).
+OUT_OF_REACH = "您已无权查看该县（权限可能已变更），任务未能完成；如有疑问请联系系统管理员。"
 
 
 @task()
@@ -41,6 +43,9 @@ def run_job(job_id: int) -> None:
         outcome = runner(job, services.progress_of(job))
     except REFUSALS as exc:
         services.fail(job, str(exc) or services.UNFORESEEN)
+        return
+    except Http404:
+        services.fail(job, OUT_OF_REACH)
         return
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
