@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
+from docx import Document
 
+from junheng.engine import evaluate
 from junheng.report import charts
 from junheng.report.bundle import STEPS, render_zip
-from junheng.report.content import CHART_CV, CHART_MATRIX, CHART_SURVEY, Report
-from junheng.report.docx import OFFICIAL_PAGE, render_docx
+from junheng.report.content import CHART_CV, CHART_MATRIX, CHART_SURVEY, Report, build_report
+from junheng.report.docx import CHART_HEIGHT_MM, OFFICIAL_PAGE, render_docx
 from junheng.report.pdf import render_pdf
+from junheng.synth import synthesize
+from junheng.web.assessment import verdict as v
+from tests.report.conftest import NATIONAL
 
 SCALE = 2  # pixels per point
 MM = 72 / 25.4 * SCALE  # pixels per millimetre
@@ -25,27 +29,20 @@ A4_POINTS = (595.28, 841.89)
 TOLERANCE_MM = 0.5
 
 
-def with_a_countys_figures(report: Report) -> Report:
-    """The report with each school's figures as long as a real county's (3,052.778 元, 1,146 students):
-    the widest table the report has."""
-    sections = []
-    for section in report.sections:
-        tables = []
-        for table in section.tables:
-            if table.title == "各校指标值":
-                row: tuple[str, ...] = ("通和镇第五小学", "小学", "1,146", "16.049 人", "2.146 人", "0.884 人")
-                row += ("10.205 ㎡", "13.585 ㎡", "3,052.778 元", "4.691 间", "未达标")
-                table = replace(table, rows=(row,) * 30)
-            tables.append(table)
-        sections.append(replace(section, tables=tuple(tables)))
-    return replace(report, sections=tuple(sections))
+def synthesized_county(schools: int) -> Report:
+    """The report's resources of a synthesized county of `schools` schools: each school's figures as long as
+    a real county's (3,052.778 元, 1,146 students) in the widest table the report has."""
+    evaluation = evaluate(synthesize(counties=1, schools_per_county=schools, seed=2025), NATIONAL)
+    resources = v.Dimension("resources", v.RESOURCES, v.resource_items(evaluation, {}))
+    verdict = v.Verdict(1, "例县", 2025, NATIONAL.name, (resources,), ())
+    return build_report(verdict=verdict, evaluation=evaluation)
 
 
-@pytest.fixture(scope="module", params=["例县", "a county's figures"])
+@pytest.fixture(scope="module", params=["例县", "52 schools"])
 def pages(report: Report, request: pytest.FixtureRequest) -> list[tuple[tuple[float, float], np.ndarray]]:
     """Each page's size in points and its image (grey levels); the images are kept as PNG files in
     JUNHENG_REPORT_PAGES (if set) for a person to look at."""
-    shown = report if request.param == "例县" else with_a_countys_figures(report)
+    shown = report if request.param == "例县" else synthesized_county(52)
     document = pdfium.PdfDocument(io.BytesIO(render_pdf(shown)))
     kept = os.environ.get("JUNHENG_REPORT_PAGES")
     found = []
@@ -100,3 +97,12 @@ def test_the_zip_tells_its_progress_step_by_step(report: Report) -> None:
     told: list[str] = []
     render_zip(report, told.append)
     assert told == list(STEPS) == ["正在生成 Word 文档", "正在生成 PDF 文件", "正在生成 Excel 附件"]
+
+
+def test_every_chart_of_the_docx_fits_the_text_block_of_a_page() -> None:
+    document = Document(io.BytesIO(render_docx(synthesized_county(52))))
+    page = OFFICIAL_PAGE
+    sizes = [(shape.width.mm, shape.height.mm) for shape in document.inline_shapes]
+    assert len(sizes) == 2  # the coefficients and each school's indicators (no survey)
+    assert all(w <= page.width - page.left - page.right + 0.1 for w, _ in sizes)
+    assert all(h <= CHART_HEIGHT_MM + 0.1 for _, h in sizes)  # the 52 schools' matrix narrowed to fit

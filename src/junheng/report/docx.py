@@ -19,7 +19,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from lxml import etree
 
 from junheng.report.charts import CAPTIONS, chart
@@ -56,6 +56,9 @@ _STYLES = {
     "Caption": (HEADING_FONT, 12.0, False),  # 小四
 }
 _BODY_LINE = Pt(28.95)  # 22 lines to the 225 mm 版心
+# A chart is at most this tall, its caption below it on the same page (a county of 50 schools draws a
+# matrix taller than the 225 mm 版心 at the full 156 mm width: it is then narrowed).
+CHART_HEIGHT_MM = 200.0
 
 
 def _style(document: Any, name: str) -> Any:
@@ -116,13 +119,22 @@ def render_docx(report: Report) -> bytes:
         for table in section.tables:
             _table(document, report, table)
         for key in section.charts:
-            document.add_picture(io.BytesIO(chart(report, key)), width=width)
+            png = chart(report, key)
+            document.add_picture(io.BytesIO(png), **_fitted(png, width))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             caption = document.add_paragraph(CAPTIONS[key], style="Caption")
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     buffer = io.BytesIO()
     document.save(buffer)
     return _with_fallbacks(buffer.getvalue())
+
+
+def _fitted(png: bytes, width: Length) -> dict[str, Length]:
+    """The picture's full width, or its height when that width would make it taller than `CHART_HEIGHT_MM`."""
+    pixels_wide, pixels_high = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # IHDR
+    if width * pixels_high / pixels_wide > Mm(CHART_HEIGHT_MM):
+        return {"height": Mm(CHART_HEIGHT_MM)}
+    return {"width": width}
 
 
 def _table(document: Any, report: Report, table: Table) -> None:

@@ -14,6 +14,7 @@ from html import escape
 
 from junheng.report.charts import CAPTIONS, chart
 from junheng.report.content import Report, Table
+from junheng.report.docx import CHART_HEIGHT_MM
 from junheng.report.docx import OFFICIAL_PAGE as PAGE
 from junheng.report.labels import indicator_label
 
@@ -34,7 +35,7 @@ th, td {{ border: .5pt solid #000; padding: 1pt 3pt; vertical-align: top; }}
 th {{ font-family: {HEADING}; font-weight: normal; }} td.short {{ white-space: nowrap; }}
 table.wide {{ font-size: 9pt; }} table.wide th, table.wide td {{ padding: 1pt 1.5pt; }}
 caption {{ font-family: {HEADING}; font-size: 12pt; padding-bottom: 2pt; }}
-figure {{ margin: .5em 0; text-align: center; }} figure img {{ max-width: 100%; }}
+figure {{ margin: .5em 0; text-align: center; }} figure img {{ max-width: 100%; max-height: {CHART_HEIGHT_MM}mm; }}
 figcaption {{ font-family: {HEADING}; font-size: 12pt; line-height: 1.4; }}
 p.subtitle {{ text-align: center; text-indent: 0; }}
 """
