@@ -100,6 +100,12 @@ def test_the_docx_names_the_official_fonts_with_noto_fallbacks(report: Report) -
         for name in ("Normal", "正文", "Title", "Heading 1")
     }
     assert east_asian == {"Normal": "仿宋", "正文": "仿宋", "Title": "方正小标宋简体", "Heading 1": "黑体"}
+    themed = [
+        name
+        for name in ("Normal", "正文", "Title", "Heading 1", "Caption")
+        if any("Theme" in key or "theme" in key for key in document.styles[name].element.rPr.rFonts.attrib)
+    ]
+    assert themed == []  # Word would show the theme's font instead of the one named
     assert (document.styles["正文"].font.size.pt, document.styles["Heading 1"].font.size.pt) == (16, 16)  # 三号
     fonts = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(content)).read("word/fontTable.xml"))
     alternatives = {

@@ -80,6 +80,8 @@ def _set_fonts(document: Any) -> None:
         style.font.bold = bold
         style.font.color.rgb = None
         fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)  # a theme font wins over a named one in Word: the template's go
         fonts.set(qn("w:eastAsia"), east_asian)
         fonts.set(qn("w:ascii"), LATIN_FONT)
         fonts.set(qn("w:hAnsi"), LATIN_FONT)
