@@ -71,3 +71,13 @@ def fast_passwords(settings: Any) -> None:
 def empty_cache() -> None:
     """Each test starts with nothing kept from another test's pages."""
     cache.clear()
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings: Any) -> None:
+    """Background jobs (the report, a plan) run as they are queued, inside the request that queues them;
+    tests/web/test_jobs.py runs them through the real database queue and its worker."""
+    settings.TASKS = IMMEDIATE_TASKS

@@ -72,12 +72,14 @@ class Report:
     county: str
     year: int
     standard: str
+    standard_title: str
     state: State
     headline: str
     reasons: tuple[str, ...]
     sections: tuple[Section, ...]
     cvs: tuple[CvPoint, ...]
     indicators: tuple[str, ...]
+    indicator_names: tuple[tuple[str, str], ...]  # (code, name), in the standard's order
     matrix: tuple[tuple[str, tuple[str, ...]], ...]
     survey: tuple[SurveyGroup, ...]
     survey_minimum: float | None
@@ -118,7 +120,9 @@ def build_report(
         title=report_title(assessment.county),
         county=assessment.county,
         year=assessment.year,
-        standard=assessment.standard_title,
+        standard=assessment.standard,
+        standard_title=assessment.standard_title,
+        indicator_names=tuple((ind.id, ind.name) for ind in evaluation.standard.indicators),
         state=assessment.state,
         headline=assessment.headline,
         reasons=assessment.reasons,

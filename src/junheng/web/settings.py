@@ -50,6 +50,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "ninja",  # the API docs' Swagger UI from its own static files, not from a CDN
             "axes",  # login throttling: failed attempts per account and per address
             "csp",  # the Content-Security-Policy header
+            "django_tasks",  # background tasks (the backport of Django 6's django.tasks)
+            "django_tasks_db",  # their queue in the platform's own database, run by `db_worker`
             "junheng.web.orgs",
             "junheng.web.collection",
             "junheng.web.dashboards",
@@ -61,6 +63,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "junheng.web.groups",
             "junheng.web.places",
             "junheng.web.home",
+            "junheng.web.jobs",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
@@ -93,6 +96,9 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         ],
         "WSGI_APPLICATION": "junheng.web.wsgi.application",
         "DATABASES": {"default": database},
+        # Long work (the report, a plan) is queued in the database and run by the worker that `junheng
+        # demo` and `junheng serve` start beside the web server (web/jobs, docs/deployment.md).
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "LANGUAGE_CODE": "zh-hans",
         # The only language: LocaleMiddleware must not switch an English browser to Django's English.
