@@ -121,6 +121,7 @@ class Change(models.Model):
         API = "api", "接口修改"
         CARRY = "carry", "沿用上年"
         CONFIRM = "confirm", "确认沿用"
+        STATISTICS = "statistics", "从教育统计导入"
 
     record = models.ForeignKey(SchoolRecord, on_delete=models.CASCADE, related_name="changes")
     action = models.CharField("操作", max_length=16, choices=Action.choices)
@@ -138,3 +139,7 @@ class Change(models.Model):
         verbose_name_plural = "修改记录"
         indexes = [models.Index(fields=["record", "field"])]
         ordering = ["-at", "-id"]
+
+
+# The statistics import's models live in their own module; imported here so that Django registers them.
+from junheng.web.collection.stats_models import StatisticsFigures, TeachingPoint  # noqa: E402, F401
