@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -24,8 +23,7 @@ from junheng.schema import FIELDS_BY_KEY, SCHOOL_TYPE_LABELS
 from junheng.stats import Figure, Problem, School, Source, StatsImport, import_workbooks, record, to_fill
 from junheng.stats.sources import Workbook, read_workbook, workbook_paths
 from junheng.web.collection.forms import figure_text, unit
-from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord
-from junheng.web.collection.stats_models import StatisticsFigures, TeachingPoint
+from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord, StatisticsFigures, TeachingPoint
 from junheng.web.collection.stats_upload import Upload
 from junheng.web.errors import WorkflowError
 from junheng.web.orgs import lookups
@@ -97,7 +95,7 @@ class Entry:
                 figure_text(f.key, self.values[f.key]),
                 self.found.figures[f.key].sources if f.key in self.found.figures else (),
                 figure_text(f.key, old[f.key]) if f.key in old else None,
-            )  # fmt: skip
+            )
             for f in RECORD_FIELDS
             if f.key in self.values and f.key != "school_type"
         ]
@@ -384,7 +382,7 @@ def _sources(found: School) -> dict[str, list[dict[str, str]]]:
                 "column": s.column_label,
                 "raw": s.raw,
                 "arithmetic": s.arithmetic,
-            }  # fmt: skip
+            }
             for s in figure.sources
         ]
         for key, figure in found.figures.items()

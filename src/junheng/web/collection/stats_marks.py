@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from junheng.schema import FIELDS_BY_KEY
-from junheng.web.collection.models import SchoolRecord
-from junheng.web.collection.stats_models import StatisticsFigures
+from junheng.web.collection.models import SchoolRecord, StatisticsFigures
 
 
 def for_form(record: SchoolRecord) -> dict[str, Any]:

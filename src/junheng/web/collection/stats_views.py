@@ -50,7 +50,7 @@ def preview(request: HttpRequest, county_id: int, token: str) -> HttpResponse:
         stats_upload.forget(kept)
         messages.info(request, "已取消导入，上传的统计报表已删除，未保存任何数据")
         return _county_page(county.pk, kept.year)
-    choices = {k.removeprefix(_CHOICE): v for k, v in request.POST.items() if k.startswith(_CHOICE)}
+    choices = {k.removeprefix(_CHOICE): request.POST.get(k, "") for k in request.POST if k.startswith(_CHOICE)}
     try:
         if action == "confirm":
             shown = stats_import.confirm(user=request.user, county_id=county.pk, upload=kept, choices=choices)
