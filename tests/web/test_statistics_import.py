@@ -239,3 +239,19 @@ def test_no_round_open_no_import(world: World, office: Client, tmp_path: Path) -
     Round.objects.filter(county=world.tree.county).update(status=Round.Status.CLOSED)
     response = upload(office, world, county_files(tmp_path))
     assert messages_of(response) == ["2025 年度的填报任务未发布或已结束；请先发布该年度的填报任务，再导入统计报表"]
+
+
+def test_confirming_takes_the_same_number_of_queries_for_one_school_or_more(
+    world: World, office: Client, tmp_path: Path
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for folder, codes in (("one", (SCHOOL,)), ("two", (SCHOOL, OTHER))):
+        preview = upload(office, world, [workbook(sample(code), tmp_path / folder) for code in codes])
+        with CaptureQueriesContext(connection) as queries:
+            response = post(office, preview, "confirm")
+        assert f"已从统计报表导入 {len(codes)} 所学校" in messages_of(response)[0]
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
