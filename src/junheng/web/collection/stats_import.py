@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from junheng.schema import FIELDS_BY_KEY, SCHOOL_TYPE_LABELS
+from junheng.schema import FIELDS_BY_KEY, SCHOOL_TYPE_LABELS, SCHOOL_TYPE_LEVELS
 from junheng.stats import Figure, Problem, School, Source, StatsImport, import_workbooks, record, to_fill
 from junheng.stats.sources import Workbook, read_workbook, workbook_paths
 from junheng.web.collection.forms import figure_text, unit
@@ -66,6 +66,16 @@ class Replaced:
     old: Any
     new: Any
 
+    @property
+    def label(self) -> str:
+        spec = FIELDS_BY_KEY[self.key]
+        return f"{spec.label}（{unit(spec)}）" if unit(spec) else spec.label
+
+    @property
+    def texts(self) -> tuple[str, str]:
+        """The old and new values as the page shows them."""
+        return figure_text(self.key, self.old), figure_text(self.key, self.new)
+
 
 @dataclass
 class Entry:
@@ -85,8 +95,10 @@ class Entry:
 
     @property
     def rows(self) -> list[Row]:
-        """The figures read, in the data file's order, each with the stored value it would replace."""
+        """The figures read, in the data file's order, each with the stored value it would replace; the 0 of
+        a 学段 the school does not have is stored but not listed."""
         old = {c.key: c.old for c in self.changes}
+        levels = SCHOOL_TYPE_LEVELS.get(self.found.school_type or "", ())  # a 学段 it lacks is 0, not shown
         return [
             Row(
                 f.key,
@@ -97,7 +109,7 @@ class Entry:
                 figure_text(f.key, old[f.key]) if f.key in old else None,
             )
             for f in RECORD_FIELDS
-            if f.key in self.values and f.key != "school_type"
+            if f.key in self.values and f.key != "school_type" and (f.level is None or f.level in levels)
         ]
 
     @property
