@@ -106,7 +106,7 @@ def test_confirming_stores_every_figure_audited_and_asks_each_clerk_only_for_the
     preview = upload(office, world, county_files(tmp_path))
     school = world.tree.school
     response = post(office, preview, "confirm", **{POINT: str(school.pk)})
-    assert response.redirect_chain[-1][0].endswith(f"?year={YEAR}#statistics")
+    assert response.redirect_chain[-1][0].endswith(f"?year={YEAR}")
     assert "已从统计报表导入 2 所学校的 2025 年度数据" in messages_of(response)[0]
     first, point, other = truth(sample(SCHOOL)), truth(sample(POINT)), truth(sample(OTHER))
     record = stored(world, SCHOOL)
@@ -139,7 +139,7 @@ def test_a_second_import_of_corrected_files_shows_old_and_new_values_before_stor
     corrected = upload(office, world, county_files(tmp_path / "corrected", students_primary=before + 12))
     page = text(corrected)
     assert "与已保存数据相比将修改的数据" in page
-    assert f'<td class="num old">{before:,}</td><td class="num">{before + 12:,}</td>' in page
+    assert f'<td>小学在校生数（人）</td><td class="num old">{before:,}</td><td class="num">{before + 12:,}</td>' in page
     assert "沿用 2025 年度的选择" in page  # the teaching point's choice need not be made again
     assert stored(world, OTHER).values()["students_primary"] == before  # nothing stored yet
     post(office, corrected, "confirm")

@@ -138,7 +138,6 @@ class Preview:
     entries: list[Entry]
     points: list[Point]
     problems: list[Problem]
-    schools: list[Organisation]  # the county's schools, for the teaching points' choices
 
     @property
     def stopping(self) -> list[Problem]:
@@ -147,6 +146,11 @@ class Preview:
     @property
     def notes(self) -> list[Problem]:
         return [p for p in self.problems if not p.fatal]
+
+    @property
+    def parents(self) -> list[Organisation]:
+        """The schools a teaching point can be merged into: those of the county the files give."""
+        return [e.school for e in self.entries if e.school is not None and e.found.counted]
 
     @property
     def changed(self) -> list[Entry]:
@@ -207,7 +211,7 @@ def preview(*, user: User, county_id: int, upload: Upload, choices: Mapping[str,
             _compare(entry, records.get(entry.school.code), problems)
     listed = sorted(entries.values(), key=lambda e: e.found.school_id)
     files = tuple(name for name, _ in upload.files)
-    return Preview(county, year, files, listed, points, list(dict.fromkeys(problems)), schools)
+    return Preview(county, year, files, listed, points, list(dict.fromkeys(problems)))
 
 
 def _check_year(result: StatsImport, year: int, problems: list[Problem], upload: Upload) -> None:

@@ -20,7 +20,7 @@ _CHOICE = "point-"
 
 def _county_page(county_id: int, year: int | None) -> HttpResponseRedirect:
     url = reverse("collection:county", args=[county_id])
-    return HttpResponseRedirect(f"{url}?year={year}#statistics" if year else url)
+    return HttpResponseRedirect(f"{url}?year={year}" if year else url)
 
 
 @login_required
