@@ -11,14 +11,16 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from junheng.io.reader import read_school_file
 from junheng.standards import load_standard
 from junheng.web.collection import services, stats_upload
 from junheng.web.collection.models import Change, Round, SchoolRecord, StatisticsFigures, TeachingPoint
-from junheng.web.orgs.models import Role
+from junheng.web.orgs.models import Organisation, Role
 from tests.stats.workbooks import school_workbook, truth
 from tests.web.test_collection_views import YEAR, World, client_for, world
 
@@ -244,9 +246,6 @@ def test_no_round_open_no_import(world: World, office: Client, tmp_path: Path) -
 def test_confirming_takes_the_same_number_of_queries_for_one_school_or_more(
     world: World, office: Client, tmp_path: Path
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     counts = []
     for folder, codes in (("one", (SCHOOL,)), ("two", (SCHOOL, OTHER))):
         preview = upload(office, world, [workbook(sample(code), tmp_path / folder) for code in codes])
@@ -255,3 +254,24 @@ def test_confirming_takes_the_same_number_of_queries_for_one_school_or_more(
         assert f"已从统计报表导入 {len(codes)} 所学校" in messages_of(response)[0]
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_teaching_point_in_the_tree_kept_as_such_gets_its_own_record(
+    world: World, office: Client, tmp_path: Path
+) -> None:
+    Organisation.objects.create(kind="school", name="石桥乡西岭教学点", code=POINT, parent=world.tree.county)
+    preview = upload(office, world, county_files(tmp_path))
+    assert 'value="confirm" disabled' not in text(preview)  # kept by default: it is a school of the county
+    post(office, preview, "confirm")
+    assert stored(world, POINT).values()["students_primary"] == truth(sample(POINT))["students_primary"]
+    assert stored(world, SCHOOL).values()["students_primary"] == truth(sample(SCHOOL))["students_primary"]
+    assert TeachingPoint.objects.get(code=POINT).parent is None
+
+
+def test_an_approved_record_is_not_overwritten(world: World, office: Client, tmp_path: Path) -> None:
+    SchoolRecord.objects.filter(school=world.tree.other_school, year=YEAR).update(status=SchoolRecord.Status.APPROVED)
+    preview = upload(office, world, county_files(tmp_path))
+    assert "示范县第二小学的 2025 年度数据已审核锁定，不能覆盖" in text(preview)
+    response = post(office, preview, "confirm", **{POINT: str(world.tree.school.pk)})
+    assert "未保存任何数据" in messages_of(response)[0]
+    assert stored(world, SCHOOL).values()["students_primary"] is None
