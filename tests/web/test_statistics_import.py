@@ -21,6 +21,7 @@ from junheng.standards import load_standard
 from junheng.web.collection import services, stats_upload
 from junheng.web.collection.models import Change, Round, SchoolRecord, StatisticsFigures, TeachingPoint
 from junheng.web.orgs.models import Organisation, Role
+from tests.stats.wide_workbooks import wide_workbooks
 from tests.stats.workbooks import school_workbook, truth
 from tests.web.test_collection_views import YEAR, World, client_for, world
 
@@ -129,6 +130,8 @@ def test_confirming_stores_every_figure_audited_and_asks_each_clerk_only_for_the
     form = text(clerk.get(reverse("collection:school", args=[school.pk]), {"year": YEAR}))
     assert "本表的数据已由县级督导室从 2025/2026 学年初的教育事业统计报表导入" in form
     assert 'data-to-fill-for="music_rooms"' in form and 'data-to-fill-for="students_primary"' not in form
+    history = text(office.get(reverse("collection:history", args=[school.pk]), {"year": YEAR}))
+    assert "<td>从教育统计导入</td>" in history
 
 
 def test_a_second_import_of_corrected_files_shows_old_and_new_values_before_storing(
@@ -275,3 +278,16 @@ def test_an_approved_record_is_not_overwritten(world: World, office: Client, tmp
     response = post(office, preview, "confirm", **{POINT: str(world.tree.school.pk)})
     assert "未保存任何数据" in messages_of(response)[0]
     assert stored(world, SCHOOL).values()["students_primary"] is None
+
+
+def test_a_countys_wide_export_is_read_like_the_per_school_workbooks(
+    world: World, office: Client, tmp_path: Path
+) -> None:
+    records = [sample(code) for code in (SCHOOL, OTHER, POINT)]
+    paths = wide_workbooks(tmp_path, records, "jiaoji", year=YEAR)
+    files = [SimpleUploadedFile(path.name, path.read_bytes()) for path in paths]
+    preview = upload(office, world, files)
+    assert "石桥乡西岭教学点" in text(preview)
+    post(office, preview, "confirm", **{POINT: str(world.tree.other_school.pk)})
+    other, point = truth(sample(OTHER)), truth(sample(POINT))
+    assert stored(world, OTHER).values()["students_primary"] == other["students_primary"] + point["students_primary"]
