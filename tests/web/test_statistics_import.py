@@ -287,7 +287,21 @@ def test_a_countys_wide_export_is_read_like_the_per_school_workbooks(
     paths = wide_workbooks(tmp_path, records, "jiaoji", year=YEAR)
     files = [SimpleUploadedFile(path.name, path.read_bytes()) for path in paths]
     preview = upload(office, world, files)
-    assert "石桥乡西岭教学点" in text(preview)
+    point = truth(sample(POINT))
+    assert f'<td>石桥乡西岭教学点</td><td>{POINT}</td><td class="num">{point["students_primary"]:,}</td>' in text(
+        preview
+    )
     post(office, preview, "confirm", **{POINT: str(world.tree.other_school.pk)})
-    other, point = truth(sample(OTHER)), truth(sample(POINT))
+    other = truth(sample(OTHER))
     assert stored(world, OTHER).values()["students_primary"] == other["students_primary"] + point["students_primary"]
+
+
+def test_cancelling_forgets_the_files_and_stores_nothing(
+    world: World, office: Client, tmp_path: Path, data_dir: Path
+) -> None:
+    preview = upload(office, world, county_files(tmp_path))
+    response = post(office, preview, "cancel")
+    assert messages_of(response) == ["已取消导入，上传的统计报表已删除，未保存任何数据"]
+    assert list(data_dir.iterdir()) == []
+    assert office.get(preview.redirect_chain[-1][0]).status_code == 404
+    assert stored(world, SCHOOL).values()["students_primary"] is None

@@ -127,6 +127,15 @@ class Point:
     choice: int | str | None  # a school's id, KEEP, or None when not chosen yet
     remembered: int | None  # the year the stored choice was made, when the choice is the stored one
 
+    @property
+    def students(self) -> str:
+        """Its pupils as read (what merging it adds to a school), for the county to judge by."""
+        total = sum(
+            (f.value for key, f in self.found.figures.items() if key.startswith("students_") and f.value is not None),
+            Decimal(0),
+        )
+        return figure_text("students_primary", int(total))
+
 
 @dataclass
 class Preview:
