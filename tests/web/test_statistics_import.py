@@ -130,6 +130,8 @@ def test_confirming_stores_every_figure_audited_and_asks_each_clerk_only_for_the
     form = text(clerk.get(reverse("collection:school", args=[school.pk]), {"year": YEAR}))
     assert "本表的数据已由县级督导室从 2025/2026 学年初的教育事业统计报表导入" in form
     assert 'data-to-fill-for="music_rooms"' in form and 'data-to-fill-for="students_primary"' not in form
+    tracker = text(office.get(reverse("collection:county", args=[world.tree.county.pk]), {"year": YEAR}))
+    assert tracker.count('<span class="carried">统计导入待确认</span>') == 2
     history = text(office.get(reverse("collection:history", args=[school.pk]), {"year": YEAR}))
     assert "<td>从教育统计导入</td>" in history
 
