@@ -10,8 +10,7 @@ from django.views.decorators.http import require_GET
 
 from junheng.web.jobs import services
 from junheng.web.jobs.models import Job
-from junheng.web.orgs import scope
-from junheng.web.orgs.models import Organisation
+from junheng.web.orgs import lookups
 
 CONTENT_TYPES = {
     ".zip": "application/zip",
@@ -22,7 +21,7 @@ CONTENT_TYPES = {
 def _own(request: HttpRequest, job_id: int) -> Job:
     """The user's own job of a county they still see; 404 for anyone else's."""
     job = get_object_or_404(Job.objects.defer("file", "shown"), pk=job_id, user_id=request.user.pk)
-    scope.get_visible(request.user, pk=job.county_id, kind=Organisation.Kind.COUNTY)
+    lookups.visible_county(request.user, job.county_id)
     return job
 
 
