@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from decimal import Decimal
 
-from junheng.engine.rounding import rounded_decimal
+from junheng import numbers
 from junheng.levels import LEVEL_LABELS
 from junheng.schema import SCHOOL_TYPE_LABELS
 from junheng.standards import Indicator, Standard
@@ -95,9 +95,7 @@ def floor_label(standard: Standard) -> str:
 def cv_number(cv: float | None, standard: Standard) -> str:
     """A difference coefficient at the standard's report decimals by its rounding rule (0.5505 → 0.551 四舍五入),
     or 无定义 (standard.md §3)."""
-    if cv is None:
-        return UNDEFINED
-    return f"{rounded_decimal(cv, standard.report_decimals, standard.rounding):f}"
+    return UNDEFINED if cv is None else numbers.coefficient(cv, standard)
 
 
 def value_text(indicator: Indicator, value: float | None, threshold: Decimal | None = None) -> str:
