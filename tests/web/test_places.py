@@ -230,7 +230,17 @@ def test_county_births_without_a_catchment_give_a_county_row_beside_the_catchmen
     )
     assert Births.objects.filter(catchment__isnull=True).count() == 6
     page = office.get(reverse("places:county", args=[county]), {"method": "户籍"}).content.decode()
-    assert _row(page, "county", "全县", 2025) == ["全县", "小学", "2025", "1,980", "1,800", "330", "2,130", "-150", "红色"]
+    assert _row(page, "county", "全县", 2025) == [
+        "全县",
+        "小学",
+        "2025",
+        "1,980",
+        "1,800",
+        "330",
+        "2,130",
+        "-150",
+        "红色",
+    ]
     # 城东: 1,080 places against 660 + 330 = 990 (91.7 %) → yellow, as without the county figure.
     assert _row(page, "catchment", "城东学区", 2025)[3:] == ["1,080", "660", "330", "990", "90", "黄色"]
     assert page.index('data-scope="county"') < page.index('data-scope="catchment"')

@@ -72,9 +72,7 @@ def _breakdown_rows(table: pl.DataFrame, rules: ClassSizeRules) -> list[dict[str
         {
             **group,
             "band_counts": [group[f"band_{b.key}"] for b in rules.bands],
-            "targets": [
-                {"share": group[f"{t.key}_share"], "meets": group[f"{t.key}_meets"]} for t in rules.targets
-            ],
+            "targets": [{"share": group[f"{t.key}_share"], "meets": group[f"{t.key}_meets"]} for t in rules.targets],
         }
         for group in table.iter_rows(named=True)
     ]
