@@ -87,3 +87,10 @@ def test_the_default_coefficient_decimals_are_the_bundled_standards() -> None:
     for name in ("national-2017", "basic-2012"):
         standard = load_standard(name)
         assert (standard.report_decimals, standard.rounding) == (FORMS[Quantity.COEFFICIENT].decimals, Rounding.HALF_UP)
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"), [("㎡", Quantity.AREA), ("元", Quantity.MONEY), ("人", Quantity.COUNT), ("", Quantity.COUNT)]
+)
+def test_a_figure_given_in_a_unit_is_written_as_its_kind(unit: str, kind: Quantity) -> None:
+    assert numbers.quantity_of(unit) is kind

@@ -110,6 +110,11 @@ def figure(
     return f"{text}{shown_unit}" if form.percent else f"{text} {shown_unit}"
 
 
+def quantity_of(unit: str) -> Quantity:
+    """The kind of a figure a form or a file gives in `unit`: ㎡ an area, 元 money, anything else a count."""
+    return {"㎡": Quantity.AREA, "元": Quantity.MONEY}.get(unit, Quantity.COUNT)
+
+
 def coefficient(value: float | None, standard: Standard) -> str:
     """A difference coefficient at `standard`'s report decimals by its rounding rule: 0.5505 → 0.551 (§3)."""
     return number(value, Quantity.COEFFICIENT, decimals=standard.report_decimals, rounding=standard.rounding)
