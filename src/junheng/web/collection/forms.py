@@ -124,7 +124,7 @@ def figure_text(key: str, value: object) -> str:
     (12,345.50 ㎡, 1,200,000.00 元), choices as words."""
     field = FIELDS_BY_KEY.get(key)
     if field is not None and field.kind in (Kind.INTEGER, Kind.NUMBER) and isinstance(value, int | float):
-        return numbers.number(value, numbers.quantity_of(field.unit))
+        return numbers.number(value, numbers.quantity_of(field.unit or ""))
     return value_text(key, value)
 
 
