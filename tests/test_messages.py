@@ -103,7 +103,7 @@ def test_limits_thresholds_and_floors_come_from_the_standard() -> None:
 def test_floor_label_and_floors_without_float_noise() -> None:
     assert msg.floor_label(NATIONAL) == "基本值（85%）"
     miss = msg.indicator_miss_text(NATIONAL, "primary", NATIONAL.indicator("L6"), 1666.6666666666667, False)
-    assert miss == "生均教学仪器设备值 1,666.667 元，达标值 2000，低于基本值 1700"
+    assert miss == "生均教学仪器设备值 1,666.667 元，达标值 2,000，低于基本值 1,700"
 
 
 def test_a_value_just_below_its_threshold_does_not_read_as_equal_to_it() -> None:

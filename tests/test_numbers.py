@@ -94,3 +94,10 @@ def test_the_default_coefficient_decimals_are_the_bundled_standards() -> None:
 )
 def test_a_figure_given_in_a_unit_is_written_as_its_kind(unit: str, kind: Quantity) -> None:
     assert numbers.quantity_of(unit) is kind
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [("2000", "2,000"), ("1.0", "1.0"), ("0.50", "0.50"), ("12500.5", "12,500.5")]
+)
+def test_a_standards_figure_keeps_the_decimals_it_is_written_with(value: str, text: str) -> None:
+    assert numbers.standard_figure(Decimal(value)) == text

@@ -74,8 +74,8 @@ def county_verdict_text(county: str, year: int, passed: bool) -> str:
 
 
 def decimal_text(value: Decimal) -> str:
-    """A figure of the standard without trailing zeros: 4.2 × 0.85 shows as 3.57, 2000 × 0.85 as 1700."""
-    return f"{value.normalize():f}"
+    """A figure of the standard without trailing zeros: 4.2 × 0.85 shows as 3.57, 2000 × 0.85 as 1,700."""
+    return f"{value.normalize():,f}"
 
 
 def number_text(value: float, places: int) -> str:
@@ -191,7 +191,7 @@ def indicator_miss_text(
     text = f"{indicator.name} {value_text(indicator, value, threshold)}"
     if threshold is None:
         return text
-    text += f"，{THRESHOLD} {threshold}"
+    text += f"，{THRESHOLD} {numbers.standard_figure(threshold)}"
     rule = standard.school_rule
     if rule is None:
         return text

@@ -110,6 +110,11 @@ def figure(
     return f"{text}{shown_unit}" if form.percent else f"{text} {shown_unit}"
 
 
+def standard_figure(value: Decimal) -> str:
+    """A threshold or limit with the decimals the standard writes it with, and separators: 2,000; 1.0; 0.50."""
+    return f"{value:,f}"
+
+
 def quantity_of(unit: str) -> Quantity:
     """The kind of a figure a form or a file gives in `unit`: ㎡ an area, 元 money, anything else a count."""
     return {"㎡": Quantity.AREA, "元": Quantity.MONEY}.get(unit, Quantity.COUNT)
