@@ -97,7 +97,7 @@ def test_limits_thresholds_and_floors_come_from_the_standard() -> None:
     assert msg.cv_text(stricter, "primary", stricter.indicator("L5"), 0.45).endswith("超过限值 0.40")
     assert msg.floor_label(stricter) == "基本值（90%）"
     miss = msg.indicator_miss_text(stricter, "primary", stricter.indicator("L1"), 3.6, above_floor=False)
-    assert miss == "每百名学生拥有高于规定学历教师数 3.6 人，达标值 4.2，低于基本值 3.78"
+    assert miss == "每百名学生拥有高于规定学历教师数 3.600 人，达标值 4.2，低于基本值 3.78"
 
 
 def test_floor_label_and_floors_without_float_noise() -> None:
@@ -168,4 +168,4 @@ def standard_with_threshold(standard: Standard, indicator_id: str, level: str, v
 def test_a_bureaus_own_threshold_changes_the_wording() -> None:
     bureau = standard_with_threshold(NATIONAL, "L1", "primary", "5")
     miss = msg.indicator_miss_text(bureau, "primary", bureau.indicator("L1"), 4.5, above_floor=True)
-    assert miss == "每百名学生拥有高于规定学历教师数 4.5 人，达标值 5（不低于基本值 4.25）"
+    assert miss == "每百名学生拥有高于规定学历教师数 4.500 人，达标值 5（不低于基本值 4.25）"

@@ -39,7 +39,7 @@ COMPOSITE = "综合差异系数"
 UNDEFINED = "无定义"
 UNDEFINED_CV = "均值为 0，差异系数无定义"
 
-_VALUE_PLACES = 3
+_VALUE_PLACES = numbers.FORMS[numbers.Quantity.VALUE].decimals
 _AMOUNT_PLACES = 2
 _MAX_VALUE_PLACES = 6
 
@@ -99,14 +99,15 @@ def cv_number(cv: float | None, standard: Standard) -> str:
 
 
 def value_text(indicator: Indicator, value: float | None, threshold: Decimal | None = None) -> str:
-    """An indicator value with its unit, e.g. “3.333 人”.
+    """An indicator value with its unit at the decimals of an indicator value, e.g. “3.333 人”, “6.600 ㎡”.
 
     Below a threshold the value is shown with as many decimals as it takes (up to 6) not to read as
     equal to it: 4.1999 against 4.2 shows as 4.1999, not 4.2.
     """
     if value is None:
         return f"{NOT_APPLICABLE} {indicator.value_unit}"
-    return f"{number_text(value, value_places(value, threshold))} {indicator.value_unit}"
+    places = value_places(value, threshold)
+    return numbers.figure(value, numbers.Quantity.VALUE, indicator.value_unit, decimals=places)
 
 
 def value_places(value: float, threshold: Decimal | None = None) -> int:

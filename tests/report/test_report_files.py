@@ -56,7 +56,7 @@ def test_the_pdf_says_the_verdict_and_the_engines_figures(
     # table cells wrap inside the PDF: compare with the spaces and line breaks taken out
     assert f"优质高中招生名额分配到初中的比例{G14_FIGURE}≥50%未达标" in "".join(pdf_text.split())
     assert "一票否决：弄虚作假（学籍数据虚报）" in pdf_text
-    assert "b小学（小学） 生均体育运动场馆面积 5 ㎡，达标值 7.5，低于基本值 6.375" in pdf_text
+    assert "b小学（小学） 生均体育运动场馆面积 5.000 ㎡，达标值 7.5，低于基本值 6.375" in pdf_text
 
 
 def test_the_pdf_embeds_every_font_it_uses(pdf: PdfReader) -> None:
