@@ -40,7 +40,6 @@ UNDEFINED = "无定义"
 UNDEFINED_CV = "均值为 0，差异系数无定义"
 
 _VALUE_PLACES = numbers.FORMS[numbers.Quantity.VALUE].decimals
-_AMOUNT_PLACES = 2
 _MAX_VALUE_PLACES = 6
 
 
@@ -120,11 +119,11 @@ def value_places(value: float, threshold: Decimal | None = None) -> int:
 
 
 def amount_text(indicator: Indicator, amount: float) -> str:
-    """A resource amount in natural units: whole teachers and rooms, ㎡ and 元 to 0.01."""
+    """A resource amount in natural units: whole teachers and rooms, ㎡ and 元 to 0.01 (420.00 ㎡)."""
     if indicator.integral:
         # Part of a teacher or a room cannot be added: a shortfall of 2.3 rooms is 3 rooms.
         return f"{math.ceil(round(amount, 6)):,d}"
-    return number_text(amount, _AMOUNT_PLACES)
+    return numbers.number(amount, numbers.quantity_of(indicator.resource_unit))
 
 
 def _resource_phrase(indicator: Indicator, amount: float) -> str:

@@ -73,7 +73,7 @@ def test_shortfalls_in_natural_units(report: str) -> None:
     jia = block(report, "甲县")
     assert "还差 3 名县级以上骨干教师" in jia
     assert "还差 3 名高于规定学历教师；达到基本值还差 1 名高于规定学历教师" in jia
-    assert "还差 600 ㎡ 体育运动场馆面积；达到基本值还差 150 ㎡ 体育运动场馆面积" in jia
+    assert "还差 600.00 ㎡ 体育运动场馆面积；达到基本值还差 150.00 ㎡ 体育运动场馆面积" in jia
 
 
 def test_each_failing_school_explained_by_its_own_cause(report: str) -> None:
