@@ -101,3 +101,11 @@ def test_a_figure_given_in_a_unit_is_written_as_its_kind(unit: str, kind: Quanti
 )
 def test_a_standards_figure_keeps_the_decimals_it_is_written_with(value: str, text: str) -> None:
     assert numbers.standard_figure(Decimal(value)) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [(420, "㎡", "420.00"), (52000, "元", "52,000.00"), (3, "名", "3"), (2.5, "间", "2.5"), (1234.0, "名", "1,234")],
+)
+def test_a_resource_is_written_by_its_unit(value: float, unit: str, text: str) -> None:
+    assert numbers.amount(value, unit) == text

@@ -120,6 +120,16 @@ def quantity_of(unit: str) -> Quantity:
     return {"㎡": Quantity.AREA, "元": Quantity.MONEY}.get(unit, Quantity.COUNT)
 
 
+def amount(value: float | None, unit: str) -> str:
+    """A resource in `unit`, without the unit: ㎡ and 元 at their kind's decimals (420.00); teachers and
+    rooms whole, or to 0.01 where a shared room is split between 学段 (2.5 间, standard.md §4)."""
+    kind = quantity_of(unit)
+    if kind is not Quantity.COUNT:
+        return number(value, kind)
+    text = number(value, kind, decimals=2)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def coefficient(value: float | None, standard: Standard) -> str:
     """A difference coefficient at `standard`'s report decimals by its rounding rule: 0.5505 → 0.551 (§3)."""
     return number(value, Quantity.COEFFICIENT, decimals=standard.report_decimals, rounding=standard.rounding)

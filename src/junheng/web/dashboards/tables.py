@@ -19,7 +19,7 @@ from junheng import numbers
 from junheng.engine import Evaluation
 from junheng.engine.indicators import resource_column, value_column
 from junheng.engine.rules import floor_column, meets_column
-from junheng.standards import Indicator, Standard
+from junheng.standards import Standard
 from junheng.web.collection.tables import Records, county_key
 from junheng.web.dashboards import charts
 from junheng.web.orgs.models import Organisation
@@ -327,7 +327,7 @@ def indicator_detail(
                 name=part["school_name"],
                 url=page_url("dashboards:school", records.schools[part["school_id"]], year=year),
                 students=part["students"],
-                resource=_resource_text(indicator, part[resource_column(indicator_id)]),
+                resource=numbers.amount(part[resource_column(indicator_id)], indicator.resource_unit),
                 sort_resource=part[resource_column(indicator_id)],
                 value=msg.value_text(indicator, value, threshold),
                 sort_value=value,
@@ -348,10 +348,3 @@ def indicator_detail(
         rows=rows,
         chart=charts.indicator_schools(parts, standard, level, indicator_id, row["mean"], link),
     )
-
-
-def _resource_text(indicator: Indicator, amount: float) -> str:
-    """A school's resource in its column: ㎡ and 元 at their kind's decimals; teachers and rooms as counted,
-    with the fraction a shared room is split into (standard.md §4) to 0.01."""
-    kind = numbers.quantity_of(indicator.resource_unit)
-    return msg.number_text(amount, 2) if kind is numbers.Quantity.COUNT else numbers.number(amount, kind)

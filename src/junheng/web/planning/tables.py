@@ -97,7 +97,7 @@ def actions_by_school_of(actions: Sequence[Action], table: pl.DataFrame) -> list
             target = next(c.school_id for c in action.changes if c.delta > 0)
             note = f"调往 {names.get(target, target)}"
         row = ActionRow(
-            label, msg.number_text(action.quantity, 2), unit, numbers.number(action.cost, Quantity.MONEY), note
+            label, numbers.amount(action.quantity, unit), unit, numbers.number(action.cost, Quantity.MONEY), note
         )
         grouped.setdefault(action.changes[0].school_id, []).append(row)
     return [SchoolActions(names.get(code, code), code, rows) for code, rows in grouped.items()]
