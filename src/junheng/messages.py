@@ -78,9 +78,8 @@ def decimal_text(value: Decimal) -> str:
 
 
 def number_text(value: float, places: int) -> str:
-    """A figure with thousands separators, at most `places` decimals, trailing zeros dropped."""
-    text = f"{value:,.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A figure with thousands separators, at most `places` decimals, trailing zeros dropped (numbers.trimmed)."""
+    return numbers.trimmed(value, places)
 
 
 def floor_label(standard: Standard) -> str:

@@ -124,9 +124,12 @@ def amount(value: float | None, unit: str) -> str:
     """A resource in `unit`, without the unit: ㎡ and 元 at their kind's decimals (420.00); teachers and
     rooms whole, or to 0.01 where a shared room is split between 学段 (2.5 间, standard.md §4)."""
     kind = quantity_of(unit)
-    if kind is not Quantity.COUNT:
-        return number(value, kind)
-    text = number(value, kind, decimals=2)
+    return number(value, kind) if kind is not Quantity.COUNT else trimmed(value, 2)
+
+
+def trimmed(value: float | None, places: int) -> str:
+    """A figure in a sentence, to at most `places` decimals, trailing zeros dropped: 2.2, 17.5, 1,665."""
+    text = number(value, Quantity.COUNT, decimals=places)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
