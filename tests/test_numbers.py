@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +111,14 @@ def test_a_standards_figure_keeps_the_decimals_it_is_written_with(value: str, te
 )
 def test_a_resource_is_written_by_its_unit(value: float, unit: str, text: str) -> None:
     assert numbers.amount(value, unit) == text
+
+
+def test_the_formatter_is_pure_so_the_report_and_the_command_line_write_figures_as_the_pages_do() -> None:
+    imported: list[str] = []
+    for node in ast.walk(ast.parse(Path(numbers.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.append(node.module)
+    assert "junheng.standards" in imported
+    assert [name for name in imported if name.startswith(("django", "junheng.web", "junheng.io"))] == []
