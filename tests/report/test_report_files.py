@@ -61,7 +61,7 @@ def test_the_pdf_says_the_verdict_and_the_engines_figures(
     squashed = "".join(pdf_text.split())
     assert "优质高中招生名额分配到初中的比例" in squashed and f"{G14_FIGURE}≥50%未达标" in squashed
     assert "一票否决：弄虚作假（学籍数据虚报）" in pdf_text
-    assert "b小学（小学）生均体育运动场馆面积5㎡，达标值7.5，低于基本值6.375" in "".join(pdf_text.split())
+    assert "b小学（小学）生均体育运动场馆面积5.000㎡，达标值7.5，低于基本值6.375" in "".join(pdf_text.split())
 
 
 def test_the_pdf_embeds_every_font_it_uses(pdf: PdfReader) -> None:
@@ -143,13 +143,13 @@ def test_the_annex_holds_the_docx_tables_with_figures_as_numbers(
     b = next(row for row in schools.iter_rows(min_row=3) if row[0].value == "b小学")
     # 5 ㎡ of sports ground per student: the number 5 in the column that says ㎡, shown with the report's decimals
     assert schools.cell(2, 8).value == "L5 生均体育运动场馆面积（㎡）"
-    assert (b[7].value, b[7].number_format) == (5, "#,##0.0")  # the column shows 7.5 ㎡ too
+    assert (b[7].value, b[7].number_format) == (5, "#,##0.000")  # indicator values at three decimals, as shown
     assert (b[2].value, b[2].number_format) == (100, "#,##0")  # 在校生数
     cvs = workbook["差异系数"]
     l5 = next(row for row in cvs.iter_rows(min_row=3) if str(row[1].value).startswith("L5 "))
     assert (l5[5].value, l5[5].number_format) == (0.157, "#,##0.000")
     survey = workbook["社会认可度调查"]
-    assert [(c.value, c.number_format) for c in survey[3]][4:] == [(0.95, "0%"), (0.9, "0%")]  # 95%, 90%
+    assert [(c.value, c.number_format) for c in survey[3]][4:] == [(0.95, "0.00%"), (0.9, "0.00%")]  # 95.00%, as shown
     ledger = workbook["问题清单"]
     assert {row[2].number_format for row in ledger.iter_rows(min_row=3)} == {"0"}  # a year, not 2,024
 

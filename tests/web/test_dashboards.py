@@ -198,7 +198,7 @@ def test_the_county_page_shows_the_engines_coefficient_to_three_decimals(
     row = re.search(r"每百名学生拥有高于规定学历教师数</a></td>(.*?)</tr>", text(response), re.S)
     assert row is not None
     cells = re.findall(r'<td class="num">(?:<a [^>]*>)?([^<]*)', row.group(1))
-    assert cells == ["3.8 人", f"{cv:.3f}", "0.50"] == ["3.8 人", "0.258", "0.50"]
+    assert cells == ["3.800 人", f"{cv:.3f}", "0.50"] == ["3.800 人", "0.258", "0.50"]
 
 
 def test_the_coefficient_chart_draws_the_engines_values_against_the_limit(
@@ -340,10 +340,22 @@ def test_the_drill_down_lists_the_schools_behind_a_coefficient_with_their_values
         ("", "示范县实验小学", school_url(world.tree.school)),
     ]
     assert [cell for cell in re.findall(r'<td class="num" data-value="[^"]*">([^<]*)</td>', body)] == [
-        *("300", "9", "3 人"),
-        *("200", "10", "5 人"),
+        *("300", "9", "3.000 人"),
+        *("200", "10", "5.000 人"),
     ]
     assert chart(response, "indicator-schools")["series"][0]["markLine"]["data"][0]["yAxis"] == 4.2
+
+
+def test_the_drill_down_writes_money_to_the_fen_and_values_to_three_decimals_in_every_row(
+    client: Client, world: World, users: dict[str, User]
+) -> None:
+    """Issue 12 §6: one column, one number of decimals (600,000.00 元, never "600,000" beside "1,293,317.87")."""
+    body = text(page(client, users[Role.COUNTY_OFFICE], indicator_url(world.tree.county, indicator="L6")))
+    cells = re.findall(r'<td class="num" data-value="[^"]*">([^<]*)</td>', body)
+    assert sorted(zip(cells[::3], cells[1::3], cells[2::3], strict=True)) == [
+        ("200", "400,000.00", "2,000.000 元"),
+        ("300", "600,000.00", "2,000.000 元"),
+    ]
 
 
 def test_the_drill_down_of_an_unknown_level_or_indicator_is_not_found(
@@ -368,7 +380,7 @@ def test_the_school_page_shows_its_values_against_thresholds_and_floors(
     assert re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1)) == [
         "3.57",
         "4.2",
-        "3 人",
+        "3.000 人",
         "未达标",
         "还差 4 名高于规定学历教师；达到基本值还差 2 名高于规定学历教师",
     ]
