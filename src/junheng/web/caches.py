@@ -16,6 +16,7 @@ DATABASE_TABLE = "junheng_cache"
 def cache_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     """Django's CACHES: Redis at JUNHENG_CACHE_URL, else the database table DATABASE_TABLE."""
     url = environ.get("JUNHENG_CACHE_URL", "")
+    default: dict[str, Any]
     if url:
         default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "junheng"}
     else:

@@ -2,7 +2,8 @@
 
 Every write of school records renews the token of the county-years it touched, in the same
 transaction: `SchoolRecord.save` and `delete`, and the bulk writes of `RecordQuerySet` (an import, a
-round opened, the demo), so no writer can forget it. An evaluation kept under a token
+round opened, the demo), so no writer can forget it; so does a school renamed or moved
+(`organisation_saved`). An evaluation kept under a token
 (`collection.kept`) is therefore one of the records as they stand while that token does. Under
 concurrent writers the last to commit leaves its token; a reader reads the token before the records,
 so what it keeps is never older than the token it keeps it under. Tokens are random rather than
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -23,6 +25,8 @@ from junheng.web.orgs.models import Organisation
 if TYPE_CHECKING:
     from junheng.web.collection.models import SchoolRecord
 
+_RENEWED = ContextVar("data versions renewed by a bulk update", default=False)
+
 
 class DataVersion(models.Model):
     """The version of a county's records of one year: a fresh random `token` on every write of them."""
@@ -30,6 +34,8 @@ class DataVersion(models.Model):
     county = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", verbose_name="县区")
     year = models.PositiveSmallIntegerField("年度")
     token = models.CharField(max_length=32)
+
+    objects: models.Manager[DataVersion] = models.Manager()
 
     class Meta:
         app_label = "collection"
@@ -45,49 +51,65 @@ class RecordQuerySet(models.QuerySet["SchoolRecord"]):
     """School records, whose bulk writes renew the data versions of what they wrote (`touch`)."""
 
     def bulk_create(self, objs: Iterable[SchoolRecord], *args: Any, **kwargs: Any) -> list[SchoolRecord]:
-        with transaction.atomic(using=self.db):
+        objs = list(objs)
+        if not objs:
+            return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
             made = super().bulk_create(objs, *args, **kwargs)
             touch((r.school_id, r.year) for r in made)
         return made
 
     def bulk_update(self, objs: Iterable[SchoolRecord], *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
-        with transaction.atomic(using=self.db):
-            updated = super().bulk_update(objs, *args, **kwargs)
+        if not objs:
+            return super().bulk_update(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
             touch((r.school_id, r.year) for r in objs)
-        return updated
+            # Django's bulk_update calls `update` once per batch: the versions are renewed once, above.
+            renewed = _RENEWED.set(True)
+            try:
+                return super().bulk_update(objs, *args, **kwargs)
+            finally:
+                _RENEWED.reset(renewed)
 
     def update(self, **kwargs: Any) -> int:
-        with transaction.atomic(using=self.db):
+        if _RENEWED.get():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
             touch(self.values_list("school", "year").distinct())
             return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        with transaction.atomic(using=self.db):
+        with transaction.atomic(using=self.db, savepoint=False):
             touch(self.values_list("school", "year").distinct())
             return super().delete()
 
 
 def touch(school_years: Iterable[tuple[int, int]]) -> None:
-    """Renew the token of the county-year of each (school id, year): two queries, one upsert."""
+    """Renew the token of the county-year of each (school id, year): one upsert after one query (two for
+    a school not placed directly under its county)."""
     years_of: dict[int, set[int]] = {}
     for school, year in school_years:
         years_of.setdefault(school, set()).add(year)
     if not years_of:
         return
-    paths = dict(Organisation.objects.filter(pk__in=years_of).values_list("pk", "path"))
-    nodes = {school: [int(n) for n in path.strip("/").split("/") if n] for school, path in paths.items()}
-    counties = set(
-        Organisation.objects.filter(
-            pk__in={n for path in nodes.values() for n in path}, kind=Organisation.Kind.COUNTY
-        ).values_list("pk", flat=True)
-    )
-    renewed = {
-        (county, year)
-        for school, path in nodes.items()
-        for county in counties.intersection(path)
-        for year in years_of[school]
-    }
+    county_of: dict[int, int] = {}
+    deeper: dict[int, list[int]] = {}
+    for school, parent, kind, path in Organisation.objects.filter(pk__in=years_of).values_list(
+        "pk", "parent", "parent__kind", "path"
+    ):
+        if kind == Organisation.Kind.COUNTY:
+            county_of[school] = parent
+        else:
+            deeper[school] = [int(node) for node in path.strip("/").split("/") if node]
+    if deeper:
+        counties = set(
+            Organisation.objects.filter(
+                pk__in={n for path in deeper.values() for n in path}, kind=Organisation.Kind.COUNTY
+            ).values_list("pk", flat=True)
+        )
+        county_of |= {school: c for school, path in deeper.items() for c in counties.intersection(path)}
+    renewed = {(county, year) for school, county in county_of.items() for year in years_of[school]}
     # In a stable order, so that two writers touching the same county-years lock their rows in one order.
     DataVersion.objects.bulk_create(
         [DataVersion(county_id=county, year=year, token=uuid.uuid4().hex) for county, year in sorted(renewed)],
@@ -95,6 +117,14 @@ def touch(school_years: Iterable[tuple[int, int]]) -> None:
         unique_fields=["county", "year"],
         update_fields=["token"],
     )
+
+
+def organisation_saved(sender: type[Organisation], instance: Organisation, **kwargs: Any) -> None:
+    """A school renamed or moved, a county recoded: renew every version of the counties it was and is under
+    (post_save, connected by the app: the page shows names and codes from the records' table)."""
+    above = f"{instance.path}{instance.parent.path if instance.parent is not None else ''}"
+    ids = {int(node) for node in above.split("/") if node} | {instance.pk}
+    DataVersion.objects.filter(county__in=ids).update(token=uuid.uuid4().hex)
 
 
 def tokens(county_ids: Sequence[int], years: Sequence[int] | None = None) -> dict[tuple[int, int], str]:

@@ -89,13 +89,13 @@ class SchoolRecord(models.Model):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             touch([(self.school_id, self.year)])
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Delete the record and renew its county-year's data version, in one transaction."""
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             touch([(self.school_id, self.year)])
             return super().delete(*args, **kwargs)
 

@@ -51,10 +51,10 @@ def county_figures(
     """Every county's figures in `year`, by county id: verdict, worst coefficient, failing schools, progress."""
     found: dict[str, tuple[Standard, dict[str, Any], dict[str, Any] | None]] = {}
     for evaluation in evaluations:
-        worst = _worst(evaluation)
+        worst_of = _worst(evaluation)
         for row in evaluation.counties.filter(pl.col("year") == year).iter_rows(named=True):
-            found[row["county"]] = (evaluation.standard, row, worst.get(row["county"]))
-    figures = {}
+            found[row["county"]] = (evaluation.standard, row, worst_of.get(row["county"]))
+    figures: dict[int, CountyFigures] = {}
     for county in counties:
         progress = records.progress.get((county.pk, year), Progress())
         result = found.get(county_key(county))
