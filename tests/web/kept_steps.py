@@ -63,14 +63,14 @@ def city() -> dict[str, Any]:
 
     evaluated: list[str] = []
 
-    def counted(table: pl.DataFrame, standard: Standard) -> Evaluation:
-        evaluated.extend(sorted(set(table["county"].to_list())))
-        return evaluate(table, standard)
+    def counted(schools: pl.DataFrame, standard: Standard) -> Evaluation:
+        evaluated.extend(sorted(set(schools["county"].to_list())))
+        return evaluate(schools, standard)
 
     region_kept.evaluate = counted  # type: ignore[attr-defined]  # this process counts the engine's calls
     region = Organisation.objects.get(kind=Organisation.Kind.CITY)
     counties = queries.counties_for_dashboard(region)
-    figures = region_kept.region_figures(counties, YEAR)
+    figures = region_kept.region_figures(region, counties, YEAR)
     names = {str(c.pk): c.name for c in counties}
     return {
         "evaluated": [names[key] for key in evaluated],

@@ -98,7 +98,7 @@ def touch(school_years: Iterable[tuple[int, int]]) -> None:
     for school, parent, kind, path in Organisation.objects.filter(pk__in=years_of).values_list(
         "pk", "parent", "parent__kind", "path"
     ):
-        if kind == Organisation.Kind.COUNTY:
+        if kind == Organisation.Kind.COUNTY and parent is not None:
             county_of[school] = parent
         else:
             deeper[school] = [int(node) for node in path.strip("/").split("/") if node]

@@ -209,7 +209,7 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
     region = scope.get_visible(request.user, pk=region_id, kind__in=[OrgKind.CITY, OrgKind.PROVINCE])
     counties = queries.counties_for_dashboard(region)
     year = _year(request, queries.years_with_data(region))
-    figures = region_figures(counties, year)
+    figures = region_figures(region, counties, year)
     rows = region_tables.county_rows(figures, counties, year)
     progress = [figures[c.pk].progress for c in counties]
     columns = [

@@ -121,5 +121,5 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
     year = asked_or_latest(request, years)
     context: dict[str, object] = {"region": region, "years": years, "year": year}
     if year is not None:
-        context["rows"] = region_tables.county_rows(region_figures(counties, year), counties, year)
+        context["rows"] = region_tables.county_rows(region_figures(region, counties, year), counties, year)
     return render(request, "dashboards/region.html", context)
