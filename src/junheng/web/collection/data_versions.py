@@ -3,12 +3,15 @@
 Every write of school records renews the token of the county-years it touched, in the same
 transaction: `SchoolRecord.save` and `delete`, and the bulk writes of `RecordQuerySet` (an import, a
 round opened, the demo), so no writer can forget it; so does a school renamed or moved
-(`organisation_saved`). An evaluation kept under a token
-(`collection.kept`) is therefore one of the records as they stand while that token does. Under
-concurrent writers the last to commit leaves its token; a reader reads the token before the records,
-so what it keeps is never older than the token it keeps it under. Tokens are random rather than
-counters: a database restored from a backup, or made again for the demo, never reuses one for other
-records, and every process and server reading the same database agrees on them.
+(`organisation_saved`). An evaluation kept under a token (`collection.kept`) is therefore one of the
+records as they stand while that token does.
+
+Under concurrent writers the last to commit leaves its token. A reader reads the token before the
+records, so what it keeps is never older than the token it keeps it under. A writer renews the token
+after writing the records: every writer locks records first and the county-year's row last, so a
+save and an import cannot deadlock. Tokens are random rather than counters: a database restored from
+a backup, or made again for the demo, never reuses one for other records, and every process and
+server reading the same database agrees on them.
 """
 
 from __future__ import annotations
@@ -64,25 +67,30 @@ class RecordQuerySet(models.QuerySet["SchoolRecord"]):
         if not objs:
             return super().bulk_update(objs, *args, **kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
-            touch((r.school_id, r.year) for r in objs)
-            # Django's bulk_update calls `update` once per batch: the versions are renewed once, above.
+            # Django's bulk_update calls `update` once per batch: the versions are renewed once, after.
             renewed = _RENEWED.set(True)
             try:
-                return super().bulk_update(objs, *args, **kwargs)
+                updated = super().bulk_update(objs, *args, **kwargs)
             finally:
                 _RENEWED.reset(renewed)
+            touch((r.school_id, r.year) for r in objs)
+        return updated
 
     def update(self, **kwargs: Any) -> int:
         if _RENEWED.get():
             return super().update(**kwargs)
+        written = list(self.values_list("school", "year").distinct())  # before: the update may change them
         with transaction.atomic(using=self.db, savepoint=False):
-            touch(self.values_list("school", "year").distinct())
-            return super().update(**kwargs)
+            updated = super().update(**kwargs)
+            touch(written)
+        return updated
 
     def delete(self) -> tuple[int, dict[str, int]]:
+        written = list(self.values_list("school", "year").distinct())
         with transaction.atomic(using=self.db, savepoint=False):
-            touch(self.values_list("school", "year").distinct())
-            return super().delete()
+            deleted = super().delete()
+            touch(written)
+        return deleted
 
 
 def touch(school_years: Iterable[tuple[int, int]]) -> None:

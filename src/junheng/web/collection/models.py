@@ -96,8 +96,9 @@ class SchoolRecord(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Delete the record and renew its county-year's data version, in one transaction."""
         with transaction.atomic(savepoint=False):
+            deleted = super().delete(*args, **kwargs)
             touch([(self.school_id, self.year)])
-            return super().delete(*args, **kwargs)
+        return deleted
 
     @property
     def locked(self) -> bool:
