@@ -5,6 +5,7 @@ evaluates again only the counties whose records changed."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -207,3 +209,38 @@ def test_another_process_sees_a_change_at_once_and_evaluates_that_county_alone(b
     assert {k: v for k, v in after["counties"].items() if k != changed} == {
         k: v for k, v in first["counties"].items() if k != changed
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_read_while_a_write_is_uncommitted_keeps_nothing_stale_after_it_commits(
+    tree: Tree, city: list[Organisation]
+) -> None:
+    """A writer in another connection (as on another server) holds its transaction open while a page is read."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections writing and reading at once: run on PostgreSQL (scripts/test.sh)")
+    county = city[0]
+    office = _office(county)
+    before = region_kept.region_figures(tree.city, city, YEAR)
+    written, commit = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                for record in SchoolRecord.objects.filter(school__path__startswith=county.path, year=YEAR):
+                    services.update_record(user=office, record=record, values={"equipment_value_yuan": 1.0})
+                written.set()
+                assert commit.wait(60)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert written.wait(60)
+    assert region_kept.region_figures(tree.city, city, YEAR) == before  # not committed: not seen, nothing new kept
+    commit.set()
+    thread.join(60)
+    after = region_kept.region_figures(tree.city, city, YEAR)
+    assert after[county.pk] != before[county.pk]
+    assert {k: v for k, v in after.items() if k != county.pk} == {k: v for k, v in before.items() if k != county.pk}
+    cache.clear()
+    assert region_kept.region_figures(tree.city, city, YEAR) == after  # what was kept is what the records give
