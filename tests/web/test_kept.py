@@ -244,3 +244,15 @@ def test_a_page_read_while_a_write_is_uncommitted_keeps_nothing_stale_after_it_c
     assert {k: v for k, v in after.items() if k != county.pk} == {k: v for k, v in before.items() if k != county.pk}
     cache.clear()
     assert region_kept.region_figures(tree.city, city, YEAR) == after  # what was kept is what the records give
+
+
+def test_the_city_page_offers_a_year_as_soon_as_one_county_has_records_of_it(
+    shared_cache: str, tree: Tree, city: list[Organisation], users: dict[str, User]
+) -> None:
+    client = Client()
+    client.force_login(users[Role.SUPERVISOR])
+    url = reverse("dashboards:region", args=[tree.city.pk])
+    assert client.get(url).context["years"] == [YEAR - 1, YEAR]
+    record = _record(city[2])
+    SchoolRecord.objects.create(school=record.school, year=YEAR + 1, **record.values())
+    assert client.get(url).context["years"] == [YEAR - 1, YEAR, YEAR + 1]

@@ -16,8 +16,9 @@ server reading the same database agrees on them.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -145,3 +146,10 @@ def tokens(county_ids: Sequence[int], years: Sequence[int] | None = None) -> dic
     if years is not None:
         rows = rows.filter(year__in=list(years))
     return {(county, year): token for county, year, token in rows.values_list("county", "year", "token")}
+
+
+def digest(found: Mapping[tuple[int, int], str]) -> str | None:
+    """One version for many county-years (`tokens`): it changes when any of theirs does; None for none."""
+    if not found:
+        return None
+    return hashlib.sha256(",".join(f"{c}:{y}:{t}" for (c, y), t in sorted(found.items())).encode()).hexdigest()

@@ -21,7 +21,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.schema import polars_schema, within_bounds
 from junheng.standards import load_standard
 from junheng.web.collection import kept
-from junheng.web.collection.data_versions import tokens
+from junheng.web.collection.data_versions import digest, tokens
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.orgs.models import Organisation
 
@@ -145,8 +145,7 @@ def county_years(county: Organisation) -> tuple[Records, Evaluation]:
         records = stored_records(county, [county])
         return records, frames(evaluate(records.table, standard))
 
-    versions = sorted(tokens([county.pk]).items())
-    version = ",".join(f"{year}={token}" for (_, year), token in versions) or None
+    version = digest(tokens([county.pk]))
     records, kept_frames = kept.kept(f"county:{county.pk}:{standard.name}", version, evaluated)
     return records, evaluation(standard.name, kept_frames)
 
