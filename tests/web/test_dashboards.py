@@ -19,7 +19,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.standards import Standard
 from junheng.web.collection import services
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
-from junheng.web.dashboards import views
+from junheng.web.dashboards import region_kept
 from junheng.web.orgs.models import Organisation, Role
 from tests.builders import primary_school
 from tests.web.conftest import Tree, make_user
@@ -454,7 +454,7 @@ def test_the_city_page_evaluates_all_its_counties_in_one_call(
         calls.append(set(table["county"].to_list()))
         return evaluate(table, standard)
 
-    monkeypatch.setattr(views, "evaluate", counted)
+    monkeypatch.setattr(region_kept, "evaluate", counted)
     assert page(client, users[Role.OBSERVER], region_url(world.tree.city)).status_code == 200
     assert calls == [{str(world.tree.county.pk), str(world.tree.other_county.pk)}]
 
@@ -500,10 +500,13 @@ def _grow(world: World, schools: int, years: tuple[int, ...]) -> None:
 @pytest.mark.parametrize(
     ("url_of", "target", "queries", "shows"),
     [
-        (county_url, "county", 7, "小学：学校 152 所"),  # 6, and the data version of the kept evaluation
+        # 6, the data version, and the database cache (junheng.web.caches): 1 read, 5 to keep an entry
+        (county_url, "county", 7 + 6, "小学：学校 152 所"),
         (indicator_url, "county", 7, "示范县新校149"),
         (school_url, "school", 7, "示范县实验小学"),
-        (region_url, "city", 9, '<td class="num">152</td>'),  # 8, and the region's ancestors (breadcrumbs)
+        # 8, the region's ancestors (breadcrumbs); its years kept (versions, read, 5 to keep, less the scan
+        # of its records when kept); its counties' figures: the cache read, and 5 to keep each of its 2
+        (region_url, "city", 9 + (1 + 1 + 5) + 1 + 5 * 2, '<td class="num">152</td>'),
     ],
 )
 def test_a_page_costs_the_same_few_queries_for_many_schools(
@@ -543,7 +546,8 @@ def test_a_page_seen_again_reuses_its_evaluation(
     supervisor = users[Role.SUPERVISOR]
     client.force_login(supervisor)
     first = text(client.get(county_url(world.tree.county)))
-    with django_assert_max_num_queries(6):  # session, user, memberships, county, its ancestors, data version
+    # session, user, memberships, county, its ancestors, data version, the kept evaluation (database cache)
+    with django_assert_max_num_queries(7):
         again = text(client.get(county_url(world.tree.county)))
     unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew for every response
     assert unmasked.sub("", again) == unmasked.sub("", first)

@@ -63,6 +63,11 @@ POSTS: dict[str, tuple[Route, dict[str, str]]] = {
     "collection:open_round": (lambda d: f"/collection/county/{d.county.pk}/rounds/", {"year": "2026"}),
     "collection:import": (lambda d: f"/collection/county/{d.county.pk}/import/", {"year": str(YEAR)}),
     "collection:review": (lambda d: f"/collection/county/{d.county.pk}/review/{d.record.pk}/", {"action": "approve"}),
+    "collection:statistics_upload": (lambda d: f"/collection/county/{d.county.pk}/statistics/", {"year": str(YEAR)}),
+    "collection:statistics": (
+        lambda d: f"/collection/county/{d.county.pk}/statistics/0123456789abcdef/",
+        {"action": "confirm"},
+    ),
     "collection:bulk_approve": (
         lambda d: f"/collection/county/{d.county.pk}/approve/",
         {"year": str(YEAR), "record": "1"},

@@ -63,6 +63,7 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the kept evaluations' table when no Redis is named
 
 
 def check_port(host: str, port: int) -> None:

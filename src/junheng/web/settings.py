@@ -17,6 +17,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
+from junheng.web.caches import cache_settings
 from junheng.web.security import security_settings
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -127,6 +128,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "JUNHENG_CHANGE_RATIO": float(environ.get("JUNHENG_CHANGE_RATIO", "0.5")),
         # Storage for the evidence files (佐证材料) of one county, in MB, over every app (web/evidence.py).
         "JUNHENG_EVIDENCE_QUOTA_MB": float(environ.get("JUNHENG_EVIDENCE_QUOTA_MB", "2048")),
+        # Kept evaluations, shared by every process and server: Redis at JUNHENG_CACHE_URL, else the database.
+        "CACHES": cache_settings(environ),
     }
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 
 from junheng.schema import FIELDS, Field, Kind
+from junheng.web.collection.data_versions import DataVersion, RecordQuerySet, touch
 from junheng.web.orgs.models import Organisation
+
+__all__ = ["IDENTITY_KEYS", "RECORD_FIELDS", "Change", "DataVersion", "Round", "SchoolRecord"]  # DataVersion's home
 
 # Fields the organisation tree already holds: the county, its code, the school's id and name.
 IDENTITY_KEYS = frozenset({"year", "county", "county_code", "school_id", "school_name"})
@@ -75,16 +78,28 @@ class SchoolRecord(models.Model):
         indexes = [models.Index(fields=["year", "status"])]
         ordering = ["school__path", "year"]
 
+    objects = RecordQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.school} {self.year}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Store the record as a new version (`version` + 1) unless it is being created."""
+        """Store the record as a new version (`version` + 1) unless it is being created, and renew its
+        county-year's data version in the same transaction (`data_versions.touch`)."""
         if self.pk is not None and not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            touch([(self.school_id, self.year)])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete the record and renew its county-year's data version, in one transaction."""
+        with transaction.atomic(savepoint=False):
+            deleted = super().delete(*args, **kwargs)
+            touch([(self.school_id, self.year)])
+        return deleted
 
     @property
     def locked(self) -> bool:
