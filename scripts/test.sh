@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # System packages (Debian): PostgreSQL, Chromium for the browser tests, Noto CJK fonts and Pango for Chinese PDFs.
 missing=()
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)  # the cache shared by several servers
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
 # WeasyPrint (the report's PDF) loads Pango through cffi: check for the libraries themselves.
@@ -18,6 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ "$(id -u)" = 0 ]; then bash scripts/postgres.sh; else sudo bash scripts/postgres.sh; fi
+bash scripts/redis.sh
 
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
@@ -35,6 +37,9 @@ echo "== pytest on SQLite (every test)"
 echo "== pytest on PostgreSQL (the platform's tests)"
 JUNHENG_DATABASE_URL=postgresql://junheng:junheng@127.0.0.1:5432/junheng \
   .venv/bin/python -m pytest tests/web -q "$@"
+echo "== the kept evaluations' tests and two junheng serve on PostgreSQL and Redis (as on several servers)"
+JUNHENG_DATABASE_URL=postgresql://junheng:junheng@127.0.0.1:5432/junheng JUNHENG_CACHE_URL=redis://127.0.0.1:6379/0 \
+  .venv/bin/python -m pytest tests/web/test_kept.py tests/web/test_servers.py -q "$@"
 echo "== the engine's, the standards' and the reader's tests on the lowest Polars pyproject.toml allows"
 # The suite above runs on the newest Polars; this checks the floor still holds. A light venv: Polars at
 # the floor and what these tests import (the CLI's planner among them), from pip's cache after the first run.

@@ -26,13 +26,13 @@ def flags(missed: dict[str, bool]) -> tuple[dict[str, bool], dict[str, bool]]:
     ("indicator_id", "amount", "text"),
     [
         ("L2", 3.0, "还差 3 名县级以上骨干教师"),
-        ("L5", 420.0, "还差 420 ㎡ 体育运动场馆面积"),
-        ("L6", 52000.0, "还差 52,000 元 教学仪器设备值"),
+        ("L5", 420.0, "还差 420.00 ㎡ 体育运动场馆面积"),
+        ("L6", 52000.0, "还差 52,000.00 元 教学仪器设备值"),
         ("L7", 2.0, "还差 2 间网络多媒体教室"),
         ("L4", 93.28, "还差 93.28 ㎡ 教学及辅助用房面积"),
-        ("L5", 112.5, "还差 112.5 ㎡ 体育运动场馆面积"),
+        ("L5", 112.5, "还差 112.50 ㎡ 体育运动场馆面积"),
         ("L6", 2272.73, "还差 2,272.73 元 教学仪器设备值"),
-        ("L5", 12345.6, "还差 12,345.6 ㎡ 体育运动场馆面积"),
+        ("L5", 12345.6, "还差 12,345.60 ㎡ 体育运动场馆面积"),
     ],
 )
 def test_shortfall_in_natural_units(indicator_id: str, amount: float, text: str) -> None:
@@ -97,13 +97,13 @@ def test_limits_thresholds_and_floors_come_from_the_standard() -> None:
     assert msg.cv_text(stricter, "primary", stricter.indicator("L5"), 0.45).endswith("超过限值 0.40")
     assert msg.floor_label(stricter) == "基本值（90%）"
     miss = msg.indicator_miss_text(stricter, "primary", stricter.indicator("L1"), 3.6, above_floor=False)
-    assert miss == "每百名学生拥有高于规定学历教师数 3.6 人，达标值 4.2，低于基本值 3.78"
+    assert miss == "每百名学生拥有高于规定学历教师数 3.600 人，达标值 4.2，低于基本值 3.78"
 
 
 def test_floor_label_and_floors_without_float_noise() -> None:
     assert msg.floor_label(NATIONAL) == "基本值（85%）"
     miss = msg.indicator_miss_text(NATIONAL, "primary", NATIONAL.indicator("L6"), 1666.6666666666667, False)
-    assert miss == "生均教学仪器设备值 1,666.667 元，达标值 2000，低于基本值 1700"
+    assert miss == "生均教学仪器设备值 1,666.667 元，达标值 2,000，低于基本值 1,700"
 
 
 def test_a_value_just_below_its_threshold_does_not_read_as_equal_to_it() -> None:
@@ -168,4 +168,4 @@ def standard_with_threshold(standard: Standard, indicator_id: str, level: str, v
 def test_a_bureaus_own_threshold_changes_the_wording() -> None:
     bureau = standard_with_threshold(NATIONAL, "L1", "primary", "5")
     miss = msg.indicator_miss_text(bureau, "primary", bureau.indicator("L1"), 4.5, above_floor=True)
-    assert miss == "每百名学生拥有高于规定学历教师数 4.5 人，达标值 5（不低于基本值 4.25）"
+    assert miss == "每百名学生拥有高于规定学历教师数 4.500 人，达标值 5（不低于基本值 4.25）"

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from decimal import Decimal
 
-from junheng.engine.rounding import rounded_decimal
+from junheng import numbers
 from junheng.levels import LEVEL_LABELS
 from junheng.schema import SCHOOL_TYPE_LABELS
 from junheng.standards import Indicator, Standard
@@ -39,8 +39,7 @@ COMPOSITE = "综合差异系数"
 UNDEFINED = "无定义"
 UNDEFINED_CV = "均值为 0，差异系数无定义"
 
-_VALUE_PLACES = 3
-_AMOUNT_PLACES = 2
+_VALUE_PLACES = numbers.FORMS[numbers.Quantity.VALUE].decimals
 _MAX_VALUE_PLACES = 6
 
 
@@ -74,14 +73,13 @@ def county_verdict_text(county: str, year: int, passed: bool) -> str:
 
 
 def decimal_text(value: Decimal) -> str:
-    """A figure of the standard without trailing zeros: 4.2 × 0.85 shows as 3.57, 2000 × 0.85 as 1700."""
-    return f"{value.normalize():f}"
+    """A figure of the standard without trailing zeros: 4.2 × 0.85 shows as 3.57, 2000 × 0.85 as 1,700."""
+    return f"{value.normalize():,f}"
 
 
 def number_text(value: float, places: int) -> str:
-    """A figure with thousands separators, at most `places` decimals, trailing zeros dropped."""
-    text = f"{value:,.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A figure with thousands separators, at most `places` decimals, trailing zeros dropped (numbers.trimmed)."""
+    return numbers.trimmed(value, places)
 
 
 def floor_label(standard: Standard) -> str:
@@ -95,20 +93,19 @@ def floor_label(standard: Standard) -> str:
 def cv_number(cv: float | None, standard: Standard) -> str:
     """A difference coefficient at the standard's report decimals by its rounding rule (0.5505 → 0.551 四舍五入),
     or 无定义 (standard.md §3)."""
-    if cv is None:
-        return UNDEFINED
-    return f"{rounded_decimal(cv, standard.report_decimals, standard.rounding):f}"
+    return UNDEFINED if cv is None else numbers.coefficient(cv, standard)
 
 
 def value_text(indicator: Indicator, value: float | None, threshold: Decimal | None = None) -> str:
-    """An indicator value with its unit, e.g. “3.333 人”.
+    """An indicator value with its unit at the decimals of an indicator value, e.g. “3.333 人”, “6.600 ㎡”.
 
     Below a threshold the value is shown with as many decimals as it takes (up to 6) not to read as
     equal to it: 4.1999 against 4.2 shows as 4.1999, not 4.2.
     """
     if value is None:
         return f"{NOT_APPLICABLE} {indicator.value_unit}"
-    return f"{number_text(value, value_places(value, threshold))} {indicator.value_unit}"
+    places = value_places(value, threshold)
+    return numbers.figure(value, numbers.Quantity.VALUE, indicator.value_unit, decimals=places)
 
 
 def value_places(value: float, threshold: Decimal | None = None) -> int:
@@ -121,11 +118,11 @@ def value_places(value: float, threshold: Decimal | None = None) -> int:
 
 
 def amount_text(indicator: Indicator, amount: float) -> str:
-    """A resource amount in natural units: whole teachers and rooms, ㎡ and 元 to 0.01."""
+    """A resource amount in natural units: whole teachers and rooms, ㎡ and 元 to 0.01 (420.00 ㎡)."""
     if indicator.integral:
         # Part of a teacher or a room cannot be added: a shortfall of 2.3 rooms is 3 rooms.
         return f"{math.ceil(round(amount, 6)):,d}"
-    return number_text(amount, _AMOUNT_PLACES)
+    return numbers.number(amount, numbers.quantity_of(indicator.resource_unit))
 
 
 def _resource_phrase(indicator: Indicator, amount: float) -> str:
@@ -193,7 +190,7 @@ def indicator_miss_text(
     text = f"{indicator.name} {value_text(indicator, value, threshold)}"
     if threshold is None:
         return text
-    text += f"，{THRESHOLD} {threshold}"
+    text += f"，{THRESHOLD} {numbers.standard_figure(threshold)}"
     rule = standard.school_rule
     if rule is None:
         return text

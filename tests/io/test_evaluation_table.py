@@ -73,7 +73,7 @@ def test_shortfalls_in_natural_units(report: str) -> None:
     jia = block(report, "甲县")
     assert "还差 3 名县级以上骨干教师" in jia
     assert "还差 3 名高于规定学历教师；达到基本值还差 1 名高于规定学历教师" in jia
-    assert "还差 600 ㎡ 体育运动场馆面积；达到基本值还差 150 ㎡ 体育运动场馆面积" in jia
+    assert "还差 600.00 ㎡ 体育运动场馆面积；达到基本值还差 150.00 ㎡ 体育运动场馆面积" in jia
 
 
 def test_each_failing_school_explained_by_its_own_cause(report: str) -> None:
@@ -83,7 +83,7 @@ def test_each_failing_school_explained_by_its_own_cause(report: str) -> None:
     p3 = jia[jia.index("P3 城西小学") :]
     assert "未达标：1 项低于基本值（达标值的 85%）：生均体育运动场馆面积" in p3
     assert "少于 6 项" not in p3.split("\n\n")[0]
-    assert "生均体育运动场馆面积 6 ㎡，达标值 7.5，低于基本值 6.375" in p3
+    assert "生均体育运动场馆面积 6.000 ㎡，达标值 7.5，低于基本值 6.375" in p3
 
 
 def test_excluded_schools_with_reasons(report: str) -> None:

@@ -18,7 +18,7 @@ def test_the_problems_are_the_failing_school_indicator_the_failing_item_and_the_
 ) -> None:
     found = problems_of(verdict, evaluation)
     assert [p.key for p in found] == ["school:b:primary:L5", "item:G14", "veto:falsified_data"]
-    assert found[0].text == "b小学（小学） 生均体育运动场馆面积 5 ㎡，达标值 7.5，低于基本值 6.375"
+    assert found[0].text == "b小学（小学） 生均体育运动场馆面积 5.000 ㎡，达标值 7.5，低于基本值 6.375"
     name = "优质高中招生名额分配比例不低于50%，并向农村初中倾斜"
     assert found[1].text == f"政府保障程度 G14 {name}：优质高中招生名额分配到初中的比例 40%，低于 50%"
 

@@ -49,7 +49,7 @@ def test_an_exact_label_wins_over_one_that_only_contains_the_step() -> None:
         ("教学及辅助用房", "04", "100", "7"),
     )
     found = table.find(("教学及辅助用房",), ("校舍建筑面积", "合计"))
-    assert isinstance(found, Found) and found.raw == "100"
+    assert isinstance(found, Found) and found.cell_text == "100"
 
 
 def test_two_columns_fitting_equally_and_labels_not_found_are_explained() -> None:
@@ -76,7 +76,7 @@ def test_a_row_is_found_within_its_block() -> None:
         ("本科", "18"),
     )
     found = table.find(("本科",), ("合计",), block=("初中",))
-    assert isinstance(found, Found) and (found.cell, found.raw) == ("B6", "18")
+    assert isinstance(found, Found) and (found.cell, found.cell_text) == ("B6", "18")
     assert table.find(("本科",), ("合计",), block=("高中",)) == Miss("找不到“高中”这一组行")
 
 
@@ -106,7 +106,7 @@ FORM_111 = grid(
 def test_a_form_s_values_are_read_under_their_labels() -> None:
     assert FORM_111.find_below(("学校标识码",), ("名称",)) == Found(4, 1, "学校标识码", "学校标识码", "1133007639")
     name = FORM_111.find_below(("学校（机构）名称（章）",), ("名称",))
-    assert isinstance(name, Found) and (name.cell, name.raw) == ("D5", "慈溪市龙山镇龙头场蓓蕾幼儿园")
+    assert isinstance(name, Found) and (name.cell, name.cell_text) == ("D5", "慈溪市龙山镇龙头场蓓蕾幼儿园")
     kind = FORM_111.find_below(("学校（机构）办学类型",), ("名称",))
-    assert isinstance(kind, Found) and (kind.cell, kind.raw) == ("C7", "幼儿园")
+    assert isinstance(kind, Found) and (kind.cell, kind.cell_text) == ("C7", "幼儿园")
     assert FORM_111.find_below(("学校地址",), ("名称",)) == Miss("找不到“学校地址”一项")

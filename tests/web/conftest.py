@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 
 from junheng.web.orgs.models import Membership, Organisation, Role
 
@@ -69,5 +70,17 @@ def fast_passwords(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
-    """Each test starts with nothing kept from another test's pages."""
-    cache.clear()
+    """Each test starts with nothing kept from another test's pages: the database cache goes back with
+    the test's transaction, Redis (JUNHENG_CACHE_URL) is emptied."""
+    if not isinstance(cache, DatabaseCache) and not isinstance(caches["default"], DatabaseCache):
+        cache.clear()
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings: Any) -> None:
+    """Background jobs (the report, a plan) run as they are queued, inside the request that queues them;
+    tests/web/test_jobs.py runs them through the real database queue and its worker."""
+    settings.TASKS = IMMEDIATE_TASKS

@@ -153,8 +153,8 @@ def test_the_review_page_shows_figures_with_separators_beside_last_years(
         f for _, figures in response.context["sections"] for f in figures if f.key == "equipment_value_yuan"
     )
     area = next(f for _, figures in response.context["sections"] for f in figures if f.key == "teaching_aux_area_m2")
-    assert (equipment.value, equipment.previous, area.value) == ("1,200,000", "1,100,000", "2,400.5")
-    assert '<td class="num">1,200,000</td>' in response.content.decode()
+    assert (equipment.value, equipment.previous, area.value) == ("1,200,000.00", "1,100,000.00", "2,400.50")
+    assert '<td class="num">1,200,000.00</td>' in response.content.decode()
     assert "上年（2024）" in response.content.decode()
     assert "<td>小学</td>" in response.content.decode()  # a choice reads as text, not aligned as a number
 

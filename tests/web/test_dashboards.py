@@ -19,7 +19,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.standards import Standard
 from junheng.web.collection import services
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
-from junheng.web.dashboards import views
+from junheng.web.dashboards import region_kept
 from junheng.web.orgs.models import Organisation, Role
 from tests.builders import primary_school
 from tests.web.conftest import Tree, make_user
@@ -198,7 +198,7 @@ def test_the_county_page_shows_the_engines_coefficient_to_three_decimals(
     row = re.search(r"每百名学生拥有高于规定学历教师数</a></td>(.*?)</tr>", text(response), re.S)
     assert row is not None
     cells = re.findall(r'<td class="num">(?:<a [^>]*>)?([^<]*)', row.group(1))
-    assert cells == ["3.8 人", f"{cv:.3f}", "0.50"] == ["3.8 人", "0.258", "0.50"]
+    assert cells == ["3.800 人", f"{cv:.3f}", "0.50"] == ["3.800 人", "0.258", "0.50"]
 
 
 def test_the_coefficient_chart_draws_the_engines_values_against_the_limit(
@@ -340,10 +340,22 @@ def test_the_drill_down_lists_the_schools_behind_a_coefficient_with_their_values
         ("", "示范县实验小学", school_url(world.tree.school)),
     ]
     assert [cell for cell in re.findall(r'<td class="num" data-value="[^"]*">([^<]*)</td>', body)] == [
-        *("300", "9", "3 人"),
-        *("200", "10", "5 人"),
+        *("300", "9", "3.000 人"),
+        *("200", "10", "5.000 人"),
     ]
     assert chart(response, "indicator-schools")["series"][0]["markLine"]["data"][0]["yAxis"] == 4.2
+
+
+def test_the_drill_down_writes_money_to_the_fen_and_values_to_three_decimals_in_every_row(
+    client: Client, world: World, users: dict[str, User]
+) -> None:
+    """Issue 12 §6: one column, one number of decimals (600,000.00 元, never "600,000" beside "1,293,317.87")."""
+    body = text(page(client, users[Role.COUNTY_OFFICE], indicator_url(world.tree.county, indicator="L6")))
+    cells = re.findall(r'<td class="num" data-value="[^"]*">([^<]*)</td>', body)
+    assert sorted(zip(cells[::3], cells[1::3], cells[2::3], strict=True)) == [
+        ("200", "400,000.00", "2,000.000 元"),
+        ("300", "600,000.00", "2,000.000 元"),
+    ]
 
 
 def test_the_drill_down_of_an_unknown_level_or_indicator_is_not_found(
@@ -368,7 +380,7 @@ def test_the_school_page_shows_its_values_against_thresholds_and_floors(
     assert re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1)) == [
         "3.57",
         "4.2",
-        "3 人",
+        "3.000 人",
         "未达标",
         "还差 4 名高于规定学历教师；达到基本值还差 2 名高于规定学历教师",
     ]
@@ -442,7 +454,7 @@ def test_the_city_page_evaluates_all_its_counties_in_one_call(
         calls.append(set(table["county"].to_list()))
         return evaluate(table, standard)
 
-    monkeypatch.setattr(views, "evaluate", counted)
+    monkeypatch.setattr(region_kept, "evaluate", counted)
     assert page(client, users[Role.OBSERVER], region_url(world.tree.city)).status_code == 200
     assert calls == [{str(world.tree.county.pk), str(world.tree.other_county.pk)}]
 
@@ -488,10 +500,13 @@ def _grow(world: World, schools: int, years: tuple[int, ...]) -> None:
 @pytest.mark.parametrize(
     ("url_of", "target", "queries", "shows"),
     [
-        (county_url, "county", 7, "小学：学校 152 所"),  # 6, and the data version of the kept evaluation
+        # 6, the data version, and the database cache (junheng.web.caches): 1 read, 5 to keep an entry
+        (county_url, "county", 7 + 6, "小学：学校 152 所"),
         (indicator_url, "county", 7, "示范县新校149"),
         (school_url, "school", 7, "示范县实验小学"),
-        (region_url, "city", 9, '<td class="num">152</td>'),  # 8, and the region's ancestors (breadcrumbs)
+        # 8, the region's ancestors (breadcrumbs); its years kept (versions, read, 5 to keep, less the scan
+        # of its records when kept); its counties' figures: the cache read, and 5 to keep each of its 2
+        (region_url, "city", 9 + (1 + 1 + 5) + 1 + 5 * 2, '<td class="num">152</td>'),
     ],
 )
 def test_a_page_costs_the_same_few_queries_for_many_schools(
@@ -531,7 +546,8 @@ def test_a_page_seen_again_reuses_its_evaluation(
     supervisor = users[Role.SUPERVISOR]
     client.force_login(supervisor)
     first = text(client.get(county_url(world.tree.county)))
-    with django_assert_max_num_queries(6):  # session, user, memberships, county, its ancestors, data version
+    # session, user, memberships, county, its ancestors, data version, the kept evaluation (database cache)
+    with django_assert_max_num_queries(7):
         again = text(client.get(county_url(world.tree.county)))
     unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew for every response
     assert unmasked.sub("", again) == unmasked.sub("", first)

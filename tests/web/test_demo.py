@@ -164,11 +164,28 @@ def test_junheng_demo_serves_and_prints_the_logins(tmp_path: Path) -> None:
         # the worker evaluates a whole city: Polars must work in a process gunicorn forked
         dashboard = browser.open(base + region.group(1), timeout=60).read().decode("utf-8")
         assert "示范市" in dashboard
+        workers = _children(process.pid, "db_worker")
+        assert len(workers) == 1, "junheng demo runs the task worker beside the web server"
     finally:
         process.terminate()
         out, _ = process.communicate(timeout=30)
     assert "demo-school-1" in out
     assert "junheng-demo" in out
+    assert not Path(f"/proc/{workers[0]}").exists(), "the worker stops with the web server"
+
+
+def _children(parent: int, command: str) -> list[int]:
+    """The processes `parent` started whose command line holds `command` (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and command in cmdline:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_demo_on_a_taken_port_exits_2_with_a_chinese_message(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_the_groups_export_holds_the_groups_pairings_and_the_theil_split(
     # 体育运动场馆面积 is the one indicator that differs between the schools
     row = column(theil, "指标").index("体育运动场馆面积") + 2
     assert number_format(theil, "组间", row) == "#,##0.0000"
-    assert number_format(theil, "组间占比", row) == "#,##0%"
+    assert number_format(theil, "组间占比", row) == "#,##0.0%"
     assert column(theil, "组间占比")[row - 2] == shown[row - 2]["between_share"]
 
 

@@ -105,7 +105,7 @@ def test_the_county_page_shows_places_demand_gap_and_warning(tree: Tree, office:
     row = re.search(r'data-catchment="城东学区" data-year="2025">(.*?)</tr>', page, re.S)
     assert row is not None
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
-    assert cells[3:] == ["1080", "660", "330", "990", "90", "黄色"]
+    assert cells[3:] == ["1,080", "660", "330", "990", "90", "黄色"]
     # 常住 births 6 × 150 = 900 + 330 = 1,230 ≥ 100 % → red: the series are kept apart.
     page = office.get(reverse("places:county", args=[county]), {"method": "常住"}).content.decode()
     assert "红色" in page and "1230" in page and "-150" in page
@@ -230,9 +230,19 @@ def test_county_births_without_a_catchment_give_a_county_row_beside_the_catchmen
     )
     assert Births.objects.filter(catchment__isnull=True).count() == 6
     page = office.get(reverse("places:county", args=[county]), {"method": "户籍"}).content.decode()
-    assert _row(page, "county", "全县", 2025) == ["全县", "小学", "2025", "1980", "1800", "330", "2130", "-150", "红色"]
+    assert _row(page, "county", "全县", 2025) == [
+        "全县",
+        "小学",
+        "2025",
+        "1,980",
+        "1,800",
+        "330",
+        "2,130",
+        "-150",
+        "红色",
+    ]
     # 城东: 1,080 places against 660 + 330 = 990 (91.7 %) → yellow, as without the county figure.
-    assert _row(page, "catchment", "城东学区", 2025)[3:] == ["1080", "660", "330", "990", "90", "黄色"]
+    assert _row(page, "catchment", "城东学区", 2025)[3:] == ["1,080", "660", "330", "990", "90", "黄色"]
     assert page.index('data-scope="county"') < page.index('data-scope="catchment"')
     # The 常住 series has no county figure: no county row, never the 户籍 one.
     page = office.get(reverse("places:county", args=[county]), {"method": "常住"}).content.decode()
@@ -277,8 +287,8 @@ def test_a_county_missing_residents_and_early_capacities_sees_what_to_upload(tre
     assert _row(page, "catchment", "城东学区", 2025)[3:] == ["未上传学位", "600", "0", "600", "—", "—"]
     per_1000 = page[page.index('id="per-1000"') :]
     cells = re.search(r'data-year="2026" data-level="primary">(.*?)</tr>', per_1000, re.S).group(1)  # type: ignore[union-attr]
-    assert re.findall(r"<td[^>]*>(.*?)</td>", cells) == ["2026", "小学", "1080", "未上传常住人口", "—", "80", "—"]
-    assert '<td>2025</td><td>小学</td><td class="num">未上传学位</td><td class="num">10000</td>' in per_1000
+    assert re.findall(r"<td[^>]*>(.*?)</td>", cells) == ["2026", "小学", "1,080", "未上传常住人口", "—", "80", "—"]
+    assert '<td>2025</td><td>小学</td><td class="num">未上传学位</td><td class="num">10,000</td>' in per_1000
 
 
 NINE_YEAR = (

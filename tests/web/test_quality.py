@@ -187,10 +187,11 @@ def test_an_area_per_student_far_above_the_county_is_flagged() -> None:
 
 def test_an_area_per_student_far_below_the_county_is_flagged() -> None:
     schools = county([1100, 2200, 2250, 2400, 2500, 2550, 2600, 2700])
+    # fences 4.475 − 3 × 0.65 = 2.525 and 5.125 + 1.95 = 7.075, both 四舍五入 on the written figure (2.53, 7.08)
     assert [(f.record.school_id, f.message) for f in area_flags(schools)] == [
         (
             0,
-            "生均教学及辅助用房面积 2.2 ㎡，远低于全县学校的一般范围（2.52–7.08 ㎡）；"
+            "生均教学及辅助用房面积 2.2 ㎡，远低于全县学校的一般范围（2.53–7.08 ㎡）；"
             "请核对教学及辅助用房面积和在校生数",
         )
     ]

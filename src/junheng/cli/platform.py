@@ -34,7 +34,8 @@ def command_demo(port: int, data_dir: Path) -> int:
     for username, role, organisation in logins:
         print(f"  {username:<16} {role}：{organisation}")
     sys.stdout.flush()
-    server.serve(host="127.0.0.1", port=port, workers=1)
+    with server.task_worker():
+        server.serve(host="127.0.0.1", port=port, workers=1)
     return 0
 
 
@@ -60,7 +61,8 @@ def command_serve(host: str, port: int, workers: int) -> int:
     except server.ConfigurationError as exc:
         raise UsageError(str(exc)) from exc
     server.migrate()
-    server.serve(host=host, port=port, workers=workers)
+    with server.task_worker():
+        server.serve(host=host, port=port, workers=workers)
     return 0
 
 

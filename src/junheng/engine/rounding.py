@@ -46,7 +46,7 @@ def units_value(units: pl.Expr, decimals: int) -> pl.Expr:
     return sentence(units.cast(pl.String), f"e-{decimals}").cast(pl.Float64)
 
 
-def rounded_decimal(value: float, decimals: int, rule: Rounding) -> Decimal:
+def rounded_decimal(value: float | Decimal, decimals: int, rule: Rounding) -> Decimal:
     """One figure rounded as `rounded_units` rounds a column, for text: 0.5505 → Decimal('0.551')."""
     noise_free = Decimal(value).quantize(Decimal(1).scaleb(-NOISE_DECIMALS))
     return noise_free.quantize(Decimal(1).scaleb(-decimals), rounding=rule.decimal_mode)

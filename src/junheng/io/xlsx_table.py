@@ -23,6 +23,8 @@ from enum import StrEnum
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from junheng.numbers import FORMS, Quantity
+
 
 class Kind(StrEnum):
     """What a column holds, which fixes how its numbers are shown."""
@@ -39,16 +41,17 @@ class Kind(StrEnum):
     DATETIME = "datetime"
 
 
-# The decimals of each numeric kind unless a column says otherwise (Column.decimals).
-DECIMALS: dict[Kind, int] = {
-    Kind.COUNT: 0,
-    Kind.YEAR: 0,
-    Kind.MONEY: 2,
-    Kind.AREA: 2,
-    Kind.VALUE: 3,
-    Kind.COEFFICIENT: 3,
-    Kind.PERCENT: 1,
+# The decimals of each numeric kind unless a column says otherwise (Column.decimals): those the pages
+# write the same quantity with (junheng.numbers.FORMS).
+_QUANTITY = {
+    Kind.COUNT: Quantity.COUNT,
+    Kind.MONEY: Quantity.MONEY,
+    Kind.AREA: Quantity.AREA,
+    Kind.VALUE: Quantity.VALUE,
+    Kind.COEFFICIENT: Quantity.COEFFICIENT,
+    Kind.PERCENT: Quantity.SHARE,
 }
+DECIMALS: dict[Kind, int] = {Kind.YEAR: 0} | {kind: FORMS[quantity].decimals for kind, quantity in _QUANTITY.items()}
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MAX_WIDTH = 60

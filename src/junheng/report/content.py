@@ -17,6 +17,7 @@ from junheng.assessment import Assessment, Dimension, State
 from junheng.engine import Evaluation
 from junheng.engine.indicators import value_column
 from junheng.engine.rules import floor_column, meets_column
+from junheng.numbers import Quantity, figure, number
 from junheng.report.problems import LedgerEntry, Problem, reconcile
 
 MET, AT_FLOOR, BELOW_FLOOR = "met", "floor", "below"
@@ -72,12 +73,14 @@ class Report:
     county: str
     year: int
     standard: str
+    standard_title: str
     state: State
     headline: str
     reasons: tuple[str, ...]
     sections: tuple[Section, ...]
     cvs: tuple[CvPoint, ...]
     indicators: tuple[str, ...]
+    indicator_names: tuple[tuple[str, str], ...]  # (code, name), in the standard's order
     matrix: tuple[tuple[str, tuple[str, ...]], ...]
     survey: tuple[SurveyGroup, ...]
     survey_minimum: float | None
@@ -118,7 +121,9 @@ def build_report(
         title=report_title(assessment.county),
         county=assessment.county,
         year=assessment.year,
-        standard=assessment.standard_title,
+        standard=assessment.standard,
+        standard_title=assessment.standard_title,
+        indicator_names=tuple((ind.id, ind.name) for ind in evaluation.standard.indicators),
         state=assessment.state,
         headline=assessment.headline,
         reasons=assessment.reasons,
@@ -239,9 +244,9 @@ def _resource_tables(evaluation: Evaluation) -> tuple[Table, ...]:
             (
                 msg.level_label(row["level"]),
                 f"{indicator.id} {indicator.name}",
-                str(row["schools"]),
-                f"{row['students']:,}",
-                msg.NOT_APPLICABLE if row["mean"] is None else f"{row['mean']:,.3f}",
+                number(row["schools"], Quantity.COUNT),
+                number(row["students"], Quantity.COUNT),
+                number(row["mean"], Quantity.VALUE),
                 msg.cv_number(row["cv"], standard),
                 msg.NOT_APPLICABLE if limit is None else str(limit),
                 msg.met_word(row["pass"]),
@@ -260,7 +265,7 @@ def _resource_tables(evaluation: Evaluation) -> tuple[Table, ...]:
             (
                 str(row["school_name"]),
                 msg.level_label(row["level"]),
-                f"{row['students']:,}",
+                number(row["students"], Quantity.COUNT),
                 *values,
                 msg.met_word(row["pass"]) if judged else msg.NOT_APPLICABLE,
             )
@@ -307,13 +312,20 @@ def _survey_minimum(evaluation: Evaluation) -> float | None:
 
 
 def percent(value: Decimal | float | None) -> str:
-    """A rate as the county page shows it: 87.5%, or — without one."""
-    return msg.NOT_APPLICABLE if value is None else msg.number_text(float(value) * 100, 2) + "%"
+    """A rate as the survey page shows it: 87.50%, or — without one."""
+    return figure(value, Quantity.RATE)
 
 
 def _survey_table(survey: Sequence[SurveyGroup]) -> Table:
     rows = tuple(
-        (g.label, str(g.issued), str(g.responses), str(g.valid), percent(g.return_rate), percent(g.rate))
+        (
+            g.label,
+            number(g.issued, Quantity.COUNT),
+            number(g.responses, Quantity.COUNT),
+            number(g.valid, Quantity.COUNT),
+            percent(g.return_rate),
+            percent(g.rate),
+        )
         for g in survey
     )
     header = ("调查对象", "发放", "回收", "有效答卷", "有效回收率", "认可度")

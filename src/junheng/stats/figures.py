@@ -21,7 +21,7 @@ class Source:
     cell: str
     row_label: str
     column_label: str
-    raw: str
+    cell_text: str  # the cell as written
     arithmetic: str = ""
 
 
@@ -82,10 +82,16 @@ def evaluate_terms(key: str, parts: list[tuple[Term, Located]], layout: Layout, 
             why = why or f"{located.sheet} 中{found.message}"
             continue
         source = Source(
-            located.file, located.sheet, found.cell, found.row_label, found.column_label, found.raw, _arithmetic(term)
+            located.file,
+            located.sheet,
+            found.cell,
+            found.row_label,
+            found.column_label,
+            found.cell_text,
+            _arithmetic(term),
         )
         sources.append(source)
-        value, reason, fatal = _value(found.raw, term, layout)
+        value, reason, fatal = _value(found.cell_text, term, layout)
         if reason:
             problems.append(Problem(located.file, located.sheet, found.cell, reason, fatal=fatal))
             why = why or f"{located.sheet}!{found.cell}：{reason}"

@@ -46,7 +46,7 @@ class Found:
     column: int
     row_label: str
     column_label: str
-    raw: str
+    cell_text: str  # the cell as written
 
     @property
     def cell(self) -> str:

@@ -39,12 +39,12 @@ def read_school(workbook: Workbook, layout: Layout, problems: list[Problem]) -> 
             found = form.grid.find_below(labels, identity.skip)
         else:
             found = form.grid.find(labels, identity.column)
-        if isinstance(found, Miss) or not found.raw:
+        if isinstance(found, Miss) or not found.cell_text:
             why = found.message if isinstance(found, Miss) else f"“{labels[0]}”一项为空"
             # the county may be given on the command line instead: checked once every school is read
             problems.append(Problem(workbook.file, form.name, found.cell, why, fatal=key != "county"))
             continue
-        values[key] = found.raw
+        values[key] = found.cell_text
     school_type = _school_type(workbook, layout, values.get("school_type", ""), form, problems)
     if "school_id" not in values or "school_name" not in values:
         return None

@@ -23,7 +23,7 @@ def provenance_table(schools: list[School]) -> pl.DataFrame:
             value = "" if figure.value is None else str(figure.value)
             for source in figure.sources:
                 rows.append((school.school_id, school.school_name, FIELDS_BY_KEY[key].label, value, source.file,
-                             source.sheet, source.cell, source.row_label, source.column_label, source.raw,
+                             source.sheet, source.cell, source.row_label, source.column_label, source.cell_text,
                              source.arithmetic))  # fmt: skip
     return pl.DataFrame(rows, schema=list(_PROVENANCE), orient="row")
 

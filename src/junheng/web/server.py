@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +63,7 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the kept evaluations' table when no Redis is named
 
 
 def check_port(host: str, port: int) -> None:
@@ -71,6 +76,28 @@ def check_port(host: str, port: int) -> None:
             raise ConfigurationError(
                 f"端口 {port} 已被占用（{host}）；请用 --port 换一个端口，或先停止占用它的程序"
             ) from exc
+
+
+# The task worker (django-tasks-db's `db_worker`): it runs the queued jobs (the report, plans) one at a
+# time, asking the database for the next every second when idle.
+WORKER_COMMAND = ("-m", "django", "db_worker", "--no-reload", "--interval", "1", "--verbosity", "1")
+WORKER_STOP_SECONDS = 30
+
+
+@contextmanager
+def task_worker() -> Iterator[subprocess.Popen[bytes]]:
+    """The task worker as a child process for as long as the web server runs, on the same settings (the
+    environment `setup` prepared); stopped with the server, letting a job under way finish first."""
+    worker = subprocess.Popen([sys.executable, *WORKER_COMMAND], env=os.environ.copy())
+    try:
+        yield worker
+    finally:
+        worker.terminate()  # the worker finishes the job under way, then exits
+        try:
+            worker.wait(timeout=WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def serve(*, host: str, port: int, workers: int = DEFAULT_WORKERS) -> None:

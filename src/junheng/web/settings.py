@@ -17,6 +17,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
+from junheng.web.caches import cache_settings
 from junheng.web.security import security_settings
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -50,6 +51,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "ninja",  # the API docs' Swagger UI from its own static files, not from a CDN
             "axes",  # login throttling: failed attempts per account and per address
             "csp",  # the Content-Security-Policy header
+            "django_tasks",  # background tasks (the backport of Django 6's django.tasks)
+            "django_tasks_db",  # their queue in the platform's own database, run by `db_worker`
             "junheng.web.orgs",
             "junheng.web.collection",
             "junheng.web.dashboards",
@@ -61,6 +64,7 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "junheng.web.groups",
             "junheng.web.places",
             "junheng.web.home",
+            "junheng.web.jobs",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
@@ -93,6 +97,9 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         ],
         "WSGI_APPLICATION": "junheng.web.wsgi.application",
         "DATABASES": {"default": database},
+        # Long work (the report, a plan) is queued in the database and run by the worker that `junheng
+        # demo` and `junheng serve` start beside the web server (web/jobs, docs/deployment.md).
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "LANGUAGE_CODE": "zh-hans",
         # The only language: LocaleMiddleware must not switch an English browser to Django's English.
@@ -121,6 +128,8 @@ def build_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "JUNHENG_CHANGE_RATIO": float(environ.get("JUNHENG_CHANGE_RATIO", "0.5")),
         # Storage for the evidence files (佐证材料) of one county, in MB, over every app (web/evidence.py).
         "JUNHENG_EVIDENCE_QUOTA_MB": float(environ.get("JUNHENG_EVIDENCE_QUOTA_MB", "2048")),
+        # Kept evaluations, shared by every process and server: Redis at JUNHENG_CACHE_URL, else the database.
+        "CACHES": cache_settings(environ),
     }
 
 

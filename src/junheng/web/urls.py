@@ -24,5 +24,6 @@ urlpatterns = [
     path("classes/", include("junheng.web.classes.urls")),
     path("groups/", include("junheng.web.groups.urls")),
     path("places/", include("junheng.web.places.urls")),
+    path("jobs/", include("junheng.web.jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,11 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
+from junheng.report import bundle
 from junheng.report.content import Report, SurveyGroup, build_report
 from junheng.report.problems import LedgerEntry
 from junheng.web.assessment import services
 from junheng.web.assessment.models import Problem
 from junheng.web.collection import tables
+from junheng.web.jobs import services as jobs
+from junheng.web.jobs.models import Job
 from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
@@ -24,12 +27,36 @@ from junheng.web.survey.models import Survey
 from junheng.web.survey.services import survey_results
 
 
-def county_report(*, user: User, county_id: int, year: int) -> Report:
-    """The report of a county's year (404 outside the user's reach, 403 for an observer, before any work);
-    the county office's updates the ledger."""
+def reportable(*, user: User, county_id: int) -> Organisation:
+    """The county whose report the user may have: 404 outside the user's reach, 403 for an observer."""
     county = lookups.visible_county(user, county_id)
     if not scope.can_analyse(user, county):
         raise PermissionDenied("只有县级督导室和督学可以生成自评报告；观察员可以查看评估结果")
+    return county
+
+
+def start_report(*, user: User, county_id: int, year: int) -> Job:
+    """Queue the report of a county's year as a background job (permissions checked before anything is queued)."""
+    county = reportable(user=user, county_id=county_id)
+    return jobs.start(kind=Job.Kind.REPORT, county=county, year=year, user=user, params={}, steps=REPORT_STEPS)
+
+
+# 汇总 and the files of `bundle.render_zip`
+REPORT_STEPS = 1 + len(bundle.STEPS)
+
+
+def report_job(job: Job, progress: jobs.Progress) -> jobs.Outcome:
+    """The job's report (the runner of `Job.Kind.REPORT`): the zip of its three files."""
+    progress("正在汇总评估结果与整改台账")
+    report = county_report(user=job.user, county_id=job.county_id, year=job.year)
+    name = f"{report.county}{report.year}年度自评报告.zip"
+    return jobs.Outcome(file_name=name, file=bundle.render_zip(report, progress))
+
+
+def county_report(*, user: User, county_id: int, year: int) -> Report:
+    """The report of a county's year (404 outside the user's reach, 403 for an observer, before any work);
+    the county office's updates the ledger."""
+    county = reportable(user=user, county_id=county_id)
     assessment = services.county_assessment(user=user, county_id=county_id, year=year)
     evaluation = tables.county_year(county, year).evaluation  # kept by the assessment: evaluated once
     stored = _ledger_rows(county, year)

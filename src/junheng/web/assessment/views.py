@@ -14,16 +14,16 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from junheng.assessment.states import combined
-from junheng.report.bundle import render_zip
 from junheng.web.assessment import reports, services
 from junheng.web.assessment.forms import FiguresForm, JudgementForm, VetoForm
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.services import standard_for
 from junheng.web.evidence import HELP_TEXT, TYPES, download
+from junheng.web.jobs import services as jobs
+from junheng.web.jobs.models import Job
 from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_year, checked_year
@@ -67,6 +67,7 @@ def _page(
         "veto_state": combined(v.state for v in assessment.vetoes),
         "editable": scope.can_manage(request.user, county),
         "can_report": scope.can_analyse(request.user, county),
+        "report_job": jobs.latest(kind=Job.Kind.REPORT, county=county, year=year, user=request.user),
         "figures_form": figures_form,
         "judgement_form": JudgementForm(auto_id=False),  # one copy per item: no duplicate ids
         "veto_form": VetoForm(auto_id=False),
@@ -162,14 +163,11 @@ def veto(request: HttpRequest, county_id: int, year: int, key: str) -> HttpRespo
 @login_required
 @require_POST
 def report(request: HttpRequest, county_id: int, year: int) -> HttpResponse:
-    """一键生成自评报告: the zip of the .docx, the .pdf and the Excel annex (the county office's also
-    updates the rectification ledger; POST because it may)."""
+    """一键生成自评报告: queue the zip of the .docx, the .pdf and the Excel annex as a background job (the
+    county office's also updates the rectification ledger; POST because it may); the page shows its progress."""
     checked_year(year)
-    found = reports.county_report(user=request.user, county_id=county_id, year=year)
-    response = HttpResponse(render_zip(found), content_type="application/zip")
-    name = f"{found.county}{year}年度自评报告.zip"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response
+    reports.start_report(user=request.user, county_id=county_id, year=year)
+    return _back(county_id, year, "#report")
 
 
 @login_required

@@ -44,8 +44,8 @@ def county_ledger(request: HttpRequest, county_id: int) -> HttpResponse:
                 "key": t.key,
                 "label": t.label,
                 "count": latest[t.key],
-                "share": latest[f"{t.key}_share"] * 100,
-                "max": t.max_share * 100,
+                "share": latest[f"{t.key}_share"],
+                "max": t.max_share,
                 "meets": latest[f"{t.key}_meets"],
             }
             for t in ledger.rules.targets
@@ -72,9 +72,7 @@ def _breakdown_rows(table: pl.DataFrame, rules: ClassSizeRules) -> list[dict[str
         {
             **group,
             "band_counts": [group[f"band_{b.key}"] for b in rules.bands],
-            "targets": [
-                {"share": group[f"{t.key}_share"] * 100, "meets": group[f"{t.key}_meets"]} for t in rules.targets
-            ],
+            "targets": [{"share": group[f"{t.key}_share"], "meets": group[f"{t.key}_meets"]} for t in rules.targets],
         }
         for group in table.iter_rows(named=True)
     ]

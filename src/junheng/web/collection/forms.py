@@ -14,10 +14,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms import BoundField
 
+from junheng import numbers
 from junheng.io.cells import FIRST_YEAR, LAST_YEAR
 from junheng.io.errors import DataIssue
 from junheng.io.limits import COUNTY_SCHOOL_FILE
-from junheng.messages import number_text
 from junheng.schema import AREA_TYPE_VALUES, FIELDS_BY_KEY, OWNERSHIP_VALUES, SCHOOL_TYPE_LABELS, Field, Kind
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.collection.versions import StaleRecord
@@ -120,10 +120,11 @@ def value_text(key: str, value: object) -> str:
 
 
 def figure_text(key: str, value: object) -> str:
-    """A stored figure as the review page shows it: thousands separators (12,345.5), choices as words."""
+    """A stored figure as the review page shows it: thousands separators, the decimals of its kind
+    (12,345.50 ㎡, 1,200,000.00 元), choices as words."""
     field = FIELDS_BY_KEY.get(key)
     if field is not None and field.kind in (Kind.INTEGER, Kind.NUMBER) and isinstance(value, int | float):
-        return number_text(value, 0 if field.kind is Kind.INTEGER else 2)
+        return numbers.number(value, numbers.quantity_of(field.unit or ""))
     return value_text(key, value)
 
 

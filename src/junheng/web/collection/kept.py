@@ -1,43 +1,53 @@
-"""Evaluations kept between requests until the data under them changes.
+"""What pages compute from stored records, kept between requests, processes and servers.
 
-A county page evaluates every year of the county; a city page every county of the year. Both are
-kept in Django's cache under a *data version*: one aggregate query over the records below the page's
-organisation (how many, the latest change, the highest id). Saving, adding or deleting any of them
-changes the version, so a page never shows figures older than the stored data; organisation names
-and standards changed in the admin show within `TIMEOUT` seconds.
+Everything is kept in Django's cache (Redis when JUNHENG_CACHE_URL names one, the platform's database
+otherwise: `web.caches`) under the *data version* of the records it was computed from
+(`collection.data_versions`): a token that every write of them renews in its own transaction. Every
+process and server reads the same tokens, so the first request after a write computes anew wherever it
+lands, and every other request takes what was kept. A region page asks for its counties together
+(`kept_many`) and computes only those whose records changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Max
-
-from junheng.web.collection.models import SchoolRecord
-from junheng.web.orgs.models import Organisation
 
 T = TypeVar("T")
-TIMEOUT = 300
+# Tokens, not time, make what is kept stale; this only lets entries no page asks for any more go.
+TIMEOUT = 24 * 60 * 60
+PREFIX = "junheng:kept:"
 
 
-def data_version(area: Organisation, *, year: int | None = None) -> tuple[object, ...]:
-    """Changes whenever a record below `area` (of `year`) is added, changed or deleted: one query."""
-    records = SchoolRecord.objects.filter(school__path__startswith=area.path)
-    if year is not None:
-        records = records.filter(year=year)
-    summary = records.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
-    return (summary["n"], summary["last"], summary["top"])
-
-
-def kept(key: tuple[Hashable, ...], version: tuple[object, ...], compute: Callable[[], T]) -> T:
-    """`compute()`, or what it gave for this key while the data had this version."""
-    name = "junheng:kept:" + ":".join(str(part) for part in key)
-    hit = cache.get(name)
+def kept(key: str, version: str | None, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it gave for `key` while the records had this `version` (None: not kept)."""
+    if version is None:
+        return compute()
+    hit = cache.get(PREFIX + key)
     if hit is not None and hit[0] == version:
         value: T = hit[1]
         return value
     value = compute()
-    cache.set(name, (version, value), TIMEOUT)
+    cache.set(PREFIX + key, (version, value), TIMEOUT)
     return value
+
+
+def kept_many(versions: Mapping[str, str | None], compute: Callable[[Sequence[str]], Mapping[str, T]]) -> dict[str, T]:
+    """The value of every key of `versions`: those kept under their version in one cache read, the
+    others from one call of `compute(missing keys)`, then kept in one cache write."""
+    hits = cache.get_many([PREFIX + key for key, version in versions.items() if version is not None])
+    found: dict[str, T] = {}
+    for key, version in versions.items():
+        hit = hits.get(PREFIX + key)
+        if hit is not None and hit[0] == version:
+            found[key] = hit[1]
+    missing = [key for key in versions if key not in found]
+    if missing:
+        made = compute(missing)
+        cache.set_many(
+            {PREFIX + key: (versions[key], made[key]) for key in missing if versions[key] is not None}, TIMEOUT
+        )
+        found |= {key: made[key] for key in missing}
+    return found

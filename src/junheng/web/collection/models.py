@@ -1,14 +1,18 @@
-"""The yearly collection round (填报任务), each school's record of that year, and the audit trail."""
+"""The yearly collection round (填报任务), each school's record of that year, the audit trail, and what an
+import of the education statistics leaves (what is still to fill in, the teaching points' choices)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 
 from junheng.schema import FIELDS, Field, Kind
+from junheng.web.collection.data_versions import DataVersion, RecordQuerySet, touch
 from junheng.web.orgs.models import Organisation
+
+__all__ = ["IDENTITY_KEYS", "RECORD_FIELDS", "Change", "DataVersion", "Round", "SchoolRecord"]  # DataVersion's home
 
 # Fields the organisation tree already holds: the county, its code, the school's id and name.
 IDENTITY_KEYS = frozenset({"year", "county", "county_code", "school_id", "school_name"})
@@ -74,16 +78,28 @@ class SchoolRecord(models.Model):
         indexes = [models.Index(fields=["year", "status"])]
         ordering = ["school__path", "year"]
 
+    objects = RecordQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.school} {self.year}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Store the record as a new version (`version` + 1) unless it is being created."""
+        """Store the record as a new version (`version` + 1) unless it is being created, and renew its
+        county-year's data version in the same transaction (`data_versions.touch`)."""
         if self.pk is not None and not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            touch([(self.school_id, self.year)])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete the record and renew its county-year's data version, in one transaction."""
+        with transaction.atomic(savepoint=False):
+            deleted = super().delete(*args, **kwargs)
+            touch([(self.school_id, self.year)])
+        return deleted
 
     @property
     def locked(self) -> bool:
@@ -121,6 +137,7 @@ class Change(models.Model):
         API = "api", "接口修改"
         CARRY = "carry", "沿用上年"
         CONFIRM = "confirm", "确认沿用"
+        STATISTICS = "statistics", "从教育统计导入"
 
     record = models.ForeignKey(SchoolRecord, on_delete=models.CASCADE, related_name="changes")
     action = models.CharField("操作", max_length=16, choices=Action.choices)
@@ -138,3 +155,41 @@ class Change(models.Model):
         verbose_name_plural = "修改记录"
         indexes = [models.Index(fields=["record", "field"])]
         ordering = ["-at", "-id"]
+
+
+class StatisticsFigures(models.Model):
+    """A record's figures as last imported from the statistics: which the clerk must still give (待补填,
+    with why) and, for each imported one, the cells it was read from."""
+
+    record = models.OneToOneField(
+        SchoolRecord, on_delete=models.CASCADE, related_name="statistics", verbose_name="学校年度数据"
+    )
+    to_fill = models.JSONField("待补填", default=dict, blank=True)  # field key → why the statistics lack it
+    sources = models.JSONField("数据来源", default=dict, blank=True)  # field key → [{file, sheet, cell, …}]
+    imported_at = models.DateTimeField("导入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "统计导入记录"
+        verbose_name_plural = "统计导入记录"
+
+
+class TeachingPoint(models.Model):
+    """The county's choice for a teaching point the statistics do not count as a school: merged into its
+    parent school (`parent`), or kept as a teaching point of its own (`parent` empty)."""
+
+    county = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="teaching_points", verbose_name="县区"
+    )
+    code = models.CharField("学校标识码", max_length=32)
+    name = models.CharField("名称", max_length=200)
+    parent = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="并入学校"
+    )
+    year = models.PositiveSmallIntegerField("决定于年度")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("决定时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "教学点归属"
+        verbose_name_plural = "教学点归属"
+        constraints = [models.UniqueConstraint(fields=["county", "code"], name="one_choice_per_teaching_point")]

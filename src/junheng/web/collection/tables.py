@@ -4,8 +4,8 @@ Stored records of one or many county-years become the engine's school table in o
 (`stored_records`), with the same column shapes as the data-file reader gives (`schema.polars_schema`)
 and the county identified by its id (`county_key`): two counties may share a name. A figure stored
 before the bounds were checked and outside them reads as not reported (`schema.within_bounds`).
-An evaluation is kept (`collection.kept`) until a record below the county changes, so a request that
-needs it twice, and the pages after it, evaluate once.
+An evaluation is kept (`collection.kept`) under its county-year's data version until a record of it
+changes, so a request that needs it twice, the pages after it and the other servers evaluate once.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from django.db.models import Q, QuerySet
 
 from junheng.engine import Evaluation, evaluate
 from junheng.schema import polars_schema, within_bounds
 from junheng.standards import load_standard
 from junheng.web.collection import kept
+from junheng.web.collection.data_versions import digest, tokens
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.orgs.models import Organisation
 
@@ -70,8 +72,20 @@ def stored_records(
     rows go into the table as tuples, column by column of `polars_schema`: a city's 3,000 records
     as dicts would cost the page more than evaluating them.
     """
-    by_id = {c.pk: c for c in counties}
     records = SchoolRecord.objects.filter(school__path__startswith=area.path, school__kind=Organisation.Kind.SCHOOL)
+    return _records(records, counties, years)
+
+
+def counties_records(counties: Sequence[Organisation], years: Sequence[int]) -> Records:
+    """The records of `years` of every school of `counties`, in one query (a region's changed counties)."""
+    below = Q(pk__in=[])  # no county, no record
+    for county in counties:
+        below |= Q(school__path__startswith=county.path)
+    return _records(SchoolRecord.objects.filter(below, school__kind=Organisation.Kind.SCHOOL), counties, years)
+
+
+def _records(records: QuerySet[SchoolRecord], counties: Iterable[Organisation], years: Sequence[int] | None) -> Records:
+    by_id = {c.pk: c for c in counties}
     if years is not None:
         records = records.filter(year__in=list(years))
     rows: list[tuple[Any, ...]] = []
@@ -110,25 +124,44 @@ class Evaluated:
 
 def county_year(county: Organisation, year: int) -> Evaluated:
     """The county's school table of `year` and its evaluation under the county's standard, evaluated
-    once until a record of that year below the county changes (one aggregate query when kept)."""
+    once until a record of that year below the county changes (one query for its version when kept)."""
     standard = load_standard(county.standard_name())
 
-    def evaluated() -> Evaluated:
+    def evaluated() -> tuple[pl.DataFrame, Frames]:
         table = county_table(county, year)
-        return Evaluated(table, evaluate(table, standard))
+        return table, frames(evaluate(table, standard))
 
-    return kept.kept(("county-year", county.pk, year, standard.name), kept.data_version(county, year=year), evaluated)
+    version = tokens([county.pk], [year]).get((county.pk, year))
+    table, kept_frames = kept.kept(f"county-year:{county.pk}:{year}:{standard.name}", version, evaluated)
+    return Evaluated(table, evaluation(standard.name, kept_frames))
 
 
 def county_years(county: Organisation) -> tuple[Records, Evaluation]:
-    """Every year of the county's stored records and their evaluation, kept like `county_year`."""
+    """Every year of the county's stored records and their evaluation, kept like `county_year` under the
+    versions of all its years."""
     standard = load_standard(county.standard_name())
 
-    def evaluated() -> tuple[Records, Evaluation]:
+    def evaluated() -> tuple[Records, Frames]:
         records = stored_records(county, [county])
-        return records, evaluate(records.table, standard)
+        return records, frames(evaluate(records.table, standard))
 
-    return kept.kept(("county", county.pk, standard.name), kept.data_version(county), evaluated)
+    version = digest(tokens([county.pk]))
+    records, kept_frames = kept.kept(f"county:{county.pk}:{standard.name}", version, evaluated)
+    return records, evaluation(standard.name, kept_frames)
+
+
+Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None, pl.DataFrame, pl.DataFrame]
+
+
+def frames(evaluation: Evaluation) -> Frames:
+    """The evaluation's tables, as kept: its standard goes by name (`evaluation` puts it back)."""
+    return evaluation.schools, evaluation.levels, evaluation.composites, evaluation.counties, evaluation.excluded
+
+
+def evaluation(standard: str, kept: Frames) -> Evaluation:
+    """The evaluation whose tables `frames` kept, under the standard of that name."""
+    schools, levels, composites, counties, excluded = kept
+    return Evaluation(load_standard(standard), schools, levels, composites, counties, excluded)
 
 
 def _table(rows: list[tuple[Any, ...]]) -> pl.DataFrame:

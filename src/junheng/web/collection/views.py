@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from junheng.io.errors import DataIssue
 from junheng.schema import FIELDS_BY_KEY, NUMERIC_KINDS
-from junheng.web.collection import bulk, plausibility, prefill, quality, services, tracker
+from junheng.web.collection import bulk, plausibility, prefill, quality, services, stats_marks, stats_upload, tracker
 from junheng.web.collection.forms import (
     GROUPS,
     HistoryFilter,
@@ -81,6 +81,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         return render(request, "collection/school.html", context | {"notice": str(exc)})
     required = services.standard_for(county).required_columns()
     context |= {"record": record, "state": state_of(record), "can_review": scope.can_review(request.user, county)}
+    context |= stats_marks.for_form(record)
     if request.method == "POST":
         if not scope.can_edit(request.user, school):
             raise PermissionDenied("您无权修改该学校的数据")
@@ -202,6 +203,7 @@ def _county_page(
             ),
             "import_form": import_form or ImportForm(initial={"year": year}),
             "import_issues": import_issues,
+            "statistics_limits": stats_upload.size_note(),
         }
     return render(request, "collection/county.html", context)
 

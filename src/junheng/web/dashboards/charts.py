@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from junheng import messages as msg
+from junheng import numbers
 from junheng.engine.indicators import value_column
 from junheng.engine.rules import floor_column, meets_column
 from junheng.standards import Standard
@@ -251,9 +252,9 @@ def indicator_schools(
         )
     marks: list[tuple[float, str, str]] = []
     if threshold is not None:
-        marks.append((float(threshold), f"{msg.THRESHOLD} {threshold}", GOOD))
+        marks.append((float(threshold), f"{msg.THRESHOLD} {numbers.standard_figure(threshold)}", GOOD))
     if mean is not None:
-        marks.append((mean, f"{msg.MEAN} {msg.number_text(mean, 3)}", ACCENT))
+        marks.append((mean, f"{msg.MEAN} {numbers.number(mean, numbers.Quantity.VALUE)}", ACCENT))
     series: dict[str, Any] = {"type": "bar", "name": indicator.name, "data": data}
     if marks:
         series["markLine"] = _reference_lines(*marks)

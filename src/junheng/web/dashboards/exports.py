@@ -26,7 +26,7 @@ from junheng.standards import Indicator, Standard
 from junheng.web.collection import tables as stored
 from junheng.web.collection.services import standard_for
 from junheng.web.dashboards import queries, region_tables, tables
-from junheng.web.dashboards.views import region_evaluated
+from junheng.web.dashboards.region_kept import region_figures
 from junheng.web.exports import file_name, xlsx_response
 from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
@@ -209,9 +209,9 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
     region = scope.get_visible(request.user, pk=region_id, kind__in=[OrgKind.CITY, OrgKind.PROVINCE])
     counties = queries.counties_for_dashboard(region)
     year = _year(request, queries.years_with_data(region))
-    records, evaluations = region_evaluated(region, counties, year)
-    rows = region_tables.county_rows(evaluations, counties, year, records)
-    progress = [records.progress.get((c.pk, year), stored.Progress()) for c in counties]
+    figures = region_figures(region, counties, year)
+    rows = region_tables.county_rows(figures, counties, year)
+    progress = [figures[c.pk].progress for c in counties]
     columns = [
         Column("县区", [r.name for r in rows]),
         Column("资源配置", [r.verdict for r in rows]),

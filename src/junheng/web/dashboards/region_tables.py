@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,56 +33,76 @@ class CountyRow:
 
 
 @dataclass(frozen=True, slots=True)
-class _Result:
-    standard: Standard
-    county: dict[str, Any]
-    worst: dict[str, Any] | None
+class CountyFigures:
+    """What a region page shows of one county's year, kept under its data version (`region_kept`)."""
+
+    verdict: str
+    passed: bool | None
+    worst: str
+    sort_worst: str
+    schools: int
+    failing_schools: int | None
+    progress: Progress
 
 
-def county_rows(
+def county_figures(
     evaluations: Sequence[Evaluation], counties: Sequence[Organisation], year: int, records: Records
-) -> list[CountyRow]:
-    """Every county of a region in `year`: verdict, worst coefficient, failing schools, collection progress."""
-    results: dict[str, _Result] = {}
+) -> dict[int, CountyFigures]:
+    """Every county's figures in `year`, by county id: verdict, worst coefficient, failing schools, progress."""
+    found: dict[str, tuple[Standard, dict[str, Any], dict[str, Any] | None]] = {}
     for evaluation in evaluations:
-        worst = _worst(evaluation)
+        worst_of = _worst(evaluation)
         for row in evaluation.counties.filter(pl.col("year") == year).iter_rows(named=True):
-            results[row["county"]] = _Result(evaluation.standard, row, worst.get(row["county"]))
-    return [
-        _county_row(county, results.get(county_key(county)), records.progress.get((county.pk, year)), year)
-        for county in counties
-    ]
+            found[row["county"]] = (evaluation.standard, row, worst_of.get(row["county"]))
+    figures: dict[int, CountyFigures] = {}
+    for county in counties:
+        progress = records.progress.get((county.pk, year), Progress())
+        result = found.get(county_key(county))
+        if result is None:
+            figures[county.pk] = CountyFigures(msg.NOT_APPLICABLE, None, msg.NOT_APPLICABLE, "", 0, None, progress)
+            continue
+        standard, row, worst = result
+        if worst is None:
+            worst_text, sort_worst = msg.NOT_APPLICABLE, ""
+        else:
+            # An undefined coefficient fails whatever its limit: it sorts as the worst of all.
+            worst_text = _worst_text(standard, worst)
+            sort_worst = "Infinity" if worst["cv"] is None else f"{worst['margin']:.6f}"
+        figures[county.pk] = CountyFigures(
+            verdict=msg.verdict_word(row["pass"]),
+            passed=row["pass"],
+            worst=worst_text,
+            sort_worst=sort_worst,
+            schools=row["schools"],
+            failing_schools=None if standard.school_rule is None else row["failing_schools"],
+            progress=progress,
+        )
+    return figures
 
 
-def _county_row(county: Organisation, result: _Result | None, progress: Progress | None, year: int) -> CountyRow:
-    url = page_url("dashboards:county", county.pk, year=year)
-    if progress is None or progress.records == 0:
+def county_rows(figures: Mapping[int, CountyFigures], counties: Sequence[Organisation], year: int) -> list[CountyRow]:
+    """Every county of a region in `year`, as its page lists them."""
+    return [_county_row(county, figures[county.pk], year) for county in counties]
+
+
+def _county_row(county: Organisation, figures: CountyFigures, year: int) -> CountyRow:
+    progress = figures.progress
+    if progress.records == 0:
         collected, sort_progress = "未发布填报任务", ""
     else:
         collected, sort_progress = (
             f"{progress.handed_in} / {progress.records}",
             f"{progress.handed_in / progress.records:.6f}",
         )
-    if result is None:
-        return CountyRow(
-            county.name, url, msg.NOT_APPLICABLE, None, msg.NOT_APPLICABLE, "", 0, None, collected, sort_progress
-        )
-    worst = result.worst
-    if worst is None:
-        worst_text, sort_worst = msg.NOT_APPLICABLE, ""
-    else:
-        # An undefined coefficient fails whatever its limit: it sorts as the worst of all.
-        worst_text = _worst_text(result.standard, worst)
-        sort_worst = "Infinity" if worst["cv"] is None else f"{worst['margin']:.6f}"
     return CountyRow(
         name=county.name,
-        url=url,
-        verdict=msg.verdict_word(result.county["pass"]),
-        passed=result.county["pass"],
-        worst=worst_text,
-        sort_worst=sort_worst,
-        schools=result.county["schools"],
-        failing_schools=None if result.standard.school_rule is None else result.county["failing_schools"],
+        url=page_url("dashboards:county", county.pk, year=year),
+        verdict=figures.verdict,
+        passed=figures.passed,
+        worst=figures.worst,
+        sort_worst=figures.sort_worst,
+        schools=figures.schools,
+        failing_schools=figures.failing_schools,
         progress=collected,
         sort_progress=sort_progress,
     )

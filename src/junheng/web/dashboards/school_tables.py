@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from junheng import messages as msg
+from junheng import numbers
 from junheng.engine import Evaluation
 from junheng.engine.indicators import value_column
 from junheng.engine.rules import floor_column, meets_column
@@ -64,7 +65,7 @@ def school_parts(evaluation: Evaluation, year: int) -> list[SchoolPart]:
                     floor=msg.NOT_APPLICABLE
                     if rule is None or threshold is None
                     else msg.decimal_text(rule.floor(threshold)),
-                    threshold=msg.NOT_APPLICABLE if threshold is None else str(threshold),
+                    threshold=msg.NOT_APPLICABLE if threshold is None else numbers.standard_figure(threshold),
                     value=msg.value_text(indicator, part[value_column(indicator.id)], threshold),
                     met=msg.met_word(part.get(meets_column(indicator.id))),
                     meets=part.get(meets_column(indicator.id)),

@@ -15,6 +15,7 @@ import polars as pl
 from django.urls import reverse
 
 from junheng import messages as msg
+from junheng import numbers
 from junheng.engine import Evaluation
 from junheng.engine.indicators import resource_column, value_column
 from junheng.engine.rules import floor_column, meets_column
@@ -326,7 +327,7 @@ def indicator_detail(
                 name=part["school_name"],
                 url=page_url("dashboards:school", records.schools[part["school_id"]], year=year),
                 students=part["students"],
-                resource=msg.number_text(part[resource_column(indicator_id)], 2),
+                resource=numbers.amount(part[resource_column(indicator_id)], indicator.resource_unit),
                 sort_resource=part[resource_column(indicator_id)],
                 value=msg.value_text(indicator, value, threshold),
                 sort_value=value,
@@ -341,7 +342,9 @@ def indicator_detail(
     return IndicatorDetail(
         summary=summary,
         mean=msg.NOT_APPLICABLE if row["mean"] is None else msg.value_text(indicator, row["mean"]),
-        threshold=msg.NOT_APPLICABLE if threshold is None else f"{threshold} {indicator.value_unit}",
+        threshold=msg.NOT_APPLICABLE
+        if threshold is None
+        else f"{numbers.standard_figure(threshold)} {indicator.value_unit}",
         rows=rows,
         chart=charts.indicator_schools(parts, standard, level, indicator_id, row["mean"], link),
     )

@@ -7,20 +7,19 @@ records with the named queries, evaluates them once with the engine and hands th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import polars as pl
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from junheng import messages
-from junheng.engine import Evaluation, evaluate
-from junheng.standards import load_standard
+from junheng.engine import evaluate
 from junheng.web.collection import kept
 from junheng.web.collection import tables as stored
+from junheng.web.collection.data_versions import digest, tokens
 from junheng.web.collection.services import standard_for
 from junheng.web.dashboards import queries, region_tables, school_tables, tables
+from junheng.web.dashboards.region_kept import region_figures
 from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_or_latest
@@ -117,38 +116,14 @@ def _school_type(table: pl.DataFrame, year: int) -> str:
 
 @login_required
 def region(request: HttpRequest, region_id: int) -> HttpResponse:
-    """A city's or province's page: every county below it, with one query for all their records."""
+    """A city's or province's page: every county below it, only those whose records changed evaluated again."""
     region = scope.get_visible(request.user, pk=region_id, kind__in=[Kind.CITY, Kind.PROVINCE])
     counties = queries.counties_for_dashboard(region)
-    years = queries.years_with_data(region)
+    # A province's years are a scan of all its records: kept until a record of any of its counties changes.
+    version = digest(tokens([c.pk for c in counties]))
+    years = kept.kept(f"region-years:{region.pk}", version, lambda: queries.years_with_data(region))
     year = asked_or_latest(request, years)
     context: dict[str, object] = {"region": region, "years": years, "year": year}
     if year is not None:
-        records, evaluations = region_evaluated(region, counties, year)
-        context["rows"] = region_tables.county_rows(evaluations, counties, year, records)
+        context["rows"] = region_tables.county_rows(region_figures(region, counties, year), counties, year)
     return render(request, "dashboards/region.html", context)
-
-
-def region_evaluated(
-    region: Organisation, counties: Sequence[Organisation], year: int
-) -> tuple[stored.Records, list[Evaluation]]:
-    """The region's records of `year` and their evaluations, one query and one evaluation per standard, kept."""
-
-    def evaluated() -> tuple[stored.Records, list[Evaluation]]:
-        records = stored.stored_records(region, counties, years=[year])
-        return records, _evaluate_by_standard(records, counties)
-
-    standards = tuple(sorted({c.standard_name() for c in counties}))
-    key = ("region", region.pk, year, *standards)
-    return kept.kept(key, kept.data_version(region, year=year), evaluated)
-
-
-def _evaluate_by_standard(records: stored.Records, counties: Sequence[Organisation]) -> list[Evaluation]:
-    """One evaluation per standard in force, usually one for the whole region (the engine takes many counties)."""
-    groups: dict[str, list[str]] = {}
-    for county in counties:
-        groups.setdefault(county.standard_name(), []).append(stored.county_key(county))
-    return [
-        evaluate(records.table.filter(pl.col("county").is_in(keys)), load_standard(name))
-        for name, keys in groups.items()
-    ]

@@ -15,14 +15,16 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from junheng.io.xlsx_table import Column, Kind, Table
+from junheng.numbers import FORMS, Quantity
 from junheng.web.exports import file_name, xlsx_response
 from junheng.web.groups import scorecards, services
 from junheng.web.groups.models import Activity, Group, Membership, Pairing, TeacherExchange
 from junheng.web.groups.views import _analysis, _balance, _rows, group_context
 from junheng.web.years import asked_year
 
-THEIL_DECIMALS = 4  # as the page prints T, between and within
-SCORE_VALUE_DECIMALS = 3  # a scorecard item's value, target and floor: the page prints up to 3
+# Theil indices and scores are not an Excel kind of their own: their decimals are the pages' (junheng.numbers).
+THEIL_DECIMALS = FORMS[Quantity.INDEX].decimals
+SCORE_DECIMALS = FORMS[Quantity.SCORE].decimals
 NO_DATA = "未取得数据"
 
 
@@ -88,7 +90,7 @@ def _theil(name: str, rows: list[dict[str, Any]]) -> Table:
             ),
             Column("组间", [r["between"] for r in rows], Kind.COEFFICIENT, decimals=THEIL_DECIMALS),
             Column("组内", [r["within"] for r in rows], Kind.COEFFICIENT, decimals=THEIL_DECIMALS),
-            Column("组间占比", [r["between_share"] for r in rows], Kind.PERCENT, decimals=0),
+            Column("组间占比", [r["between_share"] for r in rows], Kind.PERCENT),
         ],
     )
 
@@ -150,9 +152,8 @@ def _progress(rows: list[dict[str, Any]], years: list[int]) -> Table:
                 f"{year}年与核心校之比",
                 ["—" if c is None else "无核心校数据" if c["ratio"] is None else c["ratio"] for c in cells],
                 Kind.PERCENT,
-                decimals=0,
             ),
-            Column(f"{year}年差", [None if c is None else c["difference"] for c in cells], Kind.VALUE, decimals=2),
+            Column(f"{year}年差", [None if c is None else c["difference"] for c in cells], Kind.VALUE),
         ]
     return Table("成员与核心校对比", columns)
 
@@ -181,7 +182,7 @@ def _within(rows: list[dict[str, Any]]) -> Table:
             Column("指标", [r["indicator_name"] for r in rows]),
             Column("学校数", [r["schools"] for r in rows], Kind.COUNT, unit="所"),
             Column("学生数", [r["students"] for r in rows], Kind.COUNT, unit="人"),
-            Column("均值", [r["mean"] for r in rows], Kind.VALUE, decimals=2),
+            Column("均值", [r["mean"] for r in rows], Kind.VALUE),
             Column(
                 "差异系数",
                 ["无法计算（均值为 0）" if r["cv"] is None else r["cv"] for r in rows],
@@ -198,7 +199,7 @@ def _gaps(rows: list[dict[str, Any]]) -> Table:
             Column("学段", [r["level_name"] for r in rows]),
             Column("指标", [r["indicator_name"] for r in rows]),
             *(
-                Column(title, [r[key] for r in rows], Kind.VALUE, decimals=2)
+                Column(title, [r[key] for r in rows], Kind.VALUE)
                 for title, key in (("核心校", "core"), ("成员校", "members"), ("差距", "gap"))
             ),
         ],
@@ -230,17 +231,16 @@ def scorecard(request: HttpRequest, county_id: int) -> HttpResponse:
                 Column("项目", [i.name for i in items]),
                 Column("数据来源", [i.get_source_display() for i in items]),
                 Column("指标", [f"{i.indicator} {i.get_level_display()}".strip() for i in items]),
-                Column("权重", [float(i.weight) for i in items], Kind.VALUE, decimals=2),
+                Column("权重", [float(i.weight) for i in items], Kind.VALUE, decimals=SCORE_DECIMALS),
                 Column(
                     "赋分规则",
                     [f"{i.get_rule_display()}（{'越高越好' if i.higher_is_better else '越低越好'}）" for i in items],
                 ),
-                Column("目标值", [float(i.target) for i in items], Kind.VALUE, decimals=SCORE_VALUE_DECIMALS),
+                Column("目标值", [float(i.target) for i in items], Kind.VALUE),
                 Column(
                     "最低值",
                     [None if i.floor is None else float(i.floor) for i in items],
                     Kind.VALUE,
-                    decimals=SCORE_VALUE_DECIMALS,
                 ),
                 Column("数据说明", [i.data_note for i in items]),
             ],
@@ -249,9 +249,14 @@ def scorecard(request: HttpRequest, county_id: int) -> HttpResponse:
             "各集团得分",
             [
                 Column("教育集团", [g.group.name for g in page.groups]),
-                Column("总分", [NO_DATA if g.score is None else g.score for g in page.groups], Kind.VALUE, decimals=1),
-                Column("已计权重", [g.weight_scored for g in page.groups], Kind.VALUE, decimals=2),
-                Column("全部权重", [g.weight_total for g in page.groups], Kind.VALUE, decimals=2),
+                Column(
+                    "总分",
+                    [NO_DATA if g.score is None else g.score for g in page.groups],
+                    Kind.VALUE,
+                    decimals=SCORE_DECIMALS,
+                ),
+                Column("已计权重", [g.weight_scored for g in page.groups], Kind.VALUE, decimals=SCORE_DECIMALS),
+                Column("全部权重", [g.weight_total for g in page.groups], Kind.VALUE, decimals=SCORE_DECIMALS),
                 *(
                     col
                     for n, item in enumerate(items)
@@ -260,13 +265,12 @@ def scorecard(request: HttpRequest, county_id: int) -> HttpResponse:
                             f"{item.name}得分",
                             [NO_DATA if g.items[n][1] is None else g.items[n][1] for g in page.groups],
                             Kind.VALUE,
-                            decimals=1,
+                            decimals=SCORE_DECIMALS,
                         ),
                         Column(
                             f"{item.name}数值",
                             [g.items[n][0] for g in page.groups],
                             Kind.VALUE,
-                            decimals=SCORE_VALUE_DECIMALS,
                         ),
                     )
                 ),

@@ -16,7 +16,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from junheng import messages as msg
+from junheng import numbers
+from junheng.numbers import Quantity
 from junheng.web.classes.models import LedgerRow
 from junheng.web.classes.services import is_overdue
 from junheng.web.collection.models import Round, SchoolRecord
@@ -44,7 +45,7 @@ class SurveyProgress:
 
     @property
     def return_rate_text(self) -> str:
-        return "" if self.return_rate is None else msg.number_text(float(self.return_rate) * 100, 2) + "%"
+        return "" if self.return_rate is None else numbers.figure(self.return_rate, Quantity.RATE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from junheng.io.xlsx_table import Column, Kind, Table
 from junheng.levels import LEVEL_LABELS
+from junheng.numbers import FORMS, Quantity
 from junheng.web.exports import file_name, xlsx_response
 from junheng.web.places import services
 from junheng.web.places.views import _method, gap_rows
@@ -65,8 +66,14 @@ def _per_1000(rows: list[dict[str, Any]]) -> Table:
                 Kind.COUNT,
                 unit="人",
             ),
-            Column("每千人学位", [r["per_1000"] for r in rows], Kind.VALUE, unit="个", decimals=1),
-            Column("县定标准（示例）", [r["norm"] for r in rows], Kind.VALUE, unit="个", decimals=0),
+            Column(
+                "每千人学位",
+                [r["per_1000"] for r in rows],
+                Kind.VALUE,
+                unit="个",
+                decimals=FORMS[Quantity.AVERAGE].decimals,
+            ),
+            Column("县定标准（示例）", [r["norm"] for r in rows], Kind.COUNT, unit="个"),
             Column("是否达到", ["—" if r["meets"] is None else "达到" if r["meets"] else "未达到" for r in rows]),
         ],
     )

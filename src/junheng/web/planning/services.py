@@ -104,11 +104,15 @@ def county_plan_ahead(
 
 def plan_workbook(*, user: User, county_id: int, year: int, budget: float | None) -> tuple[str, bytes]:
     """The same plan as an Excel workbook (io/plan_xlsx.py): (file name, bytes)."""
-    result = county_plan(user=user, county_id=county_id, year=year, budget=budget)
+    return workbook_of(county_plan(user=user, county_id=county_id, year=year, budget=budget))
+
+
+def workbook_of(result: PlanResult) -> tuple[str, bytes]:
+    """A solved plan as the CLI's Excel workbook: (file name, bytes)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "plan.xlsx"
         write_plan_xlsx([result.plan] if result.plan else [], path)
-        return f"{result.county.name}{year}年度达标规划.xlsx", path.read_bytes()
+        return f"{result.county.name}{result.year}年度达标规划.xlsx", path.read_bytes()
 
 
 def _reported(table: pl.DataFrame, standard: Standard) -> pl.DataFrame:

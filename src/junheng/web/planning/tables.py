@@ -9,7 +9,9 @@ from typing import Any
 import polars as pl
 
 from junheng import messages as msg
+from junheng import numbers
 from junheng.engine import Evaluation
+from junheng.numbers import Quantity
 from junheng.plan import ACTION_LABELS, CountyPlan
 from junheng.plan.costs import TRANSFER_TEACHER
 from junheng.plan.projection import YearsAheadPlan
@@ -74,11 +76,11 @@ def phase_rows(ahead: YearsAheadPlan, table: pl.DataFrame) -> list[PhaseRows]:
     return [
         PhaseRows(
             ph.year,
-            msg.number_text(ph.cost, 2),
+            numbers.number(ph.cost, Quantity.MONEY),
             ph.passes,
             ph.failing_schools,
             actions_by_school_of(ph.actions, table),
-            msg.number_text(ph.carried, 2) if ph.carried else None,
+            numbers.number(ph.carried, Quantity.MONEY) if ph.carried else None,
         )
         for ph in ahead.phases
     ]
@@ -94,7 +96,9 @@ def actions_by_school_of(actions: Sequence[Action], table: pl.DataFrame) -> list
         if action.kind == TRANSFER_TEACHER:
             target = next(c.school_id for c in action.changes if c.delta > 0)
             note = f"调往 {names.get(target, target)}"
-        row = ActionRow(label, msg.number_text(action.quantity, 2), unit, msg.number_text(action.cost, 2), note)
+        row = ActionRow(
+            label, numbers.amount(action.quantity, unit), unit, numbers.number(action.cost, Quantity.MONEY), note
+        )
         grouped.setdefault(action.changes[0].school_id, []).append(row)
     return [SchoolActions(names.get(code, code), code, rows) for code, rows in grouped.items()]
 

@@ -22,9 +22,11 @@ from junheng.web.collection.models import RECORD_FIELDS
 from junheng.web.collection.services import county_records, standard_for
 from junheng.web.dashboards.queries import years_with_data
 from junheng.web.errors import InvalidData
+from junheng.web.jobs import services as jobs
+from junheng.web.jobs.models import Job
 from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
-from junheng.web.planning import services, tables
+from junheng.web.planning import plan_jobs, services, tables
 from junheng.web.planning.forms import BudgetForm
 from junheng.web.years import asked_or_latest
 
@@ -41,33 +43,43 @@ def _year(request: HttpRequest, county: Organisation) -> tuple[list[int], int | 
 @login_required
 @require_http_methods(["GET", "POST"])
 def county_plan(request: HttpRequest, county_id: int) -> HttpResponse:
-    """Readers see the form; the county office posts it and gets the plan, solved afresh (nothing stored)."""
+    """Readers see the form; the county office posts it, which queues the plan as a background job, and
+    sees its progress, then the plan (the user's latest for the county and year, also after a reload)."""
     county = lookups.visible_county(request.user, county_id)
     years, year = _year(request, county)
     can_plan = scope.can_manage(request.user, county)
     if request.method == "POST" and not can_plan:
         raise PermissionDenied("只有县级督导部门可以制定达标规划")
     form = BudgetForm(request.POST if request.method == "POST" else None, year=year)
-    context: dict[str, object] = {"county": county, "years": years, "year": year, "form": form, "can_plan": can_plan}
     if request.method == "POST" and year is not None and form.is_valid():
-        budget, target = form.budget_yuan(), form.cleaned_data.get("target_year")
-        try:
-            if target is not None:
-                ahead = services.county_plan_ahead(
-                    user=request.user,
-                    county_id=county.pk,
-                    year=year,
-                    target_year=target,
-                    yearly_budget=form.yearly_budget_yuan(),
-                )
-                context |= _ahead_context(request, ahead)
-            else:
-                result = services.county_plan(user=request.user, county_id=county.pk, year=year, budget=budget)
-                context |= _plan_context(result) | _after_context(request, result)
-                query = {"year": year} | ({} if budget is None else {"budget": f"{budget:.2f}"})
-                context["excel_query"] = urlencode(query)
-        except PlanError as exc:
-            context["error"] = str(exc)
+        plan_jobs.start_plan(
+            user=request.user,
+            county=county,
+            year=year,
+            budget=form.budget_yuan(),
+            target_year=form.cleaned_data.get("target_year"),
+            yearly_budget=form.yearly_budget_yuan(),
+        )
+        return redirect(reverse("planning:county", args=[county.pk]) + "?" + urlencode({"year": year}) + "#plan-form")
+    job = None if year is None else jobs.latest(kind=Job.Kind.PLAN, county=county, year=year, user=request.user)
+    if job is not None and request.method == "GET":
+        form = BudgetForm(initial={k: v for k, v in job.params.items() if v is not None}, year=year)
+    context: dict[str, object] = {
+        "county": county,
+        "years": years,
+        "year": year,
+        "form": form,
+        "can_plan": can_plan,
+        "job": job,
+    }
+    if job is not None and job.state == Job.State.DONE:
+        shown = plan_jobs.shown_plan(job)
+        if shown is None:
+            context["error"] = "上次的规划结果已无法读取（程序已更新），请重新制定规划。"
+        elif isinstance(shown, services.AheadResult):
+            context |= _ahead_context(request, shown)
+        else:
+            context |= _plan_context(shown) | _after_context(request, shown)
     return render(request, "planning/county.html", context)
 
 

@@ -1,0 +1,54 @@
+"""A city's or province's counties of a year, composed from each county's kept figures.
+
+Each county-year's figures (`region_tables.CountyFigures`) are kept under its data version
+(`collection.data_versions`): a region page reads every county's version in one query and the kept
+figures in one cache read, then reads and evaluates only the counties whose records changed since,
+together (one query, one evaluation per standard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from junheng.engine import Evaluation, evaluate
+from junheng.standards import load_standard
+from junheng.web.collection import kept
+from junheng.web.collection import tables as stored
+from junheng.web.collection.data_versions import tokens
+from junheng.web.dashboards.region_tables import CountyFigures, county_figures
+from junheng.web.orgs.models import Organisation
+
+
+def region_figures(region: Organisation, counties: Sequence[Organisation], year: int) -> dict[int, CountyFigures]:
+    """Every county's figures of `year`, by county id; only the counties whose records changed are evaluated.
+
+    A few changed counties are read by their own paths; when most changed (nothing kept yet), the
+    region's records are read by its path, which is the cheaper query then.
+    """
+    versions = tokens([c.pk for c in counties], [year])
+    by_key = {f"region-county:{c.pk}:{year}:{c.standard_name()}": c for c in counties}
+
+    def evaluated(keys: Sequence[str]) -> dict[str, CountyFigures]:
+        changed = [by_key[key] for key in keys]
+        if len(changed) > len(counties) // 2:
+            records = stored.stored_records(region, changed, years=[year])
+        else:
+            records = stored.counties_records(changed, [year])
+        figures = county_figures(_evaluate_by_standard(records, changed), changed, year, records)
+        return {key: figures[by_key[key].pk] for key in keys}
+
+    found = kept.kept_many({key: versions.get((c.pk, year)) for key, c in by_key.items()}, evaluated)
+    return {by_key[key].pk: figures for key, figures in found.items()}
+
+
+def _evaluate_by_standard(records: stored.Records, counties: Sequence[Organisation]) -> list[Evaluation]:
+    """One evaluation per standard in force, usually one for them all (the engine takes many counties)."""
+    groups: dict[str, list[str]] = {}
+    for county in counties:
+        groups.setdefault(county.standard_name(), []).append(stored.county_key(county))
+    return [
+        evaluate(records.table.filter(pl.col("county").is_in(keys)), load_standard(name))
+        for name, keys in groups.items()
+    ]
