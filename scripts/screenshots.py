@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -206,6 +207,8 @@ def respondent_page(browser: Browser, base_url: str, out: Path) -> list[Shot]:
     try:
         page = log_in(context, base_url, SURVEY_OFFICE)
         page.locator("nav.modules").get_by_role("link", name="社会认可度调查").click()
+        page.fill("input[name=year]", "2025")
+        page.fill("input[name=title]", "永兴县 2025 年度义务教育满意度调查")
         page.fill("input[name=resident_population]", "500000")
         page.locator("form", has=page.locator("input[name=resident_population]")).locator("button").click()
         page.get_by_role("button", name="发布调查").click()
@@ -243,7 +246,10 @@ def demo(folder: Path) -> Iterator[tuple[str, list[Login]]]:
     port = free_port()
     command = [sys.executable, "-m", "junheng", "demo", "--port", str(port), "--dir", str(folder)]
     log = (folder / "demo.log").open("w+", encoding="utf-8")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, encoding="utf-8")
+    environment = os.environ | {"PYTHONUNBUFFERED": "1"}  # its lines reach us as printed, not at exit
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=log, text=True, encoding="utf-8", env=environment
+    )
     try:
         base_url = f"http://127.0.0.1:{port}"
         logins = _wait_for(process, base_url, log)
@@ -255,24 +261,23 @@ def demo(folder: Path) -> Iterator[tuple[str, list[Login]]]:
 
 
 def _wait_for(process: subprocess.Popen[str], base_url: str, log: object) -> list[Login]:
-    """The demo's users as it prints them, once its server answers."""
+    """The demo's users as it prints them (before its server starts), once its server answers."""
     assert process.stdout is not None
-    logins: list[Login] = []
-    for line in process.stdout:
-        user = re.match(r"\s+(demo-\S+)\s+(.+?)：", line)
-        if user:
-            logins.append(Login(user[1], user[2]))
-        elif logins:
-            break
-    if process.poll() is not None:
-        raise SystemExit(f"演示平台没有启动，见 {getattr(log, 'name', '日志')}")
-    for _ in range(120):
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or ()), daemon=True)
+    reader.start()
+    for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit(f"演示平台没有启动，见 {getattr(log, 'name', '日志')}")
         try:
             with urllib.request.urlopen(f"{base_url}/healthz", timeout=5):
-                return logins
+                break
         except OSError:
             time.sleep(1)
-    raise SystemExit(f"演示平台在 {base_url} 两分钟内没有应答")
+    else:
+        raise SystemExit(f"演示平台在 {base_url} 五分钟内没有应答")
+    users = (re.match(r"\s+(demo-\S+)\s+(.+?)：", line) for line in list(lines))
+    return [Login(user[1], user[2]) for user in users if user]
 
 
 def write_index(out: Path, logins: Sequence[Login], shots: Sequence[Shot]) -> Path:
