@@ -70,6 +70,7 @@ def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Pop
         JUNHENG_DATA_DIR=str(data_dir),
         JUNHENG_SECRET_KEY="load-test-secret-" + "x" * 32,
         JUNHENG_ALLOWED_HOSTS="127.0.0.1",
+        JUNHENG_PLAIN_HTTP="1",  # the benchmark talks plain HTTP to 127.0.0.1: cookies without Secure
         PYTHONPATH=str(ROOT / "src"),
     )
     command = [sys.executable, "-m", "junheng", "serve", "--host", "127.0.0.1", "--port", str(port)]

@@ -37,9 +37,10 @@ echo "== pytest on SQLite (every test)"
 echo "== pytest on PostgreSQL (the platform's tests)"
 JUNHENG_DATABASE_URL=postgresql://junheng:junheng@127.0.0.1:5432/junheng \
   .venv/bin/python -m pytest tests/web -q "$@"
-echo "== the kept evaluations' tests and two junheng serve on PostgreSQL and Redis (as on several servers)"
+echo "== the kept evaluations' tests, two junheng serve and the province benchmark's smoke run on PostgreSQL and Redis"
 JUNHENG_DATABASE_URL=postgresql://junheng:junheng@127.0.0.1:5432/junheng JUNHENG_CACHE_URL=redis://127.0.0.1:6379/0 \
-  .venv/bin/python -m pytest tests/web/test_kept.py tests/web/test_servers.py -q "$@"
+  .venv/bin/python -m pytest tests/web/test_kept.py tests/web/test_servers.py tests/web/test_province_benchmark.py \
+  -q "$@"
 echo "== the engine's, the standards' and the reader's tests on the lowest Polars pyproject.toml allows"
 # The suite above runs on the newest Polars; this checks the floor still holds. A light venv: Polars at
 # the floor and what these tests import (the CLI's planner among them), from pip's cache after the first run.

@@ -18,6 +18,7 @@ from junheng.web.orgs.models import Organisation, Role
 from tests.web.conftest import Tree
 from tests.web.test_collection_views import client_for, form_data
 from tests.web.test_services import FIGURES
+from tests.web.tracker_rows import tracker_rows
 
 YEAR = 2025
 
@@ -110,7 +111,8 @@ def test_bulk_approve_returns_to_the_filtered_tracker_with_a_message(
         == reverse("collection:county", args=[county.pk]) + f"?year={YEAR}&state=submitted&sort=-school"
     )
     page = client_for(users[Role.COUNTY_OFFICE]).get(response["Location"])
-    assert page.context["tracker"].rows == ()
+    assert tracker_rows(page.content.decode()) == []
+    assert "没有处于“待审核”状态的学校" in page.content.decode()
     refused = client_for(users[Role.COUNTY_OFFICE]).post(url, data, follow=True)
     assert [str(m) for m in refused.context["messages"]] == [
         "只有“待审核”的数据可以批量审核通过；以下学校不是：示范县实验小学（已通过）、示范县第三小学（已通过）。"
@@ -121,14 +123,17 @@ def test_bulk_approve_returns_to_the_filtered_tracker_with_a_message(
 def test_the_tracker_filters_by_state_and_sorts_by_a_column(county: Organisation, users: dict[str, User]) -> None:
     office = client_for(users[Role.COUNTY_OFFICE])
     url = reverse("collection:county", args=[county.pk])
-    tracker = office.get(url, {"year": str(YEAR), "state": "submitted", "sort": "-school"}).context["tracker"]
-    assert [row.school.name for row in tracker.rows] == ["示范县第三小学", "示范县实验小学"]
-    assert dict(tracker.counts())[State.SUBMITTED] == 2
-    assert tracker.columns()["school"].current == "descending"
-    by_state = office.get(url, {"year": str(YEAR), "sort": "state"}).context["tracker"]
-    assert [row.state for row in by_state.rows] == [State.IN_PROGRESS, State.SUBMITTED, State.SUBMITTED]
-    unknown = office.get(url, {"year": str(YEAR), "state": "nonsense", "sort": "nonsense"}).context["tracker"]
-    assert (unknown.state, unknown.sort, len(unknown.rows)) == (None, "code", 3)
+    page = office.get(url, {"year": str(YEAR), "state": "submitted", "sort": "-school"})
+    assert [row.school for row in tracker_rows(page.content.decode())] == ["示范县第三小学", "示范县实验小学"]
+    assert dict(page.context["tracker"].counts)[State.SUBMITTED] == 2
+    assert '<th aria-sort="descending"><a href="?year=2025&amp;state=submitted&amp;sort=school#tracker">学校 ▼' in (
+        page.content.decode()
+    )
+    by_state = office.get(url, {"year": str(YEAR), "sort": "state"})
+    assert [row.state for row in tracker_rows(by_state.content.decode())] == ["填报中", "待审核", "待审核"]
+    unknown = office.get(url, {"year": str(YEAR), "state": "nonsense", "sort": "nonsense"})
+    shown = (unknown.context["tracker"].state, unknown.context["tracker"].sort)
+    assert (*shown, len(tracker_rows(unknown.content.decode()))) == (None, "code", 3)
 
 
 def test_after_approving_the_reviewer_goes_to_the_next_school_waiting(

@@ -292,6 +292,20 @@ def test_the_year_selector_offers_the_years_with_data_and_defaults_to_the_latest
     assert "示范县 2025 年 资源配置：未通过" in body
 
 
+def test_a_round_opened_empty_is_not_a_year_with_data_until_a_figure_is_entered(
+    client: Client, world: World, users: dict[str, User]
+) -> None:
+    def offered(url: str) -> list[str]:
+        return re.findall(r'<option value="(\d+)"', text(page(client, users[Role.SUPERVISOR], url)))
+
+    empty = SchoolRecord.objects.create(school=world.tree.school, year=2026)  # a round opened: no figure yet
+    assert offered(county_url(world.tree.county, None)) == ["2023", "2024", "2025"]
+    assert offered(region_url(world.tree.city)) == ["2023", "2024", "2025"]
+    SchoolRecord.objects.filter(pk=empty.pk).update(**figures(300))
+    assert offered(county_url(world.tree.county, None)) == ["2023", "2024", "2025", "2026"]
+    assert offered(region_url(world.tree.city)) == ["2023", "2024", "2025", "2026"]
+
+
 def test_a_year_without_data_says_so_and_a_malformed_year_is_not_found(
     client: Client, world: World, users: dict[str, User]
 ) -> None:

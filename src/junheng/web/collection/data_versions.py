@@ -153,3 +153,9 @@ def digest(found: Mapping[tuple[int, int], str]) -> str | None:
     if not found:
         return None
     return hashlib.sha256(",".join(f"{c}:{y}:{t}" for (c, y), t in sorted(found.items())).encode()).hexdigest()
+
+
+def years_written(area: Organisation) -> set[int]:
+    """The years in which a record of a school under `area` (a county or above) has been written, from
+    the data versions: one small query, where the records themselves would be a scan of them all."""
+    return set(DataVersion.objects.filter(county__path__startswith=area.path).values_list("year", flat=True).distinct())

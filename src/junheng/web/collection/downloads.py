@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 from junheng.io.xlsx_table import Column, Kind, Table
 from junheng.web.collection import services, tracker
 from junheng.web.collection.models import Change
-from junheng.web.collection.views import _filtered_changes, _tracker, audit_rows
+from junheng.web.collection.tracker_page import county_tracker
+from junheng.web.collection.views import _filtered_changes, audit_rows
 from junheng.web.exports import file_name, local_time, xlsx_response
 from junheng.web.orgs import lookups
 from junheng.web.years import InvalidYear, asked_year
@@ -43,7 +44,7 @@ def tracker_excel(request: HttpRequest, county_id: int) -> HttpResponse:
     if year is None:
         raise Http404("该县尚未发布任何填报任务")
     state, sort = tracker.parse_state(request.GET.get("state")), tracker.parse_sort(request.GET.get("sort"))
-    rows = _tracker(county, year, state=state, sort=sort).rows
+    rows = county_tracker(county, year, state=state, sort=sort).rows
     columns = [
         Column("学校", [row.school.name for row in rows]),
         Column("学校标识码", [row.school.code for row in rows]),

@@ -25,7 +25,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from junheng.io.errors import DataIssue
 from junheng.schema import FIELDS_BY_KEY, NUMERIC_KINDS
-from junheng.web.collection import bulk, plausibility, prefill, quality, services, stats_marks, stats_upload, tracker
+from junheng.web.collection import (
+    bulk,
+    plausibility,
+    prefill,
+    services,
+    stats_marks,
+    stats_upload,
+    tracker,
+    tracker_page,
+)
 from junheng.web.collection.forms import (
     GROUPS,
     HistoryFilter,
@@ -42,7 +51,7 @@ from junheng.web.collection.forms import (
     value_text,
 )
 from junheng.web.collection.models import Change, Round, SchoolRecord
-from junheng.web.collection.progress import State, state_of
+from junheng.web.collection.progress import state_of
 from junheng.web.collection.quality import Flag
 from junheng.web.collection.versions import StaleRecord
 from junheng.web.datafiles import saved
@@ -195,34 +204,18 @@ def _county_page(
     if year is not None:
         context |= {
             "round": next((r for r in rounds if r.year == year), None),
-            "tracker": _tracker(
+            "tracker": tracker_page.tracker_view(
                 county,
                 year,
                 state=tracker.parse_state(request.GET.get("state")),
                 sort=tracker.parse_sort(request.GET.get("sort")),
+                can_review=context["can_review"],
             ),
             "import_form": import_form or ImportForm(initial={"year": year}),
             "import_issues": import_issues,
             "statistics_limits": stats_upload.size_note(),
         }
     return render(request, "collection/county.html", context)
-
-
-def _tracker(county: Organisation, year: int, *, state: State | None, sort: str) -> tracker.Tracker:
-    schools = list(county.subtree().filter(kind=SCHOOL).order_by("code"))
-    current, _, flags = _flagged(county, year)
-    records = {record.school_id: record for record in current}
-    return tracker.build(schools, records, flags, state=state, sort=sort)
-
-
-def _flagged(county: Organisation, year: int) -> tuple[list[SchoolRecord], list[SchoolRecord], list[Flag]]:
-    """The county's records of `year` and the year before, in one query, and the flags on this year's."""
-    both = SchoolRecord.objects.filter(
-        school__path__startswith=county.path, school__kind=SCHOOL, year__in=(year - 1, year)
-    ).select_related("school")
-    current = [r for r in both if r.year == year]
-    previous = [r for r in both if r.year == year - 1]
-    return current, previous, quality.county_flags(current, previous, ratio=quality.change_ratio())
 
 
 @login_required
@@ -315,7 +308,7 @@ def review(request: HttpRequest, county_id: int, record_id: int) -> HttpResponse
     )
     if request.method == "POST":
         return _decide(request, county, record)
-    _, previous, flags = _flagged(county, record.year)
+    _, previous, flags = tracker_page.flagged(county, record.year)
     flags = [flag for flag in flags if flag.record.pk == record.pk]
     before = next((r for r in previous if r.school_id == record.school_id), None)
     changed = prefill.changed_since_carried(record)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
+from junheng.web.collection.data_versions import DataVersion
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.orgs.models import Organisation
 
@@ -48,13 +49,15 @@ def counties_for_dashboard(region: Organisation) -> list[Organisation]:
 
 
 def years_with_data(area: Organisation) -> list[int]:
-    """The years in which some school under `area` has figures, oldest first."""
-    years = (
-        SchoolRecord.objects.filter(
-            school__path__startswith=area.path, school__kind=Organisation.Kind.SCHOOL, school_type__isnull=False
-        )
-        .order_by("year")
-        .values_list("year", flat=True)
-        .distinct()
+    """The years in which some school under `area` has figures, oldest first, in one query.
+
+    The years come from the data versions (every write of records leaves one for its county-year,
+    `collection.data_versions`), each kept when an `EXISTS` finds a school with figures in it: the
+    database stops at the first such record instead of reading a province's 225,000 for their years.
+    """
+    records = SchoolRecord.objects.filter(
+        school__path__startswith=area.path, school__kind=Organisation.Kind.SCHOOL, school_type__isnull=False
     )
-    return list(years)
+    written = DataVersion.objects.filter(county__path__startswith=area.path)
+    years = written.filter(Exists(records.filter(year=OuterRef("year")))).values_list("year", flat=True)
+    return sorted(set(years.distinct()))

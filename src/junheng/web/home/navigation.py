@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.urls import reverse
 
+from junheng.web.collection.data_versions import years_written
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.home import modules
 from junheng.web.orgs import scope
@@ -135,9 +136,10 @@ def _years(context: Mapping[str, object], organisation: Organisation, year: int 
     offered = context.get("years")
     if isinstance(offered, list | tuple) and all(isinstance(y, int) for y in offered):
         years = set(offered)
-    else:
-        records = SchoolRecord.objects.filter(school__path__startswith=organisation.path)
-        years = set(records.order_by().values_list("year", flat=True).distinct())
+    elif organisation.kind == Organisation.Kind.SCHOOL:
+        years = set(SchoolRecord.objects.filter(school=organisation).values_list("year", flat=True))
+    else:  # a county and above: from the data versions, not a scan of every record below
+        years = years_written(organisation)
     return tuple(sorted(years | ({year} if year is not None else set())))
 
 

@@ -1,0 +1,91 @@
+"""The county tracker is kept between requests (issue 14): its table is rendered once per version of the
+county's records, filter and sort, and every change a reader could see shows at once."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from junheng.web.collection import services
+from junheng.web.collection.models import SchoolRecord
+from junheng.web.orgs.models import Role
+from tests.web.test_collection_views import (
+    YEAR,
+    World,
+    client_for,
+    county_url,
+    last_years_record,
+    submitted,
+    world,
+)
+from tests.web.test_services import FIGURES
+from tests.web.tracker_rows import ShownRow, tracker_rows
+
+__all__ = ["world"]  # a fixture shared with the views' tests
+
+
+def shown(world: World, role: str = Role.COUNTY_OFFICE, **query: str) -> list[ShownRow]:
+    page = client_for(world.users[role]).get(county_url(world), {"year": str(YEAR), **query})
+    assert page.status_code == 200
+    return tracker_rows(page.content.decode())
+
+
+def records_read(world: World) -> int:
+    """How many queries of the school records a county office's tracker page makes."""
+    client = client_for(world.users[Role.COUNTY_OFFICE])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(county_url(world), {"year": str(YEAR)})
+    read = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"collection_schoolrecord"' in q["sql"]]
+    return len(read)
+
+
+def test_the_second_visit_reads_no_record_and_shows_the_same_table(world: World) -> None:
+    submitted(world)
+    assert records_read(world) >= 1
+    first = shown(world)
+    assert records_read(world) == 0
+    assert shown(world) == first
+
+
+def test_a_record_submitted_shows_at_once_after_the_table_was_kept(world: World) -> None:
+    assert [(row.school, row.state) for row in shown(world)] == [
+        ("示范县实验小学", "未开始"),
+        ("示范县第二小学", "未开始"),
+    ]
+    submitted(world)
+    assert [(row.school, row.state) for row in shown(world)] == [
+        ("示范县实验小学", "待审核"),
+        ("示范县第二小学", "未开始"),
+    ]
+    assert [(row.school, row.state) for row in shown(world, state="submitted")] == [("示范县实验小学", "待审核")]
+
+
+def test_a_change_to_last_years_record_changes_the_flags_shown(world: World) -> None:
+    last_years_record(world)
+    submitted(world)
+    assert [row.flags for row in shown(world)] == [0, 0]
+    SchoolRecord.objects.filter(school=world.tree.school, year=YEAR - 1).update(students_primary=250)
+    assert [row.flags for row in shown(world)] == [1, 0]
+
+
+def test_the_checkboxes_are_the_readers_own(world: World) -> None:
+    submitted(world)
+    assert [row.pick for row in shown(world, Role.COUNTY_OFFICE)] == [True, False]
+    assert [row.pick for row in shown(world, Role.OBSERVER)] == [False, False]
+    assert [row.pick for row in shown(world, Role.SUPERVISOR)] == [True, False]
+
+
+def test_a_school_renamed_shows_its_new_name(world: World) -> None:
+    assert shown(world)[0].school == "示范县实验小学"
+    school = world.tree.school
+    school.name = "示范县实验小学（新校区）"
+    school.save()
+    assert shown(world)[0].school == "示范县实验小学（新校区）"
+
+
+def test_an_approval_shows_as_approved(world: World) -> None:
+    record = submitted(world)
+    assert shown(world)[0].state == "待审核"
+    services.approve(user=world.users[Role.COUNTY_OFFICE], record=record)
+    assert shown(world)[0].state == "已通过"
+    assert SchoolRecord.objects.get(pk=record.pk).values()["students_primary"] == FIGURES["students_primary"]
