@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from django_tasks import task
 
 from junheng.plan import PlanError
+from junheng.web.errors import WorkflowError
 from junheng.web.jobs import services
 from junheng.web.jobs.models import Job
 
@@ -26,9 +27,10 @@ Runner = Callable[[Job, services.Progress], services.Outcome]
 RUNNERS = {
     Job.Kind.REPORT: "junheng.web.assessment.reports.report_job",
     Job.Kind.PLAN: "junheng.web.planning.plan_jobs.plan_job",
+    Job.Kind.STATISTICS: "junheng.web.collection.stats_jobs.read_job",
 }
 # Refusals whose message is written for the user (in Chinese), shown as the job's failure.
-REFUSALS = (PlanError, PermissionDenied)
+REFUSALS = (PlanError, PermissionDenied, WorkflowError)
 # A county the user no longer sees when the job runs (Http404's message may be Django's English).
 OUT_OF_REACH = "您已无权查看该县（权限可能已变更），任务未能完成；如有疑问请联系系统管理员。"
 

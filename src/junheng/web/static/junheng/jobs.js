@@ -35,8 +35,12 @@
       text("label").textContent = status.label;
       text("stage").textContent = status.stage || "等待后台任务程序开始处理";
       text("step").textContent = String(status.step);
+      text("steps").textContent = String(status.steps);
       text("seconds").textContent = String(status.seconds);
-      if (bar) bar.value = status.step;
+      if (bar) {
+        bar.max = status.steps;
+        bar.value = status.step;
+      }
       window.setTimeout(poll, INTERVAL_MS);
     }
     window.setTimeout(poll, INTERVAL_MS);
