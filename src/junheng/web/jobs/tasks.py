@@ -37,8 +37,11 @@ OUT_OF_REACH = "您已无权查看该县（权限可能已变更），任务未�
 
 @task()
 def run_job(job_id: int) -> None:
-    """Run the job and record its result or its failure on it."""
-    job = Job.objects.select_related("county", "user").get(pk=job_id)
+    """Run the job and record its result or its failure on it; a job withdrawn before it ran (an import
+    cancelled while it waited) is not run."""
+    job = Job.objects.select_related("county", "user").filter(pk=job_id).first()
+    if job is None:
+        return
     services.mark_running(job)
     runner: Runner = import_string(RUNNERS[Job.Kind(job.kind)])
     try:
