@@ -71,10 +71,13 @@ def read_job(job: Job, progress: jobs.Progress) -> jobs.Outcome:
 def job_for(*, user: User, county: Organisation, token: str) -> Job:
     """The user's job reading the files uploaded under `token` for the county; Http404 for anyone else,
     and once the import is confirmed, cancelled or expired."""
+    owner = user.pk
     job = (
         Job.objects.defer("file", "shown")
-        .filter(kind=Job.Kind.STATISTICS, county=county, user_id=user.pk, params__token=token)
+        .filter(kind=Job.Kind.STATISTICS, county=county, user_id=owner, params__token=token)
         .first()
+        if owner is not None
+        else None
     )
     if job is None:
         raise Http404(GONE)
