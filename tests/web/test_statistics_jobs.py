@@ -103,7 +103,7 @@ def test_the_job_reports_each_file_it_reads_as_n_of_n_and_a_reload_shows_how_far
     ]
     during = seen["page"]
     assert "正在进行" in during and "正在读取第 2/3 个文件：示范县第二小学.xlsx" in during
-    assert "（第 <span data-job-step>3</span>/<span data-job-steps>5</span> 步" in during
+    assert "data-job-step>" not in during  # the stage counts the files: no second count of steps beside it
     assert '<progress max="5" value="3">' in during and "可以离开或刷新本页" in during
     assert seen["status"] | {"seconds": 0} == {
         "state": "running",
@@ -120,6 +120,26 @@ def test_the_job_reports_each_file_it_reads_as_n_of_n_and_a_reload_shows_how_far
     assert list(data_dir.iterdir()) == []  # read, then removed: what they gave is kept on the job
     page = office.get(url).content.decode()  # jobs.js loads the page again once the job is done
     assert "统计报表导入预览 · 2025 年度" in page and "示范县第二小学" in page and 'value="confirm"' in page
+
+
+def county_card(client: Client, world: World) -> str:
+    """The statistics card of the county's collection page."""
+    page = client.get(reverse("collection:county", args=[world.tree.county.pk]), {"year": YEAR}).content.decode()
+    return page[page.index('<section class="card" id="statistics">') :].split("</section>", 1)[0]
+
+
+def test_the_county_page_leads_back_to_the_import_while_it_is_read_and_until_it_is_confirmed(
+    world: World, office: Client, tmp_path: Path, database_queue: None
+) -> None:
+    assert "statistics-job" not in county_card(office, world)
+    url = send(office, world, county_files(tmp_path))
+    assert f'您上传的统计报表正在读取（排队等待）：\n    <a href="{url}">查看</a>' in county_card(office, world)
+    run_job.call(Job.objects.get().pk)
+    assert f'已读完，尚未确认导入：\n    <a href="{url}">查看预览并确认</a>' in county_card(office, world)
+    colleague = client_for(make_user("colleague", world.tree.county, Role.COUNTY_OFFICE))
+    assert "statistics-job" not in county_card(colleague, world)  # each sees their own
+    office.post(url, {"action": "confirm", f"point-{POINT}": str(world.tree.school.pk)})
+    assert "statistics-job" not in county_card(office, world)
 
 
 def test_a_zip_is_counted_by_the_workbooks_in_it(

@@ -37,7 +37,7 @@ def start_reading(*, user: User, county: Organisation, upload: stats_upload.Uplo
     user's previous import of the county's year goes, its files too; while it is still being read it is
     given back instead, and the new files are removed (the page says BUSY)."""
     Job.objects.filter(kind=Job.Kind.STATISTICS, updated_at__lt=timezone.now() - stats_upload.KEPT).delete()
-    previous = jobs.latest(kind=Job.Kind.STATISTICS, county=county, year=upload.year, user=user)
+    previous = pending_import(user=user, county=county, year=upload.year)
     if previous is not None and not previous.active:
         stats_upload.discard(county_id=county.pk, token=_token(previous))
     job = jobs.start(
@@ -66,6 +66,11 @@ def read_job(job: Job, progress: jobs.Progress) -> jobs.Outcome:
     finally:
         stats_upload.forget(upload)
     return jobs.Outcome(shown=zlib.compress(pickle.dumps(read)))
+
+
+def pending_import(*, user: User, county: Organisation, year: int) -> Job | None:
+    """The user's import of the county's year not yet confirmed or cancelled (the county page links to it)."""
+    return jobs.latest(kind=Job.Kind.STATISTICS, county=county, year=year, user=user)
 
 
 def job_for(*, user: User, county: Organisation, token: str) -> Job:
