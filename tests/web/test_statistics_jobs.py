@@ -133,7 +133,7 @@ def test_the_county_page_leads_back_to_the_import_while_it_is_read_and_until_it_
 ) -> None:
     assert "statistics-job" not in county_card(office, world)
     url = send(office, world, county_files(tmp_path))
-    assert f'您上传的统计报表正在读取（排队等待）：\n    <a href="{url}">查看</a>' in county_card(office, world)
+    assert f'您上传的统计报表正在后台读取，尚未读完：\n    <a href="{url}">查看进度</a>' in county_card(office, world)
     run_job.call(Job.objects.get().pk)
     assert f'已读完，尚未确认导入：\n    <a href="{url}">查看预览并确认</a>' in county_card(office, world)
     colleague = client_for(make_user("colleague", world.tree.county, Role.COUNTY_OFFICE))
