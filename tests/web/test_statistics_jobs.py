@@ -28,7 +28,7 @@ from junheng.web.jobs import services as jobs
 from junheng.web.jobs import tasks
 from junheng.web.jobs.models import Job
 from junheng.web.jobs.tasks import run_job
-from junheng.web.orgs.models import Role
+from junheng.web.orgs.models import Membership, Role
 from tests.stats.workbooks import truth
 from tests.web.conftest import make_user
 from tests.web.test_collection_views import YEAR, World, client_for, world
@@ -224,6 +224,16 @@ def test_a_reading_that_breaks_says_what_to_do_in_chinese_and_removes_the_files(
     assert "ZeroDivisionError" in caplog.text  # logged for the administrator
     assert list(data_dir.iterdir()) == []
     assert not SchoolRecord.objects.exclude(students_primary=None).exists()
+
+
+def test_a_reading_queued_before_the_user_lost_the_county_fails_saying_so_and_removes_the_files(
+    world: World, office: Client, tmp_path: Path, data_dir: Path, database_queue: None
+) -> None:
+    send(office, world, county_files(tmp_path))
+    Membership.objects.filter(user=world.users[Role.COUNTY_OFFICE]).update(organisation=world.tree.other_county)
+    run_job.call(Job.objects.get().pk)
+    assert (Job.objects.get().state, Job.objects.get().error) == ("failed", tasks.OUT_OF_REACH)
+    assert list(data_dir.iterdir()) == []
 
 
 def test_a_reading_whose_worker_stopped_is_said_to_be_interrupted_and_can_be_cancelled(

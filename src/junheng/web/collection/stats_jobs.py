@@ -49,22 +49,23 @@ def start_reading(*, user: User, county: Organisation, upload: stats_upload.Uplo
         steps=len(upload.files) + 2,
     )
     if _token(job) != upload.token:
-        stats_upload.forget(upload)
+        stats_upload.discard(county_id=upload.county_id, token=upload.token)
     return job
 
 
 def read_job(job: Job, progress: jobs.Progress) -> jobs.Outcome:
     """The runner of `Job.Kind.STATISTICS`: the kept files read (“正在读取第 n/N 个文件：名称”), what they
-    gave kept on the job, the files removed whatever happens."""
-    county = lookups.managed_county(job.user, job.county_id, refusal=REFUSAL)
+    gave kept on the job, the files removed whatever happens (a user who no longer manages the county
+    included)."""
     try:
-        upload = stats_upload.kept(county_id=county.pk, token=_token(job))
-    except Http404:
-        raise WorkflowError(GONE) from None
-    try:
+        county = lookups.managed_county(job.user, job.county_id, refusal=REFUSAL)
+        try:
+            upload = stats_upload.kept(county_id=county.pk, token=_token(job))
+        except Http404:
+            raise WorkflowError(GONE) from None
         read = read_files(upload, county.name, stage=progress, steps=lambda n: jobs.set_steps(job, n))
     finally:
-        stats_upload.forget(upload)
+        stats_upload.discard(county_id=job.county_id, token=_token(job))
     return jobs.Outcome(shown=zlib.compress(pickle.dumps(read)))
 
 

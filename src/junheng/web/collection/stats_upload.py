@@ -97,13 +97,8 @@ def kept(*, county_id: int, token: str) -> Upload:
     return Upload(token, county_id, int(meta["year"]), folder, files)
 
 
-def forget(upload: Upload) -> None:
-    """Remove the kept files (once read, or when the import is cancelled)."""
-    shutil.rmtree(upload.folder, ignore_errors=True)
-
-
 def discard(*, county_id: int, token: str) -> None:
-    """Remove the files kept under `token`, if any are left (an import given up before they were read)."""
+    """Remove the files kept under `token`, if any are left: once read, or the import given up."""
     if _TOKEN.match(token):
         shutil.rmtree(_root() / f"{county_id}-{token}", ignore_errors=True)
 
