@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from junheng.web.collection import stats_jobs
+from junheng.web.collection import stats_jobs, stats_upload
 from junheng.web.collection.models import Change, SchoolRecord
 from junheng.web.jobs import services as jobs
 from junheng.web.jobs import tasks
@@ -163,6 +163,17 @@ def test_a_zip_is_counted_by_the_workbooks_in_it(
     page = office.get(url).content.decode()
     assert "<td>全县统计.zip!坏文件.xlsx</td><td>—</td><td>—</td><td>无法打开 Excel 工作簿" in page
     assert 'value="confirm" disabled' in page
+
+
+def test_more_workbooks_than_a_county_has_are_refused_before_any_is_read(
+    world: World, office: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stats_upload, "STATISTICS_WORKBOOKS", 2)
+    page = office.get(send(office, world, county_files(tmp_path))).content.decode()
+    assert "上传的文件中共有 3 个工作簿，超过上限 2 个（一个县的学校一般不超过数百所）" in page
+    assert 'value="confirm" disabled' in page and "示范县第二小学</strong>" not in page
+    assert "找不到统计年度" not in page  # nothing was read: the one problem is the one to fix
+    assert Job.objects.get().steps == 2  # nothing read: opening the files, and the end
 
 
 @WITH_WORKER

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from junheng.stats import Problem, StatsImport, import_workbooks
 from junheng.stats.sources import Workbook, read_workbook, workbook_paths
+from junheng.web.collection import stats_upload
 from junheng.web.collection.stats_upload import Upload
 
 Stage = Callable[[str], None]  # told the name of each step as it starts
@@ -34,9 +35,12 @@ def read_files(upload: Upload, county: str, *, stage: Stage, steps: Steps) -> Re
     problems: list[Problem] = []
     stage("正在打开上传的文件")
     with workbook_paths([path for _, path in upload.files]) as (found, refused):
-        steps(len(found) + 2)
         names = {str(path): name for name, path in upload.files}
         problems += [Problem(names.get(p.file, p.file), None, None, p.message) for p in refused]
+        if len(found) > stats_upload.STATISTICS_WORKBOOKS:
+            problems.append(_too_many(upload, len(found)))
+            found = []
+        steps(len(found) + 2)
         for number, (shown, path) in enumerate(found, start=1):
             stem, _, member = shown.partition("!")
             name = names.get(stem, stem) + (f"!{member}" if member else "")
@@ -52,3 +56,11 @@ def read_files(upload: Upload, county: str, *, stage: Stage, steps: Steps) -> Re
     result = import_workbooks(workbooks, county=county) if workbooks else StatsImport()
     result.problems = problems + result.problems
     return Read(upload.year, tuple(name for name, _ in upload.files), result)
+
+
+def _too_many(upload: Upload, found: int) -> Problem:
+    message = (
+        f"上传的文件中共有 {found} 个工作簿，超过上限 {stats_upload.STATISTICS_WORKBOOKS} 个"
+        "（一个县的学校一般不超过数百所）；请检查压缩包中是否混入了其他文件，或分批导入"
+    )
+    return Problem("、".join(name for name, _ in upload.files), None, None, message)

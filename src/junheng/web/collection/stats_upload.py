@@ -33,6 +33,7 @@ from junheng.web.errors import WorkflowError
 STATISTICS_FILE_BYTES = STATISTICS_WORKBOOK.bytes
 STATISTICS_ZIP_BYTES = 200 * MEGABYTE
 STATISTICS_FILES = 500  # files chosen at once (a county has a few hundred schools)
+STATISTICS_WORKBOOKS = 2_000  # workbooks in all, a .zip's members counted (each is a step of the reading job)
 SUFFIXES = (".xlsx", ".xlsm", ".zip")
 KEPT = timedelta(days=1)  # how long files (and what they gave) wait for the county's confirmation
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
