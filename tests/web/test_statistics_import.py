@@ -20,6 +20,7 @@ from junheng.io.reader import read_school_file
 from junheng.standards import load_standard
 from junheng.web.collection import services, stats_upload
 from junheng.web.collection.models import Change, Round, SchoolRecord, StatisticsFigures, TeachingPoint
+from junheng.web.jobs.models import Job
 from junheng.web.orgs.models import Organisation, Role
 from tests.stats.wide_workbooks import wide_workbooks
 from tests.stats.workbooks import school_workbook, truth
@@ -71,7 +72,7 @@ def office(world: World) -> Client:
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "data" / "media"
-    return tmp_path / "data" / "statistics-uploads"
+    return tmp_path / "data" / "media" / "statistics-uploads"
 
 
 def text(response: Any) -> str:
@@ -100,7 +101,10 @@ def test_the_preview_lists_every_school_with_its_figures_sources_and_what_is_mis
     assert 'value="confirm" disabled' in page
     assert stored(world, SCHOOL).values()["students_primary"] is None
     assert not Change.objects.filter(action=Change.Action.STATISTICS).exists()
-    assert len(list(data_dir.iterdir())) == 1  # the files are kept on the server, not in the session
+    # the files were kept in the shared media folder, not in the session, until the job read them; what they
+    # gave is kept on the job, and they are gone
+    assert list(data_dir.iterdir()) == []
+    assert Job.objects.get(kind=Job.Kind.STATISTICS).state == Job.State.DONE
 
 
 def test_confirming_stores_every_figure_audited_and_asks_each_clerk_only_for_the_missing_ones(

@@ -1,12 +1,13 @@
 """The county's import of its education-statistics workbooks into a collection round (issue 13 §5, §7).
 
-`preview` reads the kept files with the statistics reader (`junheng.stats`) and says, without storing
-anything, what each school's record would become: every figure with the cells it came from, what is
-still to be filled in, what would change from what is stored, every problem, and the teaching points
-the statistics do not count as schools with the county's choice for each. `confirm` reads them again
-and, when nothing stops it, stores every record in one transaction and a fixed number of queries, each
-figure audited as imported from the statistics; the clerks are then asked for the missing figures and
-to confirm. The teaching-point choices are stored and applied again the next year.
+`preview` takes what the statistics reader (`junheng.stats`) found in the uploaded files (read once, by a
+background job: stats_read.py, stats_jobs.py) and says, without storing anything, what each school's
+record would become: every figure with the cells it came from, what is still to be filled in, what would
+change from what is stored, every problem, and the teaching points the statistics do not count as
+schools with the county's choice for each. `confirm` builds it again (from the same reading, against
+what is stored now) and, when nothing stops it, stores every record in one transaction and a fixed
+number of queries, each figure audited as imported from the statistics; the clerks are then asked for
+the missing figures and to confirm. The teaching-point choices are stored and applied again the next year.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from junheng.schema import FIELDS_BY_KEY, SCHOOL_TYPE_LABELS, SCHOOL_TYPE_LEVELS
-from junheng.stats import Figure, Problem, School, Source, StatsImport, import_workbooks, record, to_fill
-from junheng.stats.sources import Workbook, read_workbook, workbook_paths
+from junheng.stats import Figure, Problem, School, Source, StatsImport, record, to_fill
 from junheng.web.collection.forms import figure_text, unit
 from junheng.web.collection.models import RECORD_FIELDS, Change, Round, SchoolRecord, StatisticsFigures, TeachingPoint
-from junheng.web.collection.stats_upload import Upload
+from junheng.web.collection.stats_read import Read
 from junheng.web.errors import WorkflowError
 from junheng.web.orgs import lookups
 from junheng.web.orgs.models import Organisation
@@ -166,38 +166,21 @@ class Preview:
         return [e for e in self.entries if e.changes]
 
 
-def _read(upload: Upload, county: Organisation) -> StatsImport:
-    """The kept files read by the statistics reader, files named as uploaded."""
-    workbooks: list[Workbook] = []
-    problems: list[Problem] = []
-    with workbook_paths([path for _, path in upload.files]) as (found, refused):
-        names = {str(path): name for name, path in upload.files}
-        problems += [Problem(names.get(p.file, p.file), None, None, p.message) for p in refused]
-        for shown, path in found:
-            stem, _, member = shown.partition("!")
-            name = names.get(stem, stem) + (f"!{member}" if member else "")
-            read = read_workbook(path, name)
-            if isinstance(read, Problem):
-                problems.append(read)
-            else:
-                workbooks.append(read)
-    if not workbooks and not problems:
-        problems.append(Problem("上传的文件", None, None, "没有找到 Excel 工作簿；请上传统计报表导出的 .xlsx 文件"))
-    result = import_workbooks(workbooks, county=county.name) if workbooks else StatsImport()
-    result.problems = problems + result.problems
-    return result
-
-
-def preview(*, user: User, county_id: int, upload: Upload, choices: Mapping[str, str] | None = None) -> Preview:
-    """What importing the kept files would store (nothing is stored). `choices` are the county's
-    choices for teaching points as posted (学校标识码 → a school's id or KEEP); the stored ones otherwise."""
-    county = lookups.managed_county(user, county_id, refusal=REFUSAL)
-    year = upload.year
+def require_open_round(county: Organisation, year: int) -> None:
+    """WorkflowError unless the county's round of `year` is open (statistics are imported into it)."""
     if not Round.objects.filter(county=county, year=year, status=Round.Status.OPEN).exists():
         raise WorkflowError(f"{year} 年度的填报任务未发布或已结束；请先发布该年度的填报任务，再导入统计报表")
-    result = _read(upload, county)
+
+
+def preview(*, user: User, county_id: int, read: Read, choices: Mapping[str, str] | None = None) -> Preview:
+    """What importing the read files would store (nothing is stored). `choices` are the county's
+    choices for teaching points as posted (学校标识码 → a school's id or KEEP); the stored ones otherwise."""
+    county = lookups.managed_county(user, county_id, refusal=REFUSAL)
+    year = read.year
+    require_open_round(county, year)
+    result = read.result
     problems = list(result.problems)
-    _check_year(result, year, problems, upload)
+    _check_year(result, year, problems, read.files[0])
     schools = list(county.subtree().filter(kind=Organisation.Kind.SCHOOL).order_by("code"))
     by_code = {s.code: s for s in schools}
     records = {
@@ -219,27 +202,26 @@ def preview(*, user: User, county_id: int, upload: Upload, choices: Mapping[str,
         if entry.school is not None:
             _compare(entry, records.get(entry.school.code), problems)
     listed = sorted(entries.values(), key=lambda e: e.found.school_id)
-    files = tuple(name for name, _ in upload.files)
-    return Preview(county, year, files, listed, points, list(dict.fromkeys(problems)))
+    return Preview(county, year, read.files, listed, points, list(dict.fromkeys(problems)))
 
 
-def _check_year(result: StatsImport, year: int, problems: list[Problem], upload: Upload) -> None:
+def _check_year(result: StatsImport, year: int, problems: list[Problem], first: str) -> None:
     if result.year is not None and result.year != year:
         problems.append(
             Problem(
-                upload.files[0][0],
+                first,
                 None,
                 None,
                 f"这些统计报表是 {result.year}/{result.year + 1} 学年初的统计，本次导入的是 {year} 年度；"
                 f"请上传 {year}/{year + 1} 学年初的统计报表，或到 {result.year} 年度的填报任务中导入",
             )
         )
-    if result.year is None:
+    if result.year is None and result.schools:  # no school read: the problems say why, not the year
         # the reader asks for --year; on the platform the round gives the year, but a cover must agree
         problems[:] = [p for p in problems if "--year" not in p.message]
         problems.append(
             Problem(
-                upload.files[0][0],
+                first,
                 None,
                 None,
                 f"统计报表的封面或标题中找不到统计年度（如“{year}/{year + 1} 学年初”）；请上传统计系统导出的原始报表",
@@ -323,13 +305,13 @@ def _compare(entry: Entry, stored: SchoolRecord | None, problems: list[Problem])
     entry.to_fill = {k: why for k, why in entry.to_fill.items() if getattr(stored, k) is None}
 
 
-def confirm(*, user: User, county_id: int, upload: Upload, choices: Mapping[str, str] | None = None) -> Preview:
+def confirm(*, user: User, county_id: int, read: Read, choices: Mapping[str, str] | None = None) -> Preview:
     """Store what `preview` shows, in one transaction, or nothing when a problem stops it (WorkflowError).
 
     Every figure the statistics give is stored and audited (Change.Action.STATISTICS); figures they do
     not give are left as stored. Each record then awaits its clerk: the missing figures and a confirmation.
     """
-    shown = preview(user=user, county_id=county_id, upload=upload, choices=choices)
+    shown = preview(user=user, county_id=county_id, read=read, choices=choices)
     if shown.stopping:
         raise NotStored(f"统计报表中有 {len(shown.stopping)} 处问题，未保存任何数据；请按下表改正后重新上传", shown)
     try:

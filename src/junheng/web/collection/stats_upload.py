@@ -1,8 +1,10 @@
-"""The statistics files a county uploads, kept on the server between the preview and the confirmation.
+"""The statistics files a county uploads, kept on the server until the background job has read them.
 
-Each upload is a folder under the data folder named by the county and a random token: the files as
-uploaded and `upload.json` (the year, the files' names, who uploaded). Nothing of it is in the session.
-The folder goes when the import is confirmed or cancelled; one left behind is removed after a day.
+Each upload is a folder in the media folder (which every server mounts: docs/deployment.md) named by the
+county and a random token: the files as uploaded and `upload.json` (the year, the files' names, who
+uploaded). Nothing of it is in the session or in one server's memory or /tmp. The folder goes as soon as
+the job has read it (or failed), when the import is cancelled, or when the same user uploads again; one
+left behind (a job that never ran) is removed after `KEPT`, at the next upload.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -30,8 +33,9 @@ from junheng.web.errors import WorkflowError
 STATISTICS_FILE_BYTES = STATISTICS_WORKBOOK.bytes
 STATISTICS_ZIP_BYTES = 200 * MEGABYTE
 STATISTICS_FILES = 500  # files chosen at once (a county has a few hundred schools)
+STATISTICS_WORKBOOKS = 2_000  # workbooks in all, a .zip's members counted (each is a step of the reading job)
 SUFFIXES = (".xlsx", ".xlsm", ".zip")
-_KEPT_SECONDS = 24 * 3600
+KEPT = timedelta(days=1)  # how long files (and what they gave) wait for the county's confirmation
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _META = "upload.json"
 
@@ -48,7 +52,7 @@ class Upload:
 
 
 def _root() -> Path:
-    return Path(settings.MEDIA_ROOT).parent / "statistics-uploads"
+    return Path(settings.MEDIA_ROOT) / "statistics-uploads"
 
 
 def refusal(uploads: Sequence[UploadedFile[bytes]]) -> str | None:
@@ -94,16 +98,17 @@ def kept(*, county_id: int, token: str) -> Upload:
     return Upload(token, county_id, int(meta["year"]), folder, files)
 
 
-def forget(upload: Upload) -> None:
-    """Remove the kept files (after the import is stored or cancelled)."""
-    shutil.rmtree(upload.folder, ignore_errors=True)
+def discard(*, county_id: int, token: str) -> None:
+    """Remove the files kept under `token`, if any are left: once read, or the import given up."""
+    if _TOKEN.match(token):
+        shutil.rmtree(_root() / f"{county_id}-{token}", ignore_errors=True)
 
 
 def _forget_old() -> None:
     root = _root()
     if not root.is_dir():
         return
-    limit = time.time() - _KEPT_SECONDS
+    limit = time.time() - KEPT.total_seconds()
     for folder in root.iterdir():
         if folder.is_dir() and folder.stat().st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)

@@ -53,6 +53,7 @@ from junheng.web.collection.forms import (
 from junheng.web.collection.models import Change, Round, SchoolRecord
 from junheng.web.collection.progress import state_of
 from junheng.web.collection.quality import Flag
+from junheng.web.collection.stats_jobs import pending_import
 from junheng.web.collection.versions import StaleRecord
 from junheng.web.datafiles import saved
 from junheng.web.errors import InvalidData, WorkflowError
@@ -204,6 +205,10 @@ def _county_page(
     if year is not None:
         context |= {
             "round": next((r for r in rounds if r.year == year), None),
+            # the user's statistics import under way or awaiting confirmation, found again after leaving it
+            "statistics_job": pending_import(user=request.user, county=county, year=year)
+            if context["can_manage"]
+            else None,
             "tracker": tracker_page.tracker_view(
                 county,
                 year,

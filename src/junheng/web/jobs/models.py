@@ -1,4 +1,5 @@
-"""A long piece of work a user started (the report, a plan), run by the task worker, and what it left.
+"""A long piece of work a user started (the report, a plan, reading statistics workbooks), run by the task
+worker, and what it left.
 
 The task library (django-tasks, database backend) queues and runs the work; this model is what the pages
 read: who asked for what, for which county and year, how far it has got, the Chinese message of a failure
@@ -24,6 +25,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         REPORT = "report", "自评报告"
         PLAN = "plan", "达标规划"
+        STATISTICS = "statistics", "统计报表读取"
 
     class State(models.TextChoices):
         QUEUED = "queued", "排队等待"

@@ -61,12 +61,20 @@ def _id(user: User) -> int:
 
 
 def progress_of(job: Job) -> Progress:
-    """The callback a runner calls at the start of each step: the step's name, counted."""
+    """The callback a runner calls at the start of each step: the step's name (cut to what the page
+    keeps), counted."""
+    longest = Job._meta.get_field("stage").max_length or 0
 
     def step(stage: str) -> None:
-        Job.objects.filter(pk=job.pk).update(stage=stage, step=F("step") + 1, updated_at=timezone.now())
+        shown = stage if len(stage) <= longest else stage[: longest - 1] + "…"
+        Job.objects.filter(pk=job.pk).update(stage=shown, step=F("step") + 1, updated_at=timezone.now())
 
     return step
+
+
+def set_steps(job: Job, steps: int) -> None:
+    """The number of steps, for work that knows it only once started (the files in an uploaded .zip)."""
+    Job.objects.filter(pk=job.pk).update(steps=steps, updated_at=timezone.now())
 
 
 def mark_running(job: Job) -> None:

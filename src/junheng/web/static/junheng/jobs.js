@@ -14,7 +14,10 @@
 
   for (const box of document.querySelectorAll("[data-job-status][data-job-active='1']")) {
     const url = box.dataset.jobStatus;
-    const text = (name) => box.querySelector(`[data-job-${name}]`);
+    const show = (name, value) => {
+      const shown = box.querySelector(`[data-job-${name}]`);
+      if (shown) shown.textContent = value; // a page whose stage counts for itself shows no step
+    };
     const bar = box.querySelector("progress");
 
     async function poll() {
@@ -24,7 +27,7 @@
         if (!response.ok) throw new Error(String(response.status));
         status = await response.json();
       } catch (_) {
-        text("stage").textContent = "暂时无法获取进度，正在重试…";
+        show("stage", "暂时无法获取进度，正在重试…");
         window.setTimeout(poll, INTERVAL_MS * 2);
         return;
       }
@@ -32,11 +35,15 @@
         window.location.reload();
         return;
       }
-      text("label").textContent = status.label;
-      text("stage").textContent = status.stage || "等待后台任务程序开始处理";
-      text("step").textContent = String(status.step);
-      text("seconds").textContent = String(status.seconds);
-      if (bar) bar.value = status.step;
+      show("label", status.label);
+      show("stage", status.stage || "等待后台任务程序开始处理");
+      show("step", String(status.step));
+      show("steps", String(status.steps));
+      show("seconds", String(status.seconds));
+      if (bar) {
+        bar.max = status.steps;
+        bar.value = status.step;
+      }
       window.setTimeout(poll, INTERVAL_MS);
     }
     window.setTimeout(poll, INTERVAL_MS);
