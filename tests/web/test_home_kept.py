@@ -23,6 +23,7 @@ from junheng.web.collection.models import SchoolRecord
 from junheng.web.home import states
 from junheng.web.orgs.models import Organisation, Role
 from junheng.web.survey import services as survey
+from junheng.web.survey.models import Survey
 from tests.web.conftest import Tree, make_user
 from tests.web.test_dashboards import figures, school, store
 
@@ -33,21 +34,22 @@ def _office(county: Organisation) -> User:
     return User.objects.get(username=f"office-{county.code}")
 
 
-def _answer(county: Organisation, links: int, answered: int) -> None:
-    """Issue `links` parents' links of the county's survey and answer `answered` of them, all 满意."""
-    found = survey.Survey.objects.get(county=county, year=YEAR)
+def _answer(county: Organisation, links: int, answered: int, option: str = "满意") -> None:
+    """Issue `links` parents' links of the county's survey and answer `answered` of them, every question `option`."""
+    found = Survey.objects.get(county=county, year=YEAR)
     tokens = survey.issue_links(user=_office(county), survey_id=found.pk, group="parents", count=links)
     for token in tokens[:answered]:
         questions = survey.open_link(token=token).questions
-        survey.submit_answers(token=token, answers={q.pk: "满意" for q in questions})
+        survey.submit_answers(token=token, answers={q.pk: option for q in questions})
 
 
 def _county(city: Organisation, n: int) -> Organisation:
-    """A county of three approved primary schools with every other input of its assessment recorded: one
-    county figure, a judgement, a veto check, and an open survey with three links of which two answered."""
+    """A county of three primary schools, their records submitted, and every other input of its assessment:
+    one county figure, a judgement, a veto check, and an open survey whose three links were all answered 满意."""
     county = Organisation.objects.create(kind="county", name=f"新县{n}", code=f"4521{10 + n}", parent=city)
     for k in range(3):
-        store(school(f"新县{n}第{k + 1}小学", f"{county.code}{k:04d}", county), YEAR, **figures(200 + 50 * k))
+        found = school(f"新县{n}第{k + 1}小学", f"{county.code}{k:04d}", county)
+        store(found, YEAR, SchoolRecord.Status.SUBMITTED, **figures(200 + 50 * k))
     office = make_user(f"office-{county.code}", county, Role.COUNTY_OFFICE)
     assessment.save_county_figures(
         user=office, county_id=county.pk, year=YEAR, figures={"small_schools_funded_as_minimum": True}
@@ -58,7 +60,7 @@ def _county(city: Organisation, n: int) -> Organisation:
         user=office, county_id=county.pk, year=YEAR, title=f"新县{n}满意度调查", resident_population=300_000
     )
     survey.set_status(user=office, survey_id=made.pk, status="open")
-    _answer(county, 3, 2)
+    _answer(county, 3, 3)
     return county
 
 
@@ -135,9 +137,7 @@ def test_a_record_changed_in_one_county_assesses_that_county_alone_and_the_page_
     record = SchoolRecord.objects.filter(school__path__startswith=changed.path, year=YEAR).order_by("pk").first()
     assert record is not None
     assert "未达标" not in _row(first, changed).split("</td>", 2)[1]  # 资源配置 met before
-    collection.update_record(
-        user=_office(changed), record=record, values={"sports_area_m2": 1.0}, reason="核实后更正"
-    )
+    collection.update_record(user=_office(changed), record=record, values={"sports_area_m2": 1.0}, reason="核实后更正")
     after = _page(client)
     assert calls == [changed.pk]
     assert "未达标" in _row(after, changed).split("</td>", 2)[1]  # the schools' sports grounds now fall short
@@ -162,8 +162,8 @@ WRITES: dict[str, Callable[[Organisation], Any]] = {
     "veto check": lambda county: assessment.set_veto_check(
         user=_office(county), county_id=county.pk, year=YEAR, key="exam_admission", applies=True
     ),
-    "survey links issued": lambda county: _answer(county, 20, 0),
-    "survey answered": lambda county: _answer(county, 1, 1),
+    "survey links issued": lambda county: _answer(county, 20, 0),  # valid returns 3 of 23, below 70%
+    "survey answered": lambda county: _answer(county, 1, 1, "不满意"),  # 3 of 4 satisfied, below 85%
 }
 
 
@@ -197,7 +197,7 @@ def test_a_county_without_records_of_the_year_is_kept_too_until_its_first_record
     store(school("示范县第九小学", "4521010009", tree.county), YEAR, **figures(300))
     after = _page(client)
     assert calls == [tree.county.pk]
-    assert ">1 / 1</a>" in _row(after, tree.county) and ">1 / 1</a>" not in _row(first, tree.county)
+    assert ">0 / 2</a>" in _row(first, tree.county) and ">1 / 3</a>" in _row(after, tree.county)
 
 
 def test_a_county_moved_to_another_standard_is_assessed_under_it(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -210,3 +210,24 @@ def test_a_county_moved_to_another_standard_is_assessed_under_it(tree: Tree, mon
     county.save()
     _page(client)
     assert calls == [county.pk]
+
+
+def test_a_county_given_records_without_a_data_version_is_assessed_on_every_page(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A school moved with its records into a county nobody wrote records of that year: the county has
+    records but no data version, so its state is never kept under one (`kept_states.NO_RECORDS`)."""
+    counties = [_county(tree.city, n) for n in range(2)]
+    client = Client()
+    client.force_login(_province(tree))
+    first = _page(client)
+    calls = _counted(monkeypatch)
+    moved = Organisation.objects.get(code=f"{counties[0].code}0000")
+    moved.parent = tree.other_county
+    moved.save()
+    after = _page(client)
+    assert sorted(calls) == sorted([counties[0].pk, tree.other_county.pk])
+    assert _row(after, tree.other_county) != _row(first, tree.other_county)
+    calls.clear()
+    assert _rows(_page(client)) == _rows(after)
+    assert calls == [tree.other_county.pk]

@@ -37,9 +37,10 @@ class StateCount:
 
 @dataclass(frozen=True, slots=True)
 class Collection:
-    """A county's collection of a year: every school counted once, in the workflow's order."""
+    """A county's collection of a year: every school counted once, in the workflow's order, and its records."""
 
     schools: int
+    records: int
     states: tuple[StateCount, ...]
     url: str
 
@@ -84,10 +85,12 @@ def collection(area: Organisation, counties: Sequence[Organisation], year: int) 
 
 
 def _collection(county: Organisation, schools: int, counted: Counter[str], year: int) -> Collection:
-    counted[NOT_STARTED] += schools - sum(counted.values())  # schools the round has not reached yet
+    records = sum(counted.values())
+    counted[NOT_STARTED] += schools - records  # schools the round has not reached yet
     tracker = reverse("collection:county", args=[county.pk])
     return Collection(
         schools,
+        records,
         tuple(StateCount(key, label, counted[key], f"{tracker}?year={year}&state={key}") for key, label in STATES),
         f"{tracker}?year={year}",
     )
