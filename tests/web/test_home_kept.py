@@ -20,7 +20,7 @@ from junheng import assessment as core
 from junheng.web.assessment import services as assessment
 from junheng.web.collection import services as collection
 from junheng.web.collection.models import SchoolRecord
-from junheng.web.home import states
+from junheng.web.home import progress, states
 from junheng.web.orgs.models import Organisation, Role
 from junheng.web.survey import services as survey
 from junheng.web.survey.models import Survey
@@ -234,3 +234,25 @@ def test_a_county_given_records_without_a_data_version_is_assessed_on_every_page
     calls.clear()
     assert _rows(_page(client)) == _rows(after)
     assert calls == [tree.other_county.pk]
+
+
+def test_the_collection_counts_every_school_of_each_county_once_however_deep_it_is_placed(tree: Tree) -> None:
+    """Counted by the database per school's parent: a school placed under another school counts for its county."""
+    store(tree.school, YEAR, SchoolRecord.Status.APPROVED, **figures(200))
+    store(tree.other_school, YEAR, SchoolRecord.Status.DRAFT)  # opened by the round, nobody has filled it
+    annex = school("示范县实验小学分校", "4521010009", tree.school)
+    store(annex, YEAR, SchoolRecord.Status.SUBMITTED, **figures(120))
+    school("示范县第三小学", "4521010003", tree.county)  # no record yet
+    store(tree.foreign_school, YEAR - 1, SchoolRecord.Status.APPROVED, **figures(90))  # another year
+    found = progress.collection(tree.province, [tree.county, tree.other_county], YEAR)
+    ours = found[tree.county.pk]
+    assert (ours.schools, ours.records) == (4, 3)
+    assert {s.key: s.count for s in ours.states} == {
+        "not_started": 2,
+        "draft": 0,
+        "submitted": 1,
+        "returned": 0,
+        "approved": 1,
+    }
+    theirs = found[tree.other_county.pk]
+    assert (theirs.schools, theirs.records, theirs.handed_in) == (1, 0, 0)
