@@ -22,7 +22,7 @@ from junheng.web.classes.models import LedgerRow
 from junheng.web.classes.services import is_overdue
 from junheng.web.collection.models import Round, SchoolRecord
 from junheng.web.dashboards.queries import counties_for_dashboard
-from junheng.web.home import modules, progress, states
+from junheng.web.home import kept_states, modules, progress, states
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
 from junheng.web.survey.models import Survey
@@ -169,14 +169,18 @@ def school_home(school: Organisation, year: int) -> SchoolHome:
 
 
 def region_home(*, user: User, region: Organisation, year: int) -> RegionHome:
-    """A city's or province's counties in `year`, grouped by city, each evaluated once."""
+    """A city's or province's counties in `year`, grouped by city, each assessed only when its inputs changed
+    (`kept_states`): a fixed number of queries for any number of counties once they are kept."""
     counties = counties_for_dashboard(region)
+    inputs = kept_states.read_inputs(counties, year)  # before the records, which may change meanwhile
     collections = progress.collection(region, counties, year)
+    recorded = {pk: found.records for pk, found in collections.items()}
+    county_states = kept_states.county_states(user=user, counties=counties, inputs=inputs, recorded=recorded)
     rows = [
         CountyRow(
             county,
             reverse("home:organisation", args=[county.pk]) + f"?year={year}",
-            states.county_state(user=user, county_id=county.pk, year=year),
+            county_states[county.pk],
             collections[county.pk],
             tuple(modules.links(county, county=county, year=year)),
         )
