@@ -128,7 +128,7 @@ def role_pages(role: str, n: int, place: Province) -> Callable[[random.Random], 
         if role == "province":
             choices = [
                 ("province page", f"/dashboards/region/{place.province}/{year}"),
-                ("home", f"/{year}"),
+                ("province home", f"/{year}"),
                 ("city page", f"/dashboards/region/{place.city_of[place.counties[some]]}/{year}"),
                 ("county page", f"/dashboards/county/{place.counties[some]}/{year}"),
                 ("assessment", f"/assessment/county/{place.counties[some]}/{year}"),
@@ -138,14 +138,14 @@ def role_pages(role: str, n: int, place: Province) -> Callable[[random.Random], 
             other = mine[rng.randrange(len(mine))]
             choices = [
                 ("city page", f"/dashboards/region/{city}/{year}"),
-                ("home", f"/{year}"),
+                ("city home", f"/{year}"),
                 ("county page", f"/dashboards/county/{other}/{year}"),
                 ("assessment", f"/assessment/county/{other}/{year}"),
                 ("school page", f"/dashboards/school/{place.schools[place.counties.index(other)]}/{year}"),
             ]
         elif role == "county":
             choices = [
-                ("home", f"/{year}"),
+                ("county home", f"/{year}"),
                 ("county page", f"/dashboards/county/{county}/{year}"),
                 ("assessment", f"/assessment/county/{county}/{year}"),
                 ("tracker", f"/collection/county/{county}/{year}"),
@@ -153,7 +153,7 @@ def role_pages(role: str, n: int, place: Province) -> Callable[[random.Random], 
             ]
         else:
             choices = [
-                ("home", f"/{year}"),
+                ("school home", f"/{year}"),
                 ("school form", f"/collection/school/{school}/{year}"),
                 ("school page", f"/dashboards/school/{school}/{year}"),
             ]

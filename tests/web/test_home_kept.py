@@ -117,10 +117,10 @@ def test_the_region_home_costs_the_same_queries_for_six_counties_as_for_two_once
     _page(client)
     six = _queries(client)
     assert two == six
-    # The session, the user, their memberships, the counties, the five inputs of the states, the schools and
-    # records of the collection, the kept states (none with Redis), the years to choose from; a city's
-    # breadcrumbs, its province.
-    assert six <= (13 if region == "province" else 14)
+    # The session, the user, their memberships, the counties, the five inputs of the states, the kept
+    # collections and states (none with Redis), the schools and records of the two counties without a
+    # record this year (counted anew each time), the years to choose from; a city's breadcrumbs, its province.
+    assert six <= (14 if region == "province" else 15)
 
 
 def test_a_record_changed_in_one_county_assesses_that_county_alone_and_the_page_shows_it_at_once(
@@ -256,3 +256,22 @@ def test_the_collection_counts_every_school_of_each_county_once_however_deep_it_
     }
     theirs = found[tree.other_county.pk]
     assert (theirs.schools, theirs.records, theirs.handed_in) == (1, 0, 0)
+
+
+def test_the_collection_counts_are_kept_and_a_record_submitted_or_a_school_added_shows_at_once(tree: Tree) -> None:
+    county = _county(tree.city, 0)
+    client = Client()
+    client.force_login(_province(tree))
+    assert ">3 / 3</a>" in _row(_page(client), county)
+    draft = SchoolRecord.objects.filter(school__parent=county, year=YEAR).first()
+    assert draft is not None
+    SchoolRecord.objects.filter(pk=draft.pk).update(status=SchoolRecord.Status.DRAFT)
+    assert ">2 / 3</a>" in _row(_page(client), county)
+    school("新县0第4小学", f"{county.code}0009", county)
+    assert ">2 / 4</a>" in _row(_page(client), county)
+    assert _rows(_page(client)) == _rows(_page_after_clearing(client))
+
+
+def _page_after_clearing(client: Client) -> str:
+    cache.clear()
+    return _page(client)

@@ -50,7 +50,8 @@ def test_the_quick_province_run_reports_every_page_and_the_targets(database: str
     assert run.returncode == 0, run.stdout + run.stderr
     out = run.stdout
     assert "loaded 3 counties × 20 schools × 5 years (300 records)" in out
-    for page in ("province page", "city page", "county page", "assessment", "tracker", "school page", "school form"):
+    pages = ("province page", "province home", "city page", "city home", "county page", "county home", "assessment")
+    for page in (*pages, "tracker", "school page", "school form", "school home"):
         assert re.search(rf"^{page} +\d+ ", out, re.MULTILINE), f"{page} missing from:\n{out}"
     assert re.search(r"^province page after a change +\d+ ", out, re.MULTILINE), out
     assert out.count(" 0 failed requests") == 2, out

@@ -6,11 +6,13 @@ region has no page of its own, the link goes to the county picker (`home:countie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from junheng.web.orgs.models import Organisation
+from junheng.web.reversing import by_id
 
 Kind = Organisation.Kind
 
@@ -56,6 +58,15 @@ def with_year(url: str, year: int | None) -> str:
 def county_link(module: Module, county: Organisation, year: int | None) -> str:
     """The module's page of `county` in `year`."""
     return with_year(reverse(module.county, args=[county.pk]), year)
+
+
+def county_links(counties: Sequence[Organisation], year: int | None) -> dict[int, tuple[Link, ...]]:
+    """Every module's page of each county (what `links` gives a county), each URL reversed once."""
+    patterns = [(module, by_id(module.county)) for module in MODULES]
+    return {
+        county.pk: tuple(Link(module.key, module.name, with_year(url(county.pk), year)) for module, url in patterns)
+        for county in counties
+    }
 
 
 def links(

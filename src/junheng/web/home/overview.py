@@ -25,6 +25,7 @@ from junheng.web.dashboards.queries import counties_for_dashboard
 from junheng.web.home import kept_states, modules, progress, states
 from junheng.web.orgs.models import Organisation
 from junheng.web.orgs.scope import User
+from junheng.web.reversing import by_id
 from junheng.web.survey.models import Survey
 from junheng.web.survey.services import survey_results
 
@@ -173,16 +174,18 @@ def region_home(*, user: User, region: Organisation, year: int) -> RegionHome:
     (`kept_states`): a fixed number of queries for any number of counties once they are kept."""
     counties = counties_for_dashboard(region)
     inputs = kept_states.read_inputs(counties, year)  # before the records, which may change meanwhile
-    collections = progress.collection(region, counties, year)
+    collections = progress.kept_collections(region, counties, year, inputs.records)
     recorded = {pk: found.records for pk, found in collections.items()}
     county_states = kept_states.county_states(user=user, counties=counties, inputs=inputs, recorded=recorded)
+    home_of = by_id("home:organisation")
+    links = modules.county_links(counties, year)
     rows = [
         CountyRow(
             county,
-            reverse("home:organisation", args=[county.pk]) + f"?year={year}",
+            f"{home_of(county.pk)}?year={year}",
             county_states[county.pk],
             collections[county.pk],
-            tuple(modules.links(county, county=county, year=year)),
+            links[county.pk],
         )
         for county in counties
     ]

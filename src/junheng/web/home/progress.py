@@ -8,12 +8,13 @@ tracker's `?state=` filter takes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
 
+from junheng.web.collection import kept
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.orgs.models import Organisation
 
@@ -70,7 +71,8 @@ def collection(area: Organisation, counties: Sequence[Organisation], year: int) 
     hundred rows."""
     by_id = {c.pk: c for c in counties}
     schools: Counter[int] = Counter()
-    below = Organisation.objects.filter(path__startswith=area.path, kind=Organisation.Kind.SCHOOL).order_by()
+    within = _within(area, counties)
+    below = Organisation.objects.filter(within, kind=Organisation.Kind.SCHOOL).order_by()
     for path, n in below.values_list("parent__path").annotate(n=Count("pk")):
         county = _county(path, by_id)
         if county is not None:
@@ -78,7 +80,7 @@ def collection(area: Organisation, counties: Sequence[Organisation], year: int) 
     counted: dict[int, Counter[str]] = {pk: Counter() for pk in by_id}
     records = (
         SchoolRecord.objects.filter(
-            school__path__startswith=area.path, school__kind=Organisation.Kind.SCHOOL, year=year
+            _within(area, counties, "school__"), school__kind=Organisation.Kind.SCHOOL, year=year
         )
         .order_by()
         .annotate(filled=ExpressionWrapper(Q(school_type__isnull=False), output_field=BooleanField()))
@@ -90,6 +92,36 @@ def collection(area: Organisation, counties: Sequence[Organisation], year: int) 
         if county is not None:
             counted[county][record_state(status, bool(filled))] += n
     return {pk: _collection(by_id[pk], schools[pk], counted[pk], year) for pk in by_id}
+
+
+def kept_collections(
+    area: Organisation, counties: Sequence[Organisation], year: int, versions: Mapping[int, str]
+) -> dict[int, Collection]:
+    """`collection`, each county's kept under its data version of `year` (`versions`, by county id, from
+    `data_versions.tokens`; a school added renews it too): after a record changed, only its county is
+    counted again. A county without one (no record of the year yet) is counted on every call."""
+    by_key = {f"home-collection:{c.pk}:{year}": c for c in counties}
+
+    def counted(keys: Sequence[str]) -> dict[str, Collection]:
+        found = collection(area, [by_key[key] for key in keys], year)
+        return {key: found[by_key[key].pk] for key in keys}
+
+    kept_ones = kept.kept_many({key: versions.get(c.pk) for key, c in by_key.items()}, counted)
+    return {by_key[key].pk: found for key, found in kept_ones.items()}
+
+
+# Up to this many counties are read by their own paths; more, by the area's (one range of the index).
+_FEW = 20
+
+
+def _within(area: Organisation, counties: Sequence[Organisation], prefix: str = "") -> Q:
+    """Schools under `counties` (of `area`): by the counties' paths when they are few, else the area's."""
+    if len(counties) > _FEW:
+        return Q(**{f"{prefix}path__startswith": area.path})
+    either = Q(pk__in=[])
+    for county in counties:
+        either |= Q(**{f"{prefix}path__startswith": county.path})
+    return either
 
 
 def _collection(county: Organisation, schools: int, counted: Counter[str], year: int) -> Collection:
