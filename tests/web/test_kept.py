@@ -256,3 +256,19 @@ def test_the_city_page_offers_a_year_as_soon_as_one_county_has_records_of_it(
     record = _record(city[2])
     SchoolRecord.objects.create(school=record.school, year=YEAR + 1, **record.values())
     assert client.get(url).context["years"] == [YEAR - 1, YEAR, YEAR + 1]
+
+
+def test_a_record_moved_to_another_year_gives_that_year_a_data_version(tree: Tree) -> None:
+    """An update of a record's year renews both county-years (the navigation offers the years written)."""
+    record = SchoolRecord.objects.create(school=tree.school, year=2025)
+    before = tokens([tree.county.pk])
+    SchoolRecord.objects.filter(pk=record.pk).update(year=2024)
+    after = tokens([tree.county.pk])
+    assert (tree.county.pk, 2024) in after
+    assert after[(tree.county.pk, 2025)] != before[(tree.county.pk, 2025)]
+    record.refresh_from_db()
+    record.year = 2023
+    SchoolRecord.objects.bulk_update([record], ["year"])
+    moved = tokens([tree.county.pk])
+    assert (tree.county.pk, 2023) in moved
+    assert moved[(tree.county.pk, 2024)] != after[(tree.county.pk, 2024)]

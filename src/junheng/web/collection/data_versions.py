@@ -29,6 +29,8 @@ from junheng.web.orgs.models import Organisation
 if TYPE_CHECKING:
     from junheng.web.collection.models import SchoolRecord
 
+# The fields that place a record in a county-year: an update of one of them renews where it goes as well.
+_IDENTITY = frozenset({"school", "school_id", "year"})
 _RENEWED = ContextVar("data versions renewed by a bulk update", default=False)
 
 
@@ -67,22 +69,30 @@ class RecordQuerySet(models.QuerySet["SchoolRecord"]):
         objs = list(objs)
         if not objs:
             return super().bulk_update(objs, *args, **kwargs)
+        fields = args[0] if args else kwargs.get("fields", ())
         with transaction.atomic(using=self.db, savepoint=False):
+            # where the records were, when the update moves them to another year or school
+            before = self.filter(pk__in=[r.pk for r in objs]).values_list("school", "year")
+            written = list(before.distinct()) if _IDENTITY.intersection(fields) else []
             # Django's bulk_update calls `update` once per batch: the versions are renewed once, after.
             renewed = _RENEWED.set(True)
             try:
                 updated = super().bulk_update(objs, *args, **kwargs)
             finally:
                 _RENEWED.reset(renewed)
-            touch((r.school_id, r.year) for r in objs)
+            touch([*written, *((r.school_id, r.year) for r in objs)])
         return updated
 
     def update(self, **kwargs: Any) -> int:
         if _RENEWED.get():
             return super().update(**kwargs)
         written = list(self.values_list("school", "year").distinct())  # before: the update may change them
+        moved = _IDENTITY.intersection(kwargs)
+        records = list(self.values_list("pk", flat=True)) if moved else []
         with transaction.atomic(using=self.db, savepoint=False):
             updated = super().update(**kwargs)
+            if moved:  # a record given another year or school: the county-year it joins changed too
+                written += self.model.objects.filter(pk__in=records).values_list("school", "year").distinct()
             touch(written)
         return updated
 
