@@ -5,7 +5,7 @@ county figures, judgements, veto checks, survey links or answers) assesses that 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -17,10 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from junheng import assessment as core
+from junheng.web.assessment import many
 from junheng.web.assessment import services as assessment
 from junheng.web.collection import services as collection
 from junheng.web.collection.models import SchoolRecord
-from junheng.web.home import progress, states
+from junheng.web.home import kept_states, progress
 from junheng.web.orgs.models import Organisation, Role
 from junheng.web.survey import services as survey
 from junheng.web.survey.models import Survey
@@ -72,11 +73,11 @@ def _counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The counties assessed for the home pages, from now on."""
     calls: list[int] = []
 
-    def counted(*, user: User, county_id: int, year: int) -> core.Assessment:
-        calls.append(county_id)
-        return assessment.county_assessment(user=user, county_id=county_id, year=year)
+    def counted(counties: Sequence[Organisation], year: int) -> dict[int, core.Assessment]:
+        calls.extend(county.pk for county in counties)
+        return many.county_assessments(counties, year)
 
-    monkeypatch.setattr(states, "county_assessment", counted)
+    monkeypatch.setattr(kept_states, "county_assessments", counted)
     return calls
 
 
@@ -275,3 +276,19 @@ def test_the_collection_counts_are_kept_and_a_record_submitted_or_a_school_added
 def _page_after_clearing(client: Client) -> str:
     cache.clear()
     return _page(client)
+
+
+def test_counties_assessed_together_are_assessed_as_each_one_alone(tree: Tree) -> None:
+    """Records, county figures, judgements, veto checks and surveys of several counties read together give
+    each county the assessment its own page computes, to the last figure."""
+    counties = [_county(tree.city, n) for n in range(3)]
+    SchoolRecord.objects.filter(school__parent=counties[1], year=YEAR).update(sports_area_m2=1.0)
+    assessment.record_judgement(
+        user=_office(counties[2]), county_id=counties[2].pk, year=YEAR, item_id="G1", passed=False
+    )
+    everyone = [tree.county, tree.other_county, *counties]
+    together = many.county_assessments(everyone, YEAR)
+    province = _province(tree)
+    alone = {c.pk: assessment.county_assessment(user=province, county_id=c.pk, year=YEAR) for c in everyone}
+    assert together == alone
+    assert {a.state for a in together.values()} != {core.State.PASSED}  # not all trivially alike

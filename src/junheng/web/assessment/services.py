@@ -245,21 +245,27 @@ def _name(user: Any) -> str:
 
 def _decisions(county: Organisation, year: int) -> dict[str, core.Decision]:
     found = Judgement.objects.filter(county=county, year=year).select_related("decided_by").prefetch_related("evidence")
-    return {
-        j.item_id: core.Decision(
-            j.decision == Judgement.Decision.PASS,
-            j.note,
-            _name(j.decided_by),
-            j.decided_at,
-            _evidence(j.evidence.all()),
-        )
-        for j in found
-    }
+    return {j.item_id: decision_of(j) for j in found}
+
+
+def decision_of(judgement: Judgement) -> core.Decision:
+    """A stored judgement as the core's decision (its evidence prefetched by the caller)."""
+    return core.Decision(
+        judgement.decision == Judgement.Decision.PASS,
+        judgement.note,
+        _name(judgement.decided_by),
+        judgement.decided_at,
+        _evidence(judgement.evidence.all()),
+    )
 
 
 def _veto_checks(county: Organisation, year: int) -> dict[str, core.VetoCheck]:
     found = VetoCheck.objects.filter(county=county, year=year).select_related("checked_by").prefetch_related("evidence")
-    return {
-        c.key: core.VetoCheck(c.applies, c.note, _name(c.checked_by), c.checked_at, _evidence(c.evidence.all()))
-        for c in found
-    }
+    return {c.key: veto_check_of(c) for c in found}
+
+
+def veto_check_of(check: VetoCheck) -> core.VetoCheck:
+    """A stored veto check as the core's (its evidence prefetched by the caller)."""
+    return core.VetoCheck(
+        check.applies, check.note, _name(check.checked_by), check.checked_at, _evidence(check.evidence.all())
+    )

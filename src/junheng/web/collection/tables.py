@@ -136,6 +136,30 @@ def county_year(county: Organisation, year: int) -> Evaluated:
     return Evaluated(table, evaluation(standard.name, kept_frames))
 
 
+def counties_year(counties: Sequence[Organisation], year: int) -> dict[int, Evaluated]:
+    """`county_year` of several counties, by id: the kept ones in one cache read, the others' records in one
+    query, each county evaluated on its own and kept under the key `county_year` uses (so a county's page
+    and a region's home reuse each other's evaluation)."""
+    standards = {c.pk: load_standard(c.standard_name()) for c in counties}
+    by_key = {f"county-year:{c.pk}:{year}:{standards[c.pk].name}": c for c in counties}
+
+    def evaluated(keys: Sequence[str]) -> dict[str, tuple[pl.DataFrame, Frames]]:
+        records = counties_records([by_key[key] for key in keys], [year])
+        made = {}
+        for key in keys:
+            county = by_key[key]
+            table = records.table.filter(pl.col("county") == county_key(county))
+            made[key] = (table, frames(evaluate(table, standards[county.pk])))
+        return made
+
+    versions = tokens([c.pk for c in counties], [year])
+    found = kept.kept_many({key: versions.get((c.pk, year)) for key, c in by_key.items()}, evaluated)
+    return {
+        by_key[key].pk: Evaluated(table, evaluation(standards[by_key[key].pk].name, kept_frames))
+        for key, (table, kept_frames) in found.items()
+    }
+
+
 def county_years(county: Organisation) -> tuple[Records, Evaluation]:
     """Every year of the county's stored records and their evaluation, kept like `county_year` under the
     versions of all its years."""

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from junheng.web.assessment.many import county_assessments
 from junheng.web.assessment.models import CountyFigures, Judgement, VetoCheck
 from junheng.web.collection import kept
 from junheng.web.collection.data_versions import tokens
 from junheng.web.home import states
 from junheng.web.orgs.models import Organisation
-from junheng.web.orgs.scope import User
 from junheng.web.survey.models import Invitation, Response, Survey
 
 # A county-year nobody has written records of has no data version; its state is kept under this one
@@ -83,9 +83,10 @@ def _surveys(county_ids: list[int], year: int) -> list[tuple[int, int, int, int,
 
 
 def county_states(
-    *, user: User, counties: Sequence[Organisation], inputs: Inputs, recorded: Mapping[int, int]
+    *, counties: Sequence[Organisation], inputs: Inputs, recorded: Mapping[int, int]
 ) -> dict[int, states.CountyState]:
-    """Each county's state in `inputs.year`, by id: kept ones in one cache read, the others assessed.
+    """Each county's state in `inputs.year`, by id: kept ones in one cache read, the others assessed
+    together (`assessment.many`). The caller has reached `counties` through the region it shows.
 
     `recorded` counts each county's records of the year as the collection read them after `inputs`.
     """
@@ -93,7 +94,8 @@ def county_states(
     by_key = {f"home-county-state:{c.pk}:{year}:{c.standard_name()}": c for c in counties}
 
     def assessed(keys: Sequence[str]) -> dict[str, states.CountyState]:
-        return {key: states.county_state(user=user, county_id=by_key[key].pk, year=year) for key in keys}
+        found = county_assessments([by_key[key] for key in keys], year)
+        return {key: states.state_of(found[by_key[key].pk], by_key[key].pk, year) for key in keys}
 
     versions = {key: _version(county.pk, inputs, recorded) for key, county in by_key.items()}
     found = kept.kept_many(versions, assessed)

@@ -176,7 +176,7 @@ def region_home(*, user: User, region: Organisation, year: int) -> RegionHome:
     inputs = kept_states.read_inputs(counties, year)  # before the records, which may change meanwhile
     collections = progress.kept_collections(region, counties, year, inputs.records)
     recorded = {pk: found.records for pk, found in collections.items()}
-    county_states = kept_states.county_states(user=user, counties=counties, inputs=inputs, recorded=recorded)
+    county_states = kept_states.county_states(counties=counties, inputs=inputs, recorded=recorded)
     home_of = by_id("home:organisation")
     links = modules.county_links(counties, year)
     rows = [

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from junheng.assessment import State
+from junheng.assessment import Assessment, State
 from junheng.web.assessment.services import county_assessment
 from junheng.web.orgs.scope import User
 
@@ -68,7 +68,11 @@ VETO_NEEDS = "一票否决项待核查"
 
 def county_state(*, user: User, county_id: int, year: int) -> CountyState:
     """The county's state in `year` as its assessment gives it (authorisation inside the assessment's service)."""
-    assessment = county_assessment(user=user, county_id=county_id, year=year)
+    return state_of(county_assessment(user=user, county_id=county_id, year=year), county_id, year)
+
+
+def state_of(assessment: Assessment, county_id: int, year: int) -> CountyState:
+    """What a home page shows of a county's assessment of `year`."""
     page = f"{reverse('assessment:county', args=[county_id])}?year={year}"
     dimensions = tuple(
         DimensionState(d.key, d.name, d.state, len(d.failed), len(d.pending)) for d in assessment.dimensions
