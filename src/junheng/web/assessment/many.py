@@ -74,6 +74,6 @@ def _schools(counties: Sequence[Organisation]) -> dict[int, dict[str, int]]:
     for code, pk, path in Organisation.objects.filter(below, kind=Organisation.Kind.SCHOOL).values_list(
         "code", "pk", "path"
     ):
-        county = next(c for p, c in by_path.items() if path.startswith(p))
-        found[county][code] = pk
+        owner = next(c for p, c in by_path.items() if path.startswith(p))
+        found[owner][code] = pk
     return found
