@@ -49,9 +49,9 @@ from junheng.standards import Standard
 # with its gap to HiGHS's proved lower bound.
 DEFAULT_TIME_LIMIT = 20.0
 # HiGHS looks at its clock only now and then (presolve and the root's heuristics run on past it) and the
-# last solution is still to be verified: rounds stop at this share of the limit, so that the county's
-# whole solving stays within it.
-WALL_SHARE = 0.85
+# last solution is still to be verified: rounds stop at this share of the limit, less the most a round
+# has overrun, so that the county's whole solving stays within it.
+WALL_SHARE = 0.95
 # A MILP round given less than this cannot even presolve a large county's model: it is not started.
 MIN_ROUND_SECONDS = 0.5
 MAX_ROUNDS = 60
