@@ -180,7 +180,7 @@ def _cheapest(
         rounds += 1
         # A round stopped early still gives HiGHS's best point so far, to repair and to cut at.
         round_started, asked = now, left * share
-        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap)
+        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=deadline)
         status = solution.status
         if solution.bound is not None:
             lower = solution.bound if lower is None else max(lower, solution.bound)
