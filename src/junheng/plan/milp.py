@@ -63,9 +63,10 @@ class Milp:
         """Solve with every row added so far (the columns are passed on the first call); with
         `relaxation`, the linear relaxation only (integrality dropped), whose optimum bounds the MILP's.
 
-        `time_limit` is HiGHS's own, which it overruns (its presolve, its heuristics, and a second solve
-        where the first one's point fails the original rows run on); `stop_at`, a `time.perf_counter()`
-        instant, interrupts its branch and bound and simplex from the inside, where they next look.
+        `time_limit` is HiGHS's own, which it overruns: its presolve runs on past it, and where an earlier
+        solve left a point (the relaxation's, or the MILP's before the last cuts) HiGHS first completes
+        that point as a MIP start, then solves, each on a clock of its own. `stop_at`, a
+        `time.perf_counter()` instant, interrupts its branch and bound and simplex from the inside.
 
         No starting solution is passed: HiGHS 1.16 values one in its presolved space without the
         objective's offset and may then stop at once, calling a costlier plan optimal with a wrong

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -20,9 +19,10 @@ import polars as pl
 
 from junheng.engine import Evaluation, evaluate
 from junheng.engine.scope import KEYS
+from junheng.plan.actions import actions_of
 from junheng.plan.apply import apply_changes
-from junheng.plan.costs import SHARED_ACTION_COLUMNS, TRANSFER_TEACHER, UnitCosts
-from junheng.plan.model import CV_AIM, FULL_TIME, TEACHER_MOVES, TRANSFER_TYPES, CountyModel, build
+from junheng.plan.costs import SHARED_ACTION_COLUMNS, UnitCosts
+from junheng.plan.model import CV_AIM, CountyModel, build
 from junheng.plan.naive import blocked, lifted, naive_point, toward
 from junheng.plan.result import (
     FEASIBLE,
@@ -37,7 +37,6 @@ from junheng.plan.result import (
     SOLVER,
     TIME_LIMIT,
     Action,
-    Change,
     CountyPlan,
     Search,
 )
@@ -294,7 +293,7 @@ def _relaxed_cuts(model: CountyModel, coefficients: list[Spread], best: _Found |
 
 def _found(model: CountyModel, table: pl.DataFrame, standard: Standard, x: np.ndarray, source: str) -> _Found | None:
     """The plan of point x if the engine passes the data with its changes applied (standard.md §2–§4)."""
-    actions = _actions(model, x)
+    actions = actions_of(model, x)
     after = evaluate(apply_changes(table, (c for a in actions for c in a.changes)), standard)
     if not after.counties["pass"][0]:
         return None
@@ -321,9 +320,9 @@ def _most_passing(
     room = 0.01 * schools * sum(costs[k] for k in continuous) + 1.0
     model = build(standard, costs, table, before, budget=max(budget - room, 0.0))
     nothing = np.zeros(len(model.milp.cost))
-    solution = model.milp.solve(time_limit=deadline - time.perf_counter(), mip_rel_gap=MIP_REL_GAP)
+    solution = model.milp.solve(time_limit=deadline - time.perf_counter(), mip_rel_gap=MIP_REL_GAP, stop_at=deadline)
     values = solution.values if solution.values is not None else nothing
-    actions = _actions(model, values)
+    actions = actions_of(model, values)
     after = evaluate(apply_changes(table, (c for a in actions for c in a.changes)), standard)
     status = OPTIMAL if solution.optimal else FEASIBLE
     stopped = PROVED if solution.optimal else TIME_LIMIT if solution.timed_out else SOLVER
@@ -336,76 +335,6 @@ def _most_passing(
     # The objective counts passing parts, not 元: no bound on the cost; the plan need not pass: no source.
     search = Search(stopped, 1, None, solution.status, None, time_limit)
     return _plan(county, year, status, solution.gap, actions, after, reason=reason, search=search)
-
-
-def _actions(model: CountyModel, values: np.ndarray) -> tuple[Action, ...]:
-    """The solution as actions, quantities made whole or rounded up to the cent (never below the model's)."""
-    costs = model.costs
-    actions: list[Action] = []
-    for (school_id, kind), column in model.shared.items():
-        data_column = SHARED_ACTION_COLUMNS[kind]
-        quantity = _quantity(values[column], integer=FIELDS_BY_KEY[data_column].kind is Kind.INTEGER)
-        if quantity > 0:
-            actions.append(_action(costs, kind, quantity, [Change(school_id, data_column, quantity)]))
-    for (p, move), column in model.moves.items():
-        quantity = _quantity(values[column], integer=True)
-        if quantity > 0:
-            part = model.parts[p]
-            kind, stems = TEACHER_MOVES[move]
-            columns = [f"{stem}_{part.level}" for stem in stems]
-            if move.startswith("hire"):
-                columns += _full_time(model, part.school_id, part.level)
-            actions.append(_action(costs, kind, quantity, [Change(part.school_id, c, quantity) for c in columns]))
-    actions += _transfers(model, values)
-    return tuple(actions)
-
-
-def _transfers(model: CountyModel, values: np.ndarray) -> list[Action]:
-    """Pair the teachers each school sends with those others receive, in the schools' order."""
-    actions: list[Action] = []
-    for level in model.standard.levels:
-        for t, stems in TRANSFER_TYPES.items():
-            sources = _amounts(model, model.transfers_out, values, level, t)
-            sinks = _amounts(model, model.transfers_in, values, level, t)
-            while sources and sinks:
-                (src, available), (dst, wanted) = sources[0], sinks[0]
-                n = min(available, wanted)
-                columns = [f"{stem}_{level}" for stem in stems]
-                changes = [Change(src, c, -n) for c in columns + _full_time(model, src, level)] + [
-                    Change(dst, c, n) for c in columns + _full_time(model, dst, level)
-                ]
-                actions.append(_action(model.costs, TRANSFER_TEACHER, n, changes))
-                sources[0], sinks[0] = (src, available - n), (dst, wanted - n)
-                sources = [s for s in sources if s[1] > 0]
-                sinks = [s for s in sinks if s[1] > 0]
-    return actions
-
-
-def _amounts(
-    model: CountyModel, columns: dict[tuple[int, str], int], values: np.ndarray, level: str, t: str
-) -> list[tuple[str, float]]:
-    out = []
-    for (p, tt), column in columns.items():
-        quantity = _quantity(values[column], integer=True)
-        if tt == t and model.parts[p].level == level and quantity > 0:
-            out.append((model.parts[p].school_id, quantity))
-    return out
-
-
-def _full_time(model: CountyModel, school_id: str, level: str) -> list[str]:
-    """A new, arriving or leaving teacher is also a full-time one where the school's row reports those."""
-    column = f"{FULL_TIME}_{level}"
-    return [column] if model.schools[school_id].get(column) is not None else []
-
-
-def _quantity(value: float, *, integer: bool) -> float:
-    if integer:
-        return float(round(value))
-    return math.ceil(round(value, 6) * 100) / 100 if value > 1e-7 else 0.0
-
-
-def _action(costs: UnitCosts, kind: str, quantity: float, changes: Sequence[Change]) -> Action:
-    return Action(kind, quantity, quantity * costs[kind], tuple(changes))
 
 
 def _plan(
