@@ -179,7 +179,8 @@ def _cheapest(
         rounds += 1
         # A round stopped early still gives HiGHS's best point so far, to repair and to cut at.
         round_started, asked = now, left * share
-        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=deadline)
+        # Interrupted, at the latest, when the round's whole window is used up, overrun included.
+        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=now + left)
         status = solution.status
         if solution.bound is not None:
             lower = solution.bound if lower is None else max(lower, solution.bound)
