@@ -321,7 +321,9 @@ def _most_passing(
     room = 0.01 * schools * sum(costs[k] for k in continuous) + 1.0
     model = build(standard, costs, table, before, budget=max(budget - room, 0.0))
     nothing = np.zeros(len(model.milp.cost))
-    solution = model.milp.solve(time_limit=deadline - time.perf_counter(), mip_rel_gap=MIP_REL_GAP, stop_at=deadline)
+    # After a full plan that took all the time, HiGHS still gets a short round to fit the budget.
+    stop_at = max(deadline, time.perf_counter() + MIN_ROUND_SECONDS)
+    solution = model.milp.solve(time_limit=stop_at - time.perf_counter(), mip_rel_gap=MIP_REL_GAP, stop_at=stop_at)
     values = solution.values if solution.values is not None else nothing
     actions = actions_of(model, values)
     after = evaluate(apply_changes(table, (c for a in actions for c in a.changes)), standard)
