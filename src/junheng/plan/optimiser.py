@@ -51,7 +51,8 @@ DEFAULT_TIME_LIMIT = 20.0
 # last solution is still to be verified: rounds stop at this share of the limit, less the most a round
 # has overrun, so that the county's whole solving stays within it.
 WALL_SHARE = 0.95
-# A MILP round given less than this cannot even presolve a large county's model: it is not started.
+# A MILP round given less than this (or than the shortest round so far) cannot even presolve a large
+# county's model: it is not started.
 MIN_ROUND_SECONDS = 0.5
 MAX_ROUNDS = 60
 MIP_REL_GAP = 1e-6
@@ -166,14 +167,15 @@ def _cheapest(
     rounds, stopped, status = 0, ROUND_LIMIT, ""
     share = ROUND_SHARE if best is not None else 1.0
     # The most a round has taken beyond the time HiGHS was given (its overrun, the verification and the
-    # repairs after it): kept free at the end of the next.
-    late, asked, round_started = 0.0, 0.0, 0.0
+    # repairs after it): kept free at the end of the next. HiGHS's presolve cannot be interrupted, so a
+    # round is not started in less time than the shortest round so far took.
+    late, asked, round_started, shortest = 0.0, 0.0, 0.0, MIN_ROUND_SECONDS
     while rounds < MAX_ROUNDS:
         now = time.perf_counter()
         if rounds:
             late = max(late, now - round_started - asked)
         left = deadline - now - late
-        if left < MIN_ROUND_SECONDS:
+        if left < shortest:
             stopped = TIME_LIMIT
             break
         rounds += 1
@@ -181,6 +183,7 @@ def _cheapest(
         round_started, asked = now, left * share
         # Interrupted, at the latest, when the round's whole window is used up, overrun included.
         solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=now + left)
+        shortest = max(MIN_ROUND_SECONDS, solution.seconds if rounds == 1 else min(shortest, solution.seconds))
         status = solution.status
         if solution.bound is not None:
             lower = solution.bound if lower is None else max(lower, solution.bound)
