@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from highspy.highs import HighsCallbackEvent
 
 INF = highspy.kHighsInf
 _STDOUT_LOCK = threading.Lock()
@@ -112,7 +113,7 @@ class Milp:
         self._highs = highs
         return highs
 
-    def _interrupt(self, event: highspy.cb.HighsCallbackEvent) -> None:
+    def _interrupt(self, event: HighsCallbackEvent) -> None:
         if time.perf_counter() >= self._stop_at:
             event.interrupt()
 
