@@ -11,6 +11,8 @@ applied plan, the seconds and the gap to HiGHS's proved lower bound, then how ma
 
     python benchmarks/plan.py                                   # both, 60 s per county: about 15 minutes
     python benchmarks/plan.py --unequal 5 --time-limit 10       # the unequal counties only, a minute
+    python benchmarks/plan.py --worst-case 100 [--seed S]        # solve times over 100 random counties
+    python benchmarks/plan.py --worst-case 4 --quick             # four small ones, seconds (the smoke test)
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import sys
 import time
 from pathlib import Path
 
-# Run as a script from a checkout: make `junheng` importable when it is not installed.
+# Run as a script from a checkout: make `benchmarks` and (when not installed) `junheng` importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import polars as pl
@@ -41,6 +44,7 @@ SEEDS = (11, 12, 13)
 TIME_LIMIT = 60.0
 UNEQUAL_COUNTIES = 10  # with the default 60 s, about ten minutes; `--unequal 45` repeats the issue's count
 UNEQUAL_SIZES = (15, 200)
+WORST_CASE_SEED = 2026
 SPREAD_RESOURCES = (
     "teachers_above_degree_primary",
     "teachers_above_degree_junior",
@@ -177,8 +181,19 @@ def unequal(counties: int, time_limit: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--unequal", type=int, metavar="N", help="only the unequal counties, N of them")
-    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds per county")
+    parser.add_argument("--worst-case", type=int, metavar="N", help="only N random counties of 20–400 schools")
+    parser.add_argument("--seed", type=int, default=WORST_CASE_SEED, help="the worst case's random counties")
+    parser.add_argument("--quick", action="store_true", help="the worst case on small counties (a smoke test)")
+    parser.add_argument(
+        "--time-limit", type=float, help=f"seconds per county (default {TIME_LIMIT:g}; the worst case: the planner's)"
+    )
     args = parser.parse_args()
+    if args.worst_case is not None:
+        from benchmarks.plan_worst_case import worst_case
+
+        worst_case(args.worst_case, args.seed, args.time_limit, quick=args.quick)
+        return
+    args.time_limit = TIME_LIMIT if args.time_limit is None else args.time_limit
     if args.unequal is None:
         naive_comparison(args.time_limit)
     unequal(UNEQUAL_COUNTIES if args.unequal is None else args.unequal, args.time_limit)

@@ -135,3 +135,23 @@ def test_the_quick_benchmark_runs_through_and_prints_every_section() -> None:
     assert "~1k" in out and "~5k" in out
     assert "read_school_file" in out and "openpyxl" in out
     assert "synthesize(counties=70)" in out
+
+
+def test_the_planners_quick_worst_case_runs_through_and_verifies_every_plan() -> None:
+    # issue 14 §4: the distribution of solve times over random counties, each plan judged by the engine.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "plan.py"), "--worst-case", "4", "--quick"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "4 counties of 20–40 schools (uniform), seed 2026, time limit 2 s" in out
+    assert "verified by the engine: 4/4" in out
+    assert "seconds, all 4: min " in out and ", p95 " in out and ", max " in out
+    assert "against the naive plans'" in out
+    assert "not run (--quick)" in out

@@ -85,3 +85,12 @@ def test_a_bad_costs_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_a_standard_without_a_school_rule_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(_short_school(tmp_path)), "--standard", "basic-2012"]) == 2
     assert "没有学校达标规则" in capsys.readouterr().err
+
+
+def test_the_cli_gives_each_county_the_plan_pages_20_seconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `junheng plan` and the plan page are one planner with one default: 20 s per county (issue 14 §4).
+    assert main(["plan", str(_short_school(tmp_path)), "--format", "json"]) == 0
+    [county] = json.loads(capsys.readouterr().out)["counties"]
+    assert county["search"]["time_limit"] == 20.0

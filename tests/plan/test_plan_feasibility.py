@@ -3,6 +3,7 @@ can (issue 10 §2: 14 of 45 random counties with every coefficient over its limi
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import polars as pl
@@ -100,3 +101,16 @@ def test_a_rotation_out_of_time_does_not_say_it_cannot_be_arranged() -> None:
     [result] = plan_rotation(schools, NATIONAL, time_limit=0.0)
     assert result.status == "infeasible" and result.reason is not None
     assert "时限内未找到" in result.reason and "无法安排" not in result.reason
+
+
+def test_a_county_that_cannot_be_closed_in_time_stays_within_the_time_limit() -> None:
+    # 120 unequal schools: HiGHS cannot prove an optimum in 4 s. The time limit bounds the whole solving,
+    # HiGHS's overrun past its own limit and the last verification included (issue 14 §4: no county over
+    # the limit, its gap shown).
+    county = unequal_county(120, seed=7)
+    started = time.perf_counter()
+    [result] = plan(county, NATIONAL, COSTS, time_limit=4.0)
+    seconds = time.perf_counter() - started
+    assert result.status == "feasible" and result.search is not None and result.search.stopped == "time_limit"
+    assert result.gap is not None and result.gap > 0 and _verified(county, result)
+    assert seconds <= 4.0 and result.solve_seconds <= seconds

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from highspy.highs import HighsCallbackEvent
 
 INF = highspy.kHighsInf
 _STDOUT_LOCK = threading.Lock()
@@ -43,6 +44,7 @@ class Milp:
         self.integer: list[bool] = []
         self._highs: highspy.Highs | None = None
         self._rows: list[tuple[float, float, Mapping[int, float]]] = []
+        self._stop_at = INF
 
     def var(self, *, lower: float = 0.0, upper: float = INF, cost: float = 0.0, integer: bool = False) -> int:
         """A new column; its index."""
@@ -56,9 +58,16 @@ class Milp:
         """Add `lower ≤ Σ terms ≤ upper` (zero coefficients dropped)."""
         self._rows.append((lower, upper, {j: c for j, c in terms.items() if c != 0.0}))
 
-    def solve(self, *, time_limit: float, mip_rel_gap: float, relaxation: bool = False) -> Solution:
+    def solve(
+        self, *, time_limit: float, mip_rel_gap: float, relaxation: bool = False, stop_at: float = INF
+    ) -> Solution:
         """Solve with every row added so far (the columns are passed on the first call); with
         `relaxation`, the linear relaxation only (integrality dropped), whose optimum bounds the MILP's.
+
+        `time_limit` is HiGHS's own, which it overruns: its presolve runs on past it, and where an earlier
+        solve left a point (the relaxation's, or the MILP's before the last cuts) HiGHS first completes
+        that point as a MIP start, then solves, each on a clock of its own. `stop_at`, a
+        `time.perf_counter()` instant, interrupts its branch and bound and simplex from the inside.
 
         No starting solution is passed: HiGHS 1.16 values one in its presolved space without the
         objective's offset and may then stop at once, calling a costlier plan optimal with a wrong
@@ -66,6 +75,7 @@ class Milp:
         """
         started = time.perf_counter()
         highs = self._highs or self._start()
+        self._stop_at = stop_at
         self._flush(highs)
         highs.setOptionValue("time_limit", max(time_limit, 0.1))
         highs.setOptionValue("mip_rel_gap", mip_rel_gap)
@@ -98,8 +108,14 @@ class Milp:
         if integral.any():
             kinds = np.where(integral, highspy.HighsVarType.kInteger.value, highspy.HighsVarType.kContinuous.value)
             highs.changeColsIntegrality(n, index, kinds.astype(np.uint8))
+        highs.cbMipInterrupt += self._interrupt
+        highs.cbSimplexInterrupt += self._interrupt
         self._highs = highs
         return highs
+
+    def _interrupt(self, event: HighsCallbackEvent) -> None:
+        if time.perf_counter() >= self._stop_at:
+            event.interrupt()
 
     def _flush(self, highs: highspy.Highs) -> None:
         if not self._rows:

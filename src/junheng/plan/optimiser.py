@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -20,9 +19,10 @@ import polars as pl
 
 from junheng.engine import Evaluation, evaluate
 from junheng.engine.scope import KEYS
+from junheng.plan.actions import actions_of
 from junheng.plan.apply import apply_changes
-from junheng.plan.costs import SHARED_ACTION_COLUMNS, TRANSFER_TEACHER, UnitCosts
-from junheng.plan.model import CV_AIM, FULL_TIME, TEACHER_MOVES, TRANSFER_TYPES, CountyModel, build
+from junheng.plan.costs import SHARED_ACTION_COLUMNS, UnitCosts
+from junheng.plan.model import CV_AIM, CountyModel, build
 from junheng.plan.naive import blocked, lifted, naive_point, toward
 from junheng.plan.result import (
     FEASIBLE,
@@ -37,7 +37,6 @@ from junheng.plan.result import (
     SOLVER,
     TIME_LIMIT,
     Action,
-    Change,
     CountyPlan,
     Search,
 )
@@ -45,6 +44,16 @@ from junheng.plan.spread import Spread, add_cut, crossing, spreads
 from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Standard
 
+# What `junheng plan` and the plan page give each county, in seconds; the plan found by then is returned
+# with its gap to HiGHS's proved lower bound.
+DEFAULT_TIME_LIMIT = 20.0
+# HiGHS looks at its clock only now and then (presolve and the root's heuristics run on past it) and the
+# last solution is still to be verified: rounds stop at this share of the limit, less the most a round
+# has overrun, so that the county's whole solving stays within it.
+WALL_SHARE = 0.95
+# A MILP round given less than this (or than the shortest round so far) cannot even presolve a large
+# county's model: it is not started.
+MIN_ROUND_SECONDS = 0.5
 MAX_ROUNDS = 60
 MIP_REL_GAP = 1e-6
 # While cuts are still being added a coarse gap suffices; the final model is solved to MIP_REL_GAP.
@@ -74,12 +83,12 @@ def plan(
     costs: UnitCosts,
     *,
     budget: float | None = None,
-    time_limit: float = 60.0,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> tuple[CountyPlan, ...]:
     """A plan for every county and year in `schools` (validated data-file rows), in the file's order.
 
-    `time_limit` bounds each county's solving, in seconds; a plan found by then is reported as feasible
-    with its gap.
+    `time_limit` bounds each county's solving, in seconds, its verification included; a plan found by
+    then is reported as feasible with its gap.
     """
     require_school_rule(standard)
     if budget is not None and not (math.isfinite(budget) and budget >= 0):
@@ -101,17 +110,18 @@ def plan_county(
     table: pl.DataFrame, standard: Standard, costs: UnitCosts, *, budget: float | None, time_limit: float
 ) -> CountyPlan:
     """The plan of one county and year (`table` holds only its rows)."""
+    started = time.perf_counter()
+    deadline = started + WALL_SHARE * time_limit
     county, year = table.row(0)[table.columns.index("county")], table.row(0)[table.columns.index("year")]
     before = evaluate(table, standard)
     if before.schools.height == 0:
         return CountyPlan(
             county, year, INFEASIBLE, None, 0.0, (), before, reason="县内没有参与资源配置评估的学校，无法达标"
         )
-    started = time.perf_counter()
-    full = _cheapest(table, before, standard, costs, time_limit)
+    full = _cheapest(table, before, standard, costs, deadline, time_limit)
     if budget is None or (full.status != INFEASIBLE and full.total_cost <= budget):
         return replace(full, budget=budget, solve_seconds=time.perf_counter() - started)
-    best = _most_passing(table, before, standard, costs, budget, time_limit - (time.perf_counter() - started))
+    best = _most_passing(table, before, standard, costs, budget, deadline, time_limit)
     return replace(best, budget=budget, solve_seconds=time.perf_counter() - started)
 
 
@@ -127,16 +137,15 @@ class _Found:
 
 
 def _cheapest(
-    table: pl.DataFrame, before: Evaluation, standard: Standard, costs: UnitCosts, time_limit: float
+    table: pl.DataFrame, before: Evaluation, standard: Standard, costs: UnitCosts, deadline: float, time_limit: float
 ) -> CountyPlan:
-    """The cheapest plan found in `time_limit`: from the naive plan, improved by the MILP with cuts.
+    """The cheapest plan found by `deadline`: from the naive plan, improved by the MILP with cuts.
 
     Every round solves the MILP; a solution the engine passes is kept when cheaper, one it does not is
     lifted where its coefficients are over (and kept when that passes and is cheaper), and cuts at the
     solution and where the segment from the best plan to it crosses each limit are added.
     """
     county, year = before.counties.row(0)[:2]
-    deadline = time.perf_counter() + time_limit
     model = build(standard, costs, table, before, budget=None)
     coefficients = spreads(model)
 
@@ -157,14 +166,24 @@ def _cheapest(
     gap = SEARCH_REL_GAP
     rounds, stopped, status = 0, ROUND_LIMIT, ""
     share = ROUND_SHARE if best is not None else 1.0
+    # The most a round has taken beyond the time HiGHS was given (its overrun, the verification and the
+    # repairs after it): kept free at the end of the next. HiGHS's presolve cannot be interrupted, so a
+    # round is not started in less time than the shortest round so far took.
+    late, asked, round_started, shortest = 0.0, 0.0, 0.0, MIN_ROUND_SECONDS
     while rounds < MAX_ROUNDS:
-        if time.perf_counter() >= deadline:
+        now = time.perf_counter()
+        if rounds:
+            late = max(late, now - round_started - asked)
+        left = deadline - now - late
+        if left < shortest:
             stopped = TIME_LIMIT
             break
         rounds += 1
         # A round stopped early still gives HiGHS's best point so far, to repair and to cut at.
-        left = deadline - time.perf_counter()
-        solution = model.milp.solve(time_limit=left * share, mip_rel_gap=gap)
+        round_started, asked = now, left * share
+        # Interrupted, at the latest, when the round's whole window is used up, overrun included.
+        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=now + left)
+        shortest = max(MIN_ROUND_SECONDS, solution.seconds if rounds == 1 else min(shortest, solution.seconds))
         status = solution.status
         if solution.bound is not None:
             lower = solution.bound if lower is None else max(lower, solution.bound)
@@ -278,7 +297,7 @@ def _relaxed_cuts(model: CountyModel, coefficients: list[Spread], best: _Found |
 
 def _found(model: CountyModel, table: pl.DataFrame, standard: Standard, x: np.ndarray, source: str) -> _Found | None:
     """The plan of point x if the engine passes the data with its changes applied (standard.md §2–§4)."""
-    actions = _actions(model, x)
+    actions = actions_of(model, x)
     after = evaluate(apply_changes(table, (c for a in actions for c in a.changes)), standard)
     if not after.counties["pass"][0]:
         return None
@@ -286,7 +305,13 @@ def _found(model: CountyModel, table: pl.DataFrame, standard: Standard, x: np.nd
 
 
 def _most_passing(
-    table: pl.DataFrame, before: Evaluation, standard: Standard, costs: UnitCosts, budget: float, time_limit: float
+    table: pl.DataFrame,
+    before: Evaluation,
+    standard: Standard,
+    costs: UnitCosts,
+    budget: float,
+    deadline: float,
+    time_limit: float,
 ) -> CountyPlan:
     """The most school parts passing within `budget`; the CVs are reported, not required.
 
@@ -299,9 +324,11 @@ def _most_passing(
     room = 0.01 * schools * sum(costs[k] for k in continuous) + 1.0
     model = build(standard, costs, table, before, budget=max(budget - room, 0.0))
     nothing = np.zeros(len(model.milp.cost))
-    solution = model.milp.solve(time_limit=time_limit, mip_rel_gap=MIP_REL_GAP)
+    # After a full plan that took all the time, HiGHS still gets a short round to fit the budget.
+    stop_at = max(deadline, time.perf_counter() + MIN_ROUND_SECONDS)
+    solution = model.milp.solve(time_limit=stop_at - time.perf_counter(), mip_rel_gap=MIP_REL_GAP, stop_at=stop_at)
     values = solution.values if solution.values is not None else nothing
-    actions = _actions(model, values)
+    actions = actions_of(model, values)
     after = evaluate(apply_changes(table, (c for a in actions for c in a.changes)), standard)
     status = OPTIMAL if solution.optimal else FEASIBLE
     stopped = PROVED if solution.optimal else TIME_LIMIT if solution.timed_out else SOLVER
@@ -314,76 +341,6 @@ def _most_passing(
     # The objective counts passing parts, not 元: no bound on the cost; the plan need not pass: no source.
     search = Search(stopped, 1, None, solution.status, None, time_limit)
     return _plan(county, year, status, solution.gap, actions, after, reason=reason, search=search)
-
-
-def _actions(model: CountyModel, values: np.ndarray) -> tuple[Action, ...]:
-    """The solution as actions, quantities made whole or rounded up to the cent (never below the model's)."""
-    costs = model.costs
-    actions: list[Action] = []
-    for (school_id, kind), column in model.shared.items():
-        data_column = SHARED_ACTION_COLUMNS[kind]
-        quantity = _quantity(values[column], integer=FIELDS_BY_KEY[data_column].kind is Kind.INTEGER)
-        if quantity > 0:
-            actions.append(_action(costs, kind, quantity, [Change(school_id, data_column, quantity)]))
-    for (p, move), column in model.moves.items():
-        quantity = _quantity(values[column], integer=True)
-        if quantity > 0:
-            part = model.parts[p]
-            kind, stems = TEACHER_MOVES[move]
-            columns = [f"{stem}_{part.level}" for stem in stems]
-            if move.startswith("hire"):
-                columns += _full_time(model, part.school_id, part.level)
-            actions.append(_action(costs, kind, quantity, [Change(part.school_id, c, quantity) for c in columns]))
-    actions += _transfers(model, values)
-    return tuple(actions)
-
-
-def _transfers(model: CountyModel, values: np.ndarray) -> list[Action]:
-    """Pair the teachers each school sends with those others receive, in the schools' order."""
-    actions: list[Action] = []
-    for level in model.standard.levels:
-        for t, stems in TRANSFER_TYPES.items():
-            sources = _amounts(model, model.transfers_out, values, level, t)
-            sinks = _amounts(model, model.transfers_in, values, level, t)
-            while sources and sinks:
-                (src, available), (dst, wanted) = sources[0], sinks[0]
-                n = min(available, wanted)
-                columns = [f"{stem}_{level}" for stem in stems]
-                changes = [Change(src, c, -n) for c in columns + _full_time(model, src, level)] + [
-                    Change(dst, c, n) for c in columns + _full_time(model, dst, level)
-                ]
-                actions.append(_action(model.costs, TRANSFER_TEACHER, n, changes))
-                sources[0], sinks[0] = (src, available - n), (dst, wanted - n)
-                sources = [s for s in sources if s[1] > 0]
-                sinks = [s for s in sinks if s[1] > 0]
-    return actions
-
-
-def _amounts(
-    model: CountyModel, columns: dict[tuple[int, str], int], values: np.ndarray, level: str, t: str
-) -> list[tuple[str, float]]:
-    out = []
-    for (p, tt), column in columns.items():
-        quantity = _quantity(values[column], integer=True)
-        if tt == t and model.parts[p].level == level and quantity > 0:
-            out.append((model.parts[p].school_id, quantity))
-    return out
-
-
-def _full_time(model: CountyModel, school_id: str, level: str) -> list[str]:
-    """A new, arriving or leaving teacher is also a full-time one where the school's row reports those."""
-    column = f"{FULL_TIME}_{level}"
-    return [column] if model.schools[school_id].get(column) is not None else []
-
-
-def _quantity(value: float, *, integer: bool) -> float:
-    if integer:
-        return float(round(value))
-    return math.ceil(round(value, 6) * 100) / 100 if value > 1e-7 else 0.0
-
-
-def _action(costs: UnitCosts, kind: str, quantity: float, changes: Sequence[Change]) -> Action:
-    return Action(kind, quantity, quantity * costs[kind], tuple(changes))
 
 
 def _plan(

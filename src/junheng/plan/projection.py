@@ -22,7 +22,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.levels import COMPULSORY_LEVELS
 from junheng.plan.apply import apply_changes
 from junheng.plan.costs import UnitCosts
-from junheng.plan.optimiser import plan_county
+from junheng.plan.optimiser import DEFAULT_TIME_LIMIT, plan_county
 from junheng.plan.result import INFEASIBLE, Action, Change, CountyPlan
 from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Standard
@@ -231,7 +231,7 @@ def plan_years_ahead(
     yearly_budget: float | None = None,
     budget: float | None = None,
     entrants: Entrants | None = None,
-    time_limit: float = 60.0,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> tuple[YearsAheadPlan, ...]:
     """Per county: project to `target_year`, plan so it passes then, phase the plan by yearly budget and
     evaluate each year's projected enrolment with the actions done so far."""

@@ -1,4 +1,4 @@
-"""Solving a plan as a background job (it may take up to ~40 s): started by the plan page's form, shown by
+"""Solving a plan as a background job (it may take up to ~20 s): started by the plan page's form, shown by
 the page once done, its workbook downloaded from the job.
 
 The solved plan is kept on the job, pickled: it is this program's own object, read back only by this
