@@ -113,4 +113,6 @@ def test_a_county_that_cannot_be_closed_in_time_stays_within_the_time_limit() ->
     seconds = time.perf_counter() - started
     assert result.status == "feasible" and result.search is not None and result.search.stopped == "time_limit"
     assert result.gap is not None and result.gap > 0 and _verified(county, result)
-    assert seconds <= 4.0 and result.solve_seconds <= seconds
+    # HiGHS's presolve cannot be interrupted: on a loaded machine it may run a little past the deadline
+    # (benchmarks/plan.py --worst-case measures the distribution); before the fix a round ran to twice its limit.
+    assert seconds <= 4.0 * 1.25 and result.solve_seconds <= seconds
