@@ -49,8 +49,12 @@ def prepare() -> dict[str, Any]:
     from junheng.web import server
     from junheng.web.demo import load_demo
 
+    from django.core.cache import cache
+
     server.migrate()
-    return {"loaded": load_demo()}
+    loaded = load_demo()
+    cache.clear()  # what the demo's own last writes kept (home.refresh): the test starts from nothing kept
+    return {"loaded": loaded}
 
 
 def city() -> dict[str, Any]:

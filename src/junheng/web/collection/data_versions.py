@@ -20,9 +20,11 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.dispatch import Signal
 
 from junheng.web.orgs.models import Organisation
 
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 
 # The fields that place a record in a county-year: an update of one of them renews where it goes as well.
 _IDENTITY = frozenset({"school", "school_id", "year"})
+# Sent when a transaction that wrote school records has committed, with the (county id, year) it renewed.
+records_changed = Signal()
 _RENEWED = ContextVar("data versions renewed by a bulk update", default=False)
 
 
@@ -136,6 +140,8 @@ def touch(school_years: Iterable[tuple[int, int]]) -> None:
         unique_fields=["county", "year"],
         update_fields=["token"],
     )
+    # Once the write commits, whoever keeps what pages compute may make it again (`home.refresh`).
+    transaction.on_commit(partial(records_changed.send, sender=DataVersion, county_years=frozenset(renewed)))
 
 
 def organisation_saved(sender: type[Organisation], instance: Organisation, **kwargs: Any) -> None:

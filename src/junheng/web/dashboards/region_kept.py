@@ -16,7 +16,8 @@ from junheng.engine import Evaluation, evaluate
 from junheng.standards import load_standard
 from junheng.web.collection import kept
 from junheng.web.collection import tables as stored
-from junheng.web.collection.data_versions import tokens
+from junheng.web.collection.data_versions import digest, tokens
+from junheng.web.dashboards import queries
 from junheng.web.dashboards.region_tables import CountyFigures, county_figures
 from junheng.web.orgs.models import Organisation
 
@@ -41,6 +42,13 @@ def region_figures(region: Organisation, counties: Sequence[Organisation], year:
 
     found = kept.kept_many({key: versions.get((c.pk, year)) for key, c in by_key.items()}, evaluated)
     return {by_key[key].pk: figures for key, figures in found.items()}
+
+
+def region_years(region: Organisation, counties: Sequence[Organisation]) -> list[int]:
+    """The years with data under a city or province (`queries.years_with_data`), kept until a record of any
+    of its `counties` changes."""
+    version = digest(tokens([c.pk for c in counties]))
+    return kept.kept(f"region-years:{region.pk}", version, lambda: queries.years_with_data(region))
 
 
 def _evaluate_by_standard(records: stored.Records, counties: Sequence[Organisation]) -> list[Evaluation]:

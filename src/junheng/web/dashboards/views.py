@@ -14,12 +14,10 @@ from django.shortcuts import render
 
 from junheng import messages
 from junheng.engine import evaluate
-from junheng.web.collection import kept
 from junheng.web.collection import tables as stored
-from junheng.web.collection.data_versions import digest, tokens
 from junheng.web.collection.services import standard_for
 from junheng.web.dashboards import queries, region_tables, school_tables, tables
-from junheng.web.dashboards.region_kept import region_figures
+from junheng.web.dashboards.region_kept import region_figures, region_years
 from junheng.web.orgs import lookups, scope
 from junheng.web.orgs.models import Organisation
 from junheng.web.years import asked_or_latest
@@ -119,9 +117,7 @@ def region(request: HttpRequest, region_id: int) -> HttpResponse:
     """A city's or province's page: every county below it, only those whose records changed evaluated again."""
     region = scope.get_visible(request.user, pk=region_id, kind__in=[Kind.CITY, Kind.PROVINCE])
     counties = queries.counties_for_dashboard(region)
-    # A province's years are a scan of all its records: kept until a record of any of its counties changes.
-    version = digest(tokens([c.pk for c in counties]))
-    years = kept.kept(f"region-years:{region.pk}", version, lambda: queries.years_with_data(region))
+    years = region_years(region, counties)
     year = asked_or_latest(request, years)
     context: dict[str, object] = {"region": region, "years": years, "year": year}
     if year is not None:
