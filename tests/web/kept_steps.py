@@ -46,10 +46,10 @@ def run(step: str, environ: dict[str, str]) -> Any:
 
 
 def prepare() -> dict[str, Any]:
+    from django.core.cache import cache
+
     from junheng.web import server
     from junheng.web.demo import load_demo
-
-    from django.core.cache import cache
 
     server.migrate()
     loaded = load_demo()
