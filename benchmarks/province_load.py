@@ -39,7 +39,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,22 +193,36 @@ class Writer:
             self.offices = dict(zip(place.counties, logins, strict=True))
         self.supervisor = Client(bases, "bench-province", seed)
         self.waiting = _submitted(place)
+        self.lock = threading.Lock()
         self.changes = 0
+        self.missed = 0
 
     def loop(self, until: float, timings: Timings) -> None:
+        """A change and its approval started every second, whether or not the previous one has finished (as
+        many offices at work do), at most 8 under way; a second with 8 under way is counted as missed."""
         tick = time.monotonic()
-        while time.monotonic() < until:
-            tick += 1.0
-            try:
-                self.change_and_approve(timings)
-            except (OSError, urllib.error.HTTPError, KeyError) as exc:
-                timings.fail(f"change: {exc}")
-            time.sleep(max(0.0, tick - time.monotonic()))
+        under_way: list[Future[None]] = []
+        with ThreadPoolExecutor(8) as pool:
+            while time.monotonic() < until:
+                under_way = [f for f in under_way if not f.done()]
+                if len(under_way) < 8:
+                    under_way.append(pool.submit(self.one, timings))
+                else:
+                    self.missed += 1
+                tick += 1.0
+                time.sleep(max(0.0, tick - time.monotonic()))
+
+    def one(self, timings: Timings) -> None:
+        try:
+            self.change_and_approve(timings)
+        except (OSError, urllib.error.HTTPError, KeyError, IndexError) as exc:
+            timings.fail(f"change: {exc}")
 
     def change_and_approve(self, timings: Timings) -> None:
-        county = self.random.choice([c for c in self.place.counties if self.waiting.get(c)])
-        record, school, value = self.waiting[county].pop()
-        base = self.random.choice(self.bases)
+        with self.lock:  # several changes under way at once: each takes its own record
+            county = self.random.choice([c for c in self.place.counties if self.waiting.get(c)])
+            record, school, value = self.waiting[county].pop()
+            base = self.random.choice(self.bases)
         body = json.dumps({CHANGED_FIELD: round(value + 1.0, 2)}).encode()
         request = urllib.request.Request(
             f"{base}/api/schools/{school}?year={self.place.year}&reason=benchmark",
@@ -233,7 +247,8 @@ class Writer:
         timings.add("province page after a change", (time.perf_counter() - start) * 1000)
         if "基准" not in verdicts:
             raise OSError("the province page did not show the province")
-        self.changes += 1
+        with self.lock:
+            self.changes += 1
 
 
 def _submitted(place: Province) -> dict[int, list[tuple[int, int, float]]]:
@@ -406,7 +421,7 @@ def main() -> None:
     print(f"\ntarget p95 < {TARGET_P95_MS:.0f} ms for every page (think time): {met} ({worst:.0f} ms)")
     met = "met" if after < TARGET_P95_MS else "NOT MET"
     print(f"target province page after a change p95 < {TARGET_P95_MS:.0f} ms: {met} ({after:.0f} ms)")
-    print(f"{writer.changes} records changed and approved")
+    print(f"{writer.changes} records changed and approved ({writer.missed} seconds missed with 8 changes under way)")
 
 
 def _create_database(url: str) -> None:

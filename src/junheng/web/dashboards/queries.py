@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from junheng.web.collection.data_versions import DataVersion
+from junheng.web.collection.data_versions import years_written
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.orgs.models import Organisation
 
@@ -49,15 +49,16 @@ def counties_for_dashboard(region: Organisation) -> list[Organisation]:
 
 
 def years_with_data(area: Organisation) -> list[int]:
-    """The years in which some school under `area` has figures, oldest first, in one query.
+    """The years in which some school under `area` has figures, oldest first.
 
-    The years come from the data versions (every write of records leaves one for its county-year,
-    `collection.data_versions`), each kept when an `EXISTS` finds a school with figures in it: the
-    database stops at the first such record instead of reading a province's 225,000 for their years.
+    A county's (or a school's) records are few: one query reads their years. A city's or province's are
+    many (225,000 for a province): the years its counties' records were written in come from the data
+    versions (`collection.data_versions`), and one `EXISTS` per such year, which stops at the first school
+    with figures, keeps it; a region page keeps the result (`region_kept.region_years`).
     """
     records = SchoolRecord.objects.filter(
         school__path__startswith=area.path, school__kind=Organisation.Kind.SCHOOL, school_type__isnull=False
     )
-    written = DataVersion.objects.filter(county__path__startswith=area.path)
-    years = written.filter(Exists(records.filter(year=OuterRef("year")))).values_list("year", flat=True)
-    return sorted(set(years.distinct()))
+    if area.kind in (Organisation.Kind.COUNTY, Organisation.Kind.SCHOOL):
+        return list(records.order_by("year").values_list("year", flat=True).distinct())
+    return [year for year in sorted(years_written(area)) if records.filter(year=year).exists()]
