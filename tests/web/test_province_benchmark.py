@@ -6,7 +6,6 @@ requests are checked here, not the targets."""
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import subprocess
@@ -18,14 +17,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-DATABASE = os.environ.get("JUNHENG_DATABASE_URL", "")
-CACHE = os.environ.get("JUNHENG_CACHE_URL", "")
+from tests.web.real_services import CACHE, DATABASE, needs_postgres_and_redis
 
-pytestmark = pytest.mark.skipif(
-    not (DATABASE.startswith("postgres") and CACHE.startswith("redis")),
-    reason="needs JUNHENG_DATABASE_URL=postgresql://… and JUNHENG_CACHE_URL=redis://… (scripts/test.sh sets both)",
-)
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = needs_postgres_and_redis
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ made on one shows at once on both (data versions in the database, kept evaluatio
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
 import secrets
 import socket
@@ -22,15 +21,10 @@ import pytest
 
 from tests.web import kept_steps
 from tests.web.html_forms import form_inputs, submitted
+from tests.web.real_services import CACHE, DATABASE, needs_postgres_and_redis
 
 YEAR = kept_steps.YEAR
-DATABASE = os.environ.get("JUNHENG_DATABASE_URL", "")
-CACHE = os.environ.get("JUNHENG_CACHE_URL", "")
-
-pytestmark = pytest.mark.skipif(
-    not (DATABASE.startswith("postgres") and CACHE.startswith("redis")),
-    reason="needs JUNHENG_DATABASE_URL=postgresql://… and JUNHENG_CACHE_URL=redis://… (scripts/test.sh sets both)",
-)
+pytestmark = needs_postgres_and_redis
 
 
 @pytest.fixture

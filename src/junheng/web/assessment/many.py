@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db.models import Q
-
 from junheng import assessment as core
 from junheng.web.assessment.models import CountyFigures, Judgement, VetoCheck
 from junheng.web.assessment.services import decision_of, veto_check_of
 from junheng.web.collection import tables
 from junheng.web.collection.services import standard_for
-from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.models import Organisation, under_any
 from junheng.web.survey.services import survey_tally
 
 
@@ -66,9 +64,7 @@ def county_assessments(counties: Sequence[Organisation], year: int) -> dict[int,
 
 def _schools(counties: Sequence[Organisation]) -> dict[int, dict[str, int]]:
     """Each county's schools, 学校标识码 to id, in one query."""
-    below = Q(pk__in=[])
-    for county in counties:
-        below |= Q(path__startswith=county.path)
+    below = under_any(counties)
     by_path = {county.path: county.pk for county in counties}
     found: dict[int, dict[str, int]] = {county.pk: {} for county in counties}
     for code, pk, path in Organisation.objects.filter(below, kind=Organisation.Kind.SCHOOL).values_list(

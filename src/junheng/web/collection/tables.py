@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from junheng.engine import Evaluation, evaluate
 from junheng.schema import polars_schema, within_bounds
@@ -23,7 +23,7 @@ from junheng.standards import load_standard
 from junheng.web.collection import kept
 from junheng.web.collection.data_versions import digest, tokens
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
-from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.models import Organisation, under_any
 
 IDENTITY = ("year", "county", "county_code", "school_id", "school_name")
 FIGURES = tuple(f.key for f in RECORD_FIELDS)
@@ -78,9 +78,7 @@ def stored_records(
 
 def counties_records(counties: Sequence[Organisation], years: Sequence[int]) -> Records:
     """The records of `years` of every school of `counties`, in one query (a region's changed counties)."""
-    below = Q(pk__in=[])  # no county, no record
-    for county in counties:
-        below |= Q(school__path__startswith=county.path)
+    below = under_any(counties, "school__")  # no county, no record
     return _records(SchoolRecord.objects.filter(below, school__kind=Organisation.Kind.SCHOOL), counties, years)
 
 

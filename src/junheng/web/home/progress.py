@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from junheng.web.collection import kept
 from junheng.web.collection.models import SchoolRecord
-from junheng.web.orgs.models import Organisation
+from junheng.web.orgs.models import Organisation, under_any
 
 Status = SchoolRecord.Status
 NOT_STARTED = "not_started"
@@ -116,12 +116,7 @@ _FEW = 20
 
 def _within(area: Organisation, counties: Sequence[Organisation], prefix: str = "") -> Q:
     """Schools under `counties` (of `area`): by the counties' paths when they are few, else the area's."""
-    if len(counties) > _FEW:
-        return Q(**{f"{prefix}path__startswith": area.path})
-    either = Q(pk__in=[])
-    for county in counties:
-        either |= Q(**{f"{prefix}path__startswith": county.path})
-    return either
+    return under_any([area] if len(counties) > _FEW else counties, prefix)
 
 
 def _collection(county: Organisation, schools: int, counted: Counter[str], year: int) -> Collection:

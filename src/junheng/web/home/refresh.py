@@ -53,7 +53,7 @@ def refresh(county_id: int, year: int) -> None:
     queries.with_ancestors(county)
     tables.counties_year([county], year)
     tables.county_years(county)
-    region_figures(county, [county], year)
+    region_figures(county, [county], year)  # kept per county: the region only picks how records are read
     for kind in (Organisation.Kind.CITY, Organisation.Kind.PROVINCE):
         region = county.ancestor(kind)
         if region is not None:

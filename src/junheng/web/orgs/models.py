@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -67,6 +68,15 @@ class Organisation(models.Model):
         while node is not None and node.kind != kind:
             node = node.parent
         return node
+
+
+def under_any(organisations: Iterable[Organisation], prefix: str = "") -> models.Q:
+    """Rows whose organisation (reached by `prefix`, e.g. "school__") lies under any of `organisations`,
+    by their paths (one range of the path index each); no row for no organisation."""
+    either = models.Q(pk__in=[])
+    for organisation in organisations:
+        either |= models.Q(**{f"{prefix}path__startswith": organisation.path})
+    return either
 
 
 class Role(models.TextChoices):
