@@ -4,6 +4,8 @@ county's records, filter and sort, and every change a reader could see shows at 
 from __future__ import annotations
 
 from django.db import connection
+from django.template import Context, Template
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from junheng.web.collection import services
@@ -89,3 +91,38 @@ def test_an_approval_shows_as_approved(world: World) -> None:
     services.approve(user=world.users[Role.COUNTY_OFFICE], record=record)
     assert shown(world)[0].state == "已通过"
     assert SchoolRecord.objects.get(pk=record.pk).values()["students_primary"] == FIGURES["students_primary"]
+
+
+def rows_rendered(world: World) -> list[str]:
+    """The schools whose tracker row an observer's page rendered (not taken as kept)."""
+    names: list[str] = []
+
+    def rendered(sender: object, template: Template, context: Context, **kwargs: object) -> None:
+        if template.name == "collection/_tracker_row.html":
+            names.append(context["row"].school.name)
+
+    template_rendered.connect(rendered)
+    try:
+        shown(world, Role.OBSERVER)  # no checkboxes: the rows' HTML does not turn on what is left to review
+    finally:
+        template_rendered.disconnect(rendered)
+    return names
+
+
+def test_after_a_write_only_the_rows_it_changed_are_rendered(world: World) -> None:
+    submitted(world)
+    assert rows_rendered(world) == ["示范县实验小学", "示范县第二小学"]
+    assert rows_rendered(world) == []  # the table itself is kept
+    record = SchoolRecord.objects.get(school=world.tree.school, year=YEAR)
+    services.approve(user=world.users[Role.COUNTY_OFFICE], record=record)
+    assert rows_rendered(world) == ["示范县实验小学"]
+    assert [(row.school, row.state) for row in shown(world, Role.OBSERVER)] == [
+        ("示范县实验小学", "已通过"),
+        ("示范县第二小学", "未开始"),
+    ]
+
+
+def test_a_row_is_rendered_again_when_the_checkboxes_come_or_go(world: World) -> None:
+    assert [row.pick for row in shown(world)] == [False, False]
+    submitted(world)
+    assert [row.pick for row in shown(world)] == [True, False]

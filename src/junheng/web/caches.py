@@ -20,10 +20,11 @@ def cache_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     if url:
         default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "junheng"}
     else:
-        # A county-year's figures are an entry each: room for a province's counties over several years.
+        # A county-year's figures are an entry each, a tracker's row too: room for a province's counties over
+        # several years (the database culls a third of the entries past this).
         default = {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": DATABASE_TABLE,
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     return {"default": default}

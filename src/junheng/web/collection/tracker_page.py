@@ -6,11 +6,16 @@ record of the county changes. So what the page shows of them is kept (`collectio
 versions of the year and of the year before (the flags compare the two), per filter, sort and whether
 the reader may review (the row checkboxes). The rendered table holds no per-request value (the CSRF
 token is in the bulk form outside it; the checkboxes join that form by its id).
+
+A write changes a row or two of the county's 300, and rendering them all is most of the table's cost:
+each row is kept rendered under a digest of everything it shows (`_row_key`), so a table made after a
+write renders only the rows whose school, record, flags or links changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -70,17 +75,59 @@ def _made(county: Organisation, year: int, *, state: State | None, sort: str, ca
     built = county_tracker(county, year, state=state, sort=sort)
     patterns = (by_id("collection:review", county.pk), by_id("collection:school"), by_id("collection:history"))
     waiting = built.waiting()
+    pick = can_review and bool(waiting)
     context = {
         "county": county,
         "year": year,
         "shown": built,
-        "rows": [(row, _links(row, county, year, patterns)) for row in built.rows],
+        "rows": _rows([(row, _links(row, county, year, patterns)) for row in built.rows], pick, can_review),
         "columns": built.columns(),
-        "pick": can_review and bool(waiting),
+        "pick": pick,
         "can_review": can_review,
     }
     table = mark_safe(render_to_string("collection/tracker_table.html", context))  # our template
     return TrackerView(len(built.all), tuple(built.counts()), len(waiting), state, sort, table)
+
+
+def _rows(rows: Sequence[tuple[tracker.TrackerRow, Links]], pick: bool, can_review: bool) -> list[SafeString]:
+    """Each row's HTML: those kept under their content's digest in one cache read, the others rendered."""
+    keys = [_row_key(row, links, pick, can_review) for row, links in rows]
+    by_key = dict(zip(keys, rows, strict=True))
+
+    def rendered(missing: Sequence[str]) -> dict[str, SafeString]:
+        made = {}
+        for key in missing:
+            row, links = by_key[key]
+            context = {"row": row, "link": links, "pick": pick, "can_review": can_review}
+            made[key] = mark_safe(render_to_string("collection/_tracker_row.html", context))  # our template
+        return made
+
+    found = kept.kept_many(dict.fromkeys(by_key, ROW_VERSION), rendered)
+    return [found[key] for key in keys]
+
+
+# Rows are kept by what they show, not by a data version: this only marks the entry as a rendered row.
+ROW_VERSION = "row"
+
+
+def _row_key(row: tracker.TrackerRow, links: Links, pick: bool, can_review: bool) -> str:
+    """A digest of everything `_tracker_row.html` shows of the row."""
+    record = row.record
+    shown = (
+        row.school.pk,
+        row.school.name,
+        row.school.code,
+        row.state.value,
+        row.carried,
+        None if record is None else (record.pk, bool(record.carried_from), record.updated_at.isoformat()),
+        tuple(flag.message for flag in row.flags),
+        links.review,
+        links.form,
+        links.history,
+        pick,
+        can_review,
+    )
+    return "tracker-row:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
