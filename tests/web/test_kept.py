@@ -18,9 +18,10 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from polars.testing import assert_frame_equal
 
 from junheng.engine import Evaluation, evaluate
-from junheng.standards import Standard
+from junheng.standards import Standard, load_standard
 from junheng.synth import synthesize
 from junheng.web.caches import cache_settings
 from junheng.web.collection import services, tables
@@ -259,6 +260,67 @@ def test_the_city_page_offers_a_year_as_soon_as_one_county_has_records_of_it(
     record = _record(city[2])
     SchoolRecord.objects.create(school=record.school, year=YEAR + 1, **record.values())
     assert client.get(url).context["years"] == [YEAR - 1, YEAR, YEAR + 1]
+
+
+def test_after_a_write_the_city_page_reads_the_years_of_that_county_alone(
+    shared_cache: str, tree: Tree, city: list[Organisation], users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    years_with_data = region_kept.queries.years_with_data
+
+    def counted(area: Organisation) -> list[int]:
+        asked.append(area.name)
+        return years_with_data(area)
+
+    monkeypatch.setattr(region_kept.queries, "years_with_data", counted)
+    client = Client()
+    client.force_login(users[Role.SUPERVISOR])
+    url = reverse("dashboards:region", args=[tree.city.pk])
+    assert client.get(url).context["years"] == [YEAR - 1, YEAR]
+    assert sorted(asked) == sorted(c.name for c in city)
+    asked.clear()
+    record = _record(city[2])
+    SchoolRecord.objects.create(school=record.school, year=YEAR + 1, **record.values())
+    assert client.get(url).context["years"] == [YEAR - 1, YEAR, YEAR + 1]
+    assert asked == [city[2].name]
+    asked.clear()
+    assert client.get(url).context["years"] == [YEAR - 1, YEAR, YEAR + 1]
+    assert asked == []
+
+
+def test_a_countys_years_are_each_year_evaluated_alone_put_together(
+    shared_cache: str, city: list[Organisation], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The county page's every-year evaluation equals the engine's over all the years at once, and after a
+    write only the year written is read and evaluated again."""
+    county = city[1]
+    whole = tables.stored_records(county, [county])
+    expected = evaluate(whole.table, load_standard(county.standard_name()))
+
+    def same_as_expected(records: tables.Records, evaluation: Evaluation) -> None:
+        assert_frame_equal(records.table, whole.table, check_row_order=False)
+        assert (records.schools, records.progress) == (whole.schools, whole.progress)
+        for got, wanted, by in (
+            (evaluation.schools, expected.schools, ["year", "school_id", "level"]),
+            (evaluation.levels, expected.levels, ["year", "level", "indicator"]),
+            (evaluation.counties, expected.counties, ["year"]),
+            (evaluation.excluded, expected.excluded, ["year", "school_id"]),
+        ):
+            assert_frame_equal(got.sort(by), wanted.sort(by))
+
+    same_as_expected(*tables.county_years(county))
+    years: list[list[int]] = []
+    monkeypatch.setattr(
+        tables,
+        "evaluate",
+        lambda table, standard: years.append(table["year"].unique().to_list()) or evaluate(table, standard),
+    )
+    same_as_expected(*tables.county_years(county))
+    assert years == []
+    record = _record(county, YEAR - 1)
+    SchoolRecord.objects.filter(pk=record.pk).update(students_primary=record.students_primary)
+    same_as_expected(*tables.county_years(county))
+    assert years == [[YEAR - 1]]
 
 
 def test_a_record_moved_to_another_year_gives_that_year_a_data_version(tree: Tree) -> None:

@@ -21,7 +21,7 @@ from junheng.engine import Evaluation, evaluate
 from junheng.schema import polars_schema, within_bounds
 from junheng.standards import load_standard
 from junheng.web.collection import kept
-from junheng.web.collection.data_versions import digest, tokens
+from junheng.web.collection.data_versions import tokens
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
 from junheng.web.orgs.models import Organisation, under_any
 
@@ -123,56 +123,86 @@ class Evaluated:
 def county_year(county: Organisation, year: int) -> Evaluated:
     """The county's school table of `year` and its evaluation under the county's standard, evaluated
     once until a record of that year below the county changes (one query for its version when kept)."""
-    standard = load_standard(county.standard_name())
-
-    def evaluated() -> tuple[pl.DataFrame, Frames]:
-        table = county_table(county, year)
-        return table, frames(evaluate(table, standard))
-
-    version = tokens([county.pk], [year]).get((county.pk, year))
-    table, kept_frames = kept.kept(f"county-year:{county.pk}:{year}:{standard.name}", version, evaluated)
-    return Evaluated(table, evaluation(standard.name, kept_frames))
+    return counties_year([county], year)[county.pk]
 
 
 def counties_year(counties: Sequence[Organisation], year: int) -> dict[int, Evaluated]:
     """`county_year` of several counties, by id: the kept ones in one cache read, the others' records in one
-    query, each county evaluated on its own and kept under the key `county_year` uses (so a county's page
-    and a region's home reuse each other's evaluation)."""
+    query, each county evaluated on its own and kept under its county-year's key (`_year_key`), which a
+    county's page, a region's home and the county's years (`county_years`) share."""
     standards = {c.pk: load_standard(c.standard_name()) for c in counties}
-    by_key = {f"county-year:{c.pk}:{year}:{standards[c.pk].name}": c for c in counties}
+    by_key = {_year_key(c, year, standards[c.pk].name): c for c in counties}
 
-    def evaluated(keys: Sequence[str]) -> dict[str, tuple[pl.DataFrame, Frames]]:
-        records = counties_records([by_key[key] for key in keys], [year])
-        made = {}
-        for key in keys:
-            county = by_key[key]
-            table = records.table.filter(pl.col("county") == county_key(county))
-            made[key] = (table, frames(evaluate(table, standards[county.pk])))
-        return made
+    def evaluated(keys: Sequence[str]) -> dict[str, YearKept]:
+        changed = [by_key[key] for key in keys]
+        records = counties_records(changed, [year])
+        return {key: _county_year(records, by_key[key], year, standards[by_key[key].pk].name) for key in keys}
 
     versions = tokens([c.pk for c in counties], [year])
     found = kept.kept_many({key: versions.get((c.pk, year)) for key, c in by_key.items()}, evaluated)
     return {
-        by_key[key].pk: Evaluated(table, evaluation(standards[by_key[key].pk].name, kept_frames))
-        for key, (table, kept_frames) in found.items()
+        by_key[key].pk: Evaluated(records.table, evaluation(standards[by_key[key].pk].name, kept_frames))
+        for key, (records, kept_frames) in found.items()
     }
 
 
 def county_years(county: Organisation) -> tuple[Records, Evaluation]:
-    """Every year of the county's stored records and their evaluation, kept like `county_year` under the
-    versions of all its years."""
+    """Every year of the county's stored records and their evaluation: each year's as `county_year` keeps
+    it, the years whose records changed read in one query, put together year by year (a county-year is
+    evaluated on its own: the engine's figures of several years are each year's)."""
     standard = load_standard(county.standard_name())
-
-    def evaluated() -> tuple[Records, Frames]:
+    versions = tokens([county.pk])
+    if not versions:  # no records written (`data_versions.tokens`), or none since tokens came: nothing kept
         records = stored_records(county, [county])
-        return records, frames(evaluate(records.table, standard))
+        return records, evaluate(records.table, standard)
+    by_key = {_year_key(county, year, standard.name): year for _, year in sorted(versions)}
 
-    version = digest(tokens([county.pk]))
-    records, kept_frames = kept.kept(f"county:{county.pk}:{standard.name}", version, evaluated)
-    return records, evaluation(standard.name, kept_frames)
+    def evaluated(keys: Sequence[str]) -> dict[str, YearKept]:
+        records = stored_records(county, [county], years=[by_key[key] for key in keys])
+        return {key: _county_year(records, county, by_key[key], standard.name) for key in keys}
+
+    found = kept.kept_many({key: versions[(county.pk, year)] for key, year in by_key.items()}, evaluated)
+    years = [found[key] for key in by_key]  # oldest first
+    records = Records(
+        pl.concat([each.table for each, _ in years]),
+        {code: school for each, _ in years for code, school in each.schools.items()},
+        {key: counted for each, _ in years for key, counted in each.progress.items()},
+    )
+    evaluated_years = [kept_frames for each, kept_frames in years if each.table.height] or [years[0][1]]
+    return records, evaluation(standard.name, _concat(evaluated_years))
+
+
+def _year_key(county: Organisation, year: int, standard: str) -> str:
+    return f"county-year-records:{county.pk}:{year}:{standard}"
+
+
+def _county_year(records: Records, county: Organisation, year: int, standard: str) -> YearKept:
+    """The county's part of `records` in `year`, and its evaluation's tables, as a county-year is kept."""
+    table = records.table.filter((pl.col("county") == county_key(county)) & (pl.col("year") == year))
+    codes = set(table["school_id"].to_list())
+    part = Records(
+        table,
+        {code: school for code, school in records.schools.items() if code in codes},
+        {key: counted for key, counted in records.progress.items() if key == (county.pk, year)},
+    )
+    return part, frames(evaluate(table, load_standard(standard)))
+
+
+def _concat(years: Sequence[Frames]) -> Frames:
+    """The tables of several years' evaluations as one evaluation's, year after year."""
+
+    def joined(i: int) -> pl.DataFrame | None:
+        parts = [each[i] for each in years if each[i] is not None]
+        return pl.concat(parts) if parts else None
+
+    schools, levels, composites, counties, excluded = (joined(i) for i in range(5))
+    assert schools is not None and levels is not None and counties is not None and excluded is not None
+    return schools, levels, composites, counties, excluded
 
 
 Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None, pl.DataFrame, pl.DataFrame]
+# A county-year as kept: its records and its evaluation's tables.
+YearKept = tuple[Records, Frames]
 
 
 def frames(evaluation: Evaluation) -> Frames:

@@ -8,15 +8,16 @@ the reader may review (the row checkboxes). The rendered table holds no per-requ
 token is in the bulk form outside it; the checkboxes join that form by its id).
 
 A write changes a row or two of the county's 300, and rendering them all is most of the table's cost:
-each row is kept rendered under a digest of everything it shows (`_row_key`), so a table made after a
-write renders only the rows whose school, record, flags or links changed.
+each row is rendered once for everything it shows (`ShownRow`), so a table made after a write renders
+only the rows whose school, record, flags or links changed.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -90,36 +91,39 @@ def _made(county: Organisation, year: int, *, state: State | None, sort: str, ca
 
 
 def _rows(rows: Sequence[tuple[tracker.TrackerRow, Links]], pick: bool, can_review: bool) -> list[SafeString]:
-    """Each row's HTML: those kept under their content's digest in one cache read, the others rendered."""
-    keys = [_row_key(row, links, pick, can_review) for row, links in rows]
-    by_key = dict(zip(keys, rows, strict=True))
-
-    def rendered(missing: Sequence[str]) -> dict[str, SafeString]:
-        made = {}
-        for key in missing:
-            row, links = by_key[key]
-            context = {"row": row, "link": links, "pick": pick, "can_review": can_review}
-            made[key] = mark_safe(render_to_string("collection/_tracker_row.html", context))  # our template
-        return made
-
-    found = kept.kept_many(dict.fromkeys(by_key, ROW_VERSION), rendered)
-    return [found[key] for key in keys]
+    """Each row's HTML, rendered only if a row showing the same was not rendered before (`_rendered`)."""
+    return [_rendered(_shown(row, links, pick, can_review)) for row, links in rows]
 
 
-# Rows are kept by what they show, not by a data version: this only marks the entry as a rendered row.
-ROW_VERSION = "row"
+@dataclass(frozen=True, slots=True)
+class ShownRow:
+    """Everything a tracker row shows (`_tracker_row.html`): equal rows are rendered alike."""
+
+    state: State
+    school: str
+    code: str
+    record: int | None
+    carried: bool
+    carried_from: bool
+    updated_at: datetime | None
+    flags: tuple[str, ...]
+    review: str | None
+    form: str
+    history: str
+    pick: bool
+    can_review: bool
 
 
-def _row_key(row: tracker.TrackerRow, links: Links, pick: bool, can_review: bool) -> str:
-    """A digest of everything `_tracker_row.html` shows of the row."""
+def _shown(row: tracker.TrackerRow, links: Links, pick: bool, can_review: bool) -> ShownRow:
     record = row.record
-    shown = (
-        row.school.pk,
+    return ShownRow(
+        row.state,
         row.school.name,
         row.school.code,
-        row.state.value,
+        None if record is None else record.pk,
         row.carried,
-        None if record is None else (record.pk, bool(record.carried_from), record.updated_at.isoformat()),
+        record is not None and bool(record.carried_from),
+        None if record is None or row.state is State.NOT_STARTED else record.updated_at,
         tuple(flag.message for flag in row.flags),
         links.review,
         links.form,
@@ -127,7 +131,17 @@ def _row_key(row: tracker.TrackerRow, links: Links, pick: bool, can_review: bool
         pick,
         can_review,
     )
-    return "tracker-row:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+# Rows rendered by this process, by what they show: one kept entry per county-year and filter would make
+# a write render all 300 rows again; keyed by content, a row is never stale, so nothing needs sharing.
+# About 1 KB a row: a province's 45,000 schools in 50 MB at most.
+ROWS_REMEMBERED = 50_000
+
+
+@functools.lru_cache(maxsize=ROWS_REMEMBERED)
+def _rendered(shown: ShownRow) -> SafeString:
+    return mark_safe(render_to_string("collection/_tracker_row.html", {"row": shown}))  # our template
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ together (one query, one evaluation per standard).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
@@ -45,10 +45,27 @@ def region_figures(region: Organisation, counties: Sequence[Organisation], year:
 
 
 def region_years(region: Organisation, counties: Sequence[Organisation]) -> list[int]:
-    """The years with data under a city or province (`queries.years_with_data`), kept until a record of any
-    of its `counties` changes."""
-    version = digest(tokens([c.pk for c in counties]))
-    return kept.kept(f"region-years:{region.pk}", version, lambda: queries.years_with_data(region))
+    """The years with data under a city or province, kept until a record of any of its `counties` changes:
+    the union of each county's years (`county_years_with_data`), so a write makes one county's query again."""
+    found = tokens([c.pk for c in counties])
+    version = digest(found)
+    return kept.kept(f"region-years:{region.pk}", version, lambda: sorted(county_years_with_data(counties, found)))
+
+
+def county_years_with_data(
+    counties: Sequence[Organisation], found: Mapping[tuple[int, int], str] | None = None
+) -> set[int]:
+    """The years in which some school of `counties` has figures (`queries.years_with_data`), each county's
+    kept under the versions of all its years (`found`, as `tokens` gives them); a county without any has
+    had no records written (`data_versions.tokens`), so no years."""
+    found = tokens([c.pk for c in counties]) if found is None else found
+    of_county: dict[int, dict[tuple[int, int], str]] = {}
+    for (county, year), token in found.items():
+        of_county.setdefault(county, {})[(county, year)] = token
+    by_key = {f"county-data-years:{c.pk}": c for c in counties if c.pk in of_county}
+    versions = {key: digest(of_county[c.pk]) for key, c in by_key.items()}
+    years = kept.kept_many(versions, lambda keys: {key: queries.years_with_data(by_key[key]) for key in keys})
+    return {year for each in years.values() for year in each}
 
 
 def _evaluate_by_standard(records: stored.Records, counties: Sequence[Organisation]) -> list[Evaluation]:
