@@ -12,7 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -21,7 +23,7 @@ from junheng.web.assessment import many
 from junheng.web.assessment import services as assessment
 from junheng.web.collection import services as collection
 from junheng.web.collection.models import SchoolRecord
-from junheng.web.home import kept_states, progress
+from junheng.web.home import kept_states, overview, progress
 from junheng.web.orgs.models import Organisation, Role
 from junheng.web.survey import services as survey
 from junheng.web.survey.models import Survey
@@ -147,6 +149,42 @@ def test_a_record_changed_in_one_county_assesses_that_county_alone_and_the_page_
     assert "未达标" in _row(after, changed).split("</td>", 2)[1]  # the schools' sports grounds now fall short
     for county in (c for c in counties if c != changed):
         assert _row(after, county) == _row(first, county)
+
+
+def _rows_rendered(client: Client) -> list[str]:
+    """The counties whose row on the home was rendered (not remembered from an earlier page)."""
+    names: list[str] = []
+
+    def rendered(sender: object, template: Template, context: Context, **kwargs: object) -> None:
+        if template.name == "home/_county_row.html":
+            names.append(context["row"].name)
+
+    template_rendered.connect(rendered)
+    try:
+        _page(client)
+    finally:
+        template_rendered.disconnect(rendered)
+    return names
+
+
+def test_after_a_change_in_one_county_the_home_renders_that_countys_row_alone(tree: Tree) -> None:
+    overview._county_row.cache_clear()
+    counties = [_county(tree.city, n) for n in range(3)]
+    client = Client()
+    client.force_login(_province(tree))
+    assert sorted(_rows_rendered(client)) == sorted(
+        [tree.county.name, tree.other_county.name, *(c.name for c in counties)]
+    )
+    assert _rows_rendered(client) == []
+    changed = counties[1]
+    record = SchoolRecord.objects.filter(school__path__startswith=changed.path, year=YEAR).order_by("pk").first()
+    assert record is not None
+    collection.update_record(user=_office(changed), record=record, values={"sports_area_m2": 1.0}, reason="核实后更正")
+    assert _rows_rendered(client) == [changed.name]
+    changed.name = "新县1（更名）"
+    changed.save()
+    assert _rows_rendered(client) == ["新县1（更名）"]
+    assert ">新县1（更名）</a>" in _row(_page(client), changed)
 
 
 # Each input of a county's assessment beyond its records, written as the county office (or a respondent) does.

@@ -8,13 +8,16 @@ dimensions and collection progress and a link to every module of that county.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from junheng import numbers
 from junheng.numbers import Quantity
@@ -90,13 +93,33 @@ class SchoolHome:
 
 @dataclass(frozen=True, slots=True)
 class CountyRow:
-    """A county on a city's or province's home."""
+    """A county on a city's or province's home, and its row's HTML."""
 
     county: Organisation
+    state: states.CountyState
+    html: SafeString
+
+
+@dataclass(frozen=True, slots=True)
+class ShownCounty:
+    """Everything a county's row on a region's home shows (`_county_row.html`): equal rows render alike."""
+
+    id: int
+    name: str
     url: str
     state: states.CountyState
     collection: progress.Collection
     links: tuple[modules.Link, ...]
+
+
+# A province's home renders 150 rows and a write changes one: rows are rendered by this process once for
+# what they show (a few KB each), so a page renders only the rows whose county changed.
+ROWS_REMEMBERED = 5_000
+
+
+@functools.lru_cache(maxsize=ROWS_REMEMBERED)
+def _county_row(shown: ShownCounty) -> SafeString:
+    return mark_safe(render_to_string("home/_county_row.html", {"row": shown}))  # our template
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,10 +205,17 @@ def region_home(*, user: User, region: Organisation, year: int) -> RegionHome:
     rows = [
         CountyRow(
             county,
-            f"{home_of(county.pk)}?year={year}",
             county_states[county.pk],
-            collections[county.pk],
-            links[county.pk],
+            _county_row(
+                ShownCounty(
+                    county.pk,
+                    county.name,
+                    f"{home_of(county.pk)}?year={year}",
+                    county_states[county.pk],
+                    collections[county.pk],
+                    links[county.pk],
+                )
+            ),
         )
         for county in counties
     ]
