@@ -8,6 +8,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import polars as pl
@@ -27,7 +28,7 @@ from junheng.web.caches import cache_settings
 from junheng.web.collection import services, tables
 from junheng.web.collection.data_versions import tokens
 from junheng.web.collection.models import RECORD_FIELDS, SchoolRecord
-from junheng.web.dashboards import region_kept
+from junheng.web.dashboards import queries, region_kept
 from junheng.web.orgs.models import Membership, Organisation, Role
 from tests.web import kept_steps
 from tests.web.conftest import Tree
@@ -266,13 +267,12 @@ def test_after_a_write_the_city_page_reads_the_years_of_that_county_alone(
     shared_cache: str, tree: Tree, city: list[Organisation], users: dict[str, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
-    years_with_data = region_kept.queries.years_with_data
 
     def counted(area: Organisation) -> list[int]:
         asked.append(area.name)
-        return years_with_data(area)
+        return queries.years_with_data(area)
 
-    monkeypatch.setattr(region_kept.queries, "years_with_data", counted)
+    monkeypatch.setattr(region_kept, "queries", SimpleNamespace(years_with_data=counted))
     client = Client()
     client.force_login(users[Role.SUPERVISOR])
     url = reverse("dashboards:region", args=[tree.city.pk])
@@ -310,15 +310,16 @@ def test_a_countys_years_are_each_year_evaluated_alone_put_together(
 
     same_as_expected(*tables.county_years(county))
     years: list[list[int]] = []
-    monkeypatch.setattr(
-        tables,
-        "evaluate",
-        lambda table, standard: years.append(table["year"].unique().to_list()) or evaluate(table, standard),
-    )
+
+    def counted(table: pl.DataFrame, standard: Standard) -> Evaluation:
+        years.append(table["year"].unique().to_list())
+        return evaluate(table, standard)
+
+    monkeypatch.setattr(tables, "evaluate", counted)
     same_as_expected(*tables.county_years(county))
     assert years == []
     record = _record(county, YEAR - 1)
-    SchoolRecord.objects.filter(pk=record.pk).update(students_primary=record.students_primary)
+    SchoolRecord.objects.filter(pk=record.pk).update(sports_area_m2=record.values()["sports_area_m2"])
     same_as_expected(*tables.county_years(county))
     assert years == [[YEAR - 1]]
 

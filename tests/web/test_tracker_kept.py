@@ -7,6 +7,7 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from junheng.web.collection import services, tracker_page
 from junheng.web.collection.models import SchoolRecord
@@ -127,3 +128,25 @@ def test_a_row_is_rendered_again_when_the_checkboxes_come_or_go(world: World) ->
     assert [row.pick for row in shown(world)] == [False, False]
     submitted(world)
     assert [row.pick for row in shown(world)] == [True, False]
+
+
+def review_page(world: World, record: SchoolRecord) -> tuple[str, list[str]]:
+    """A review page as the county office sees it, and the queries of records of both years it made."""
+    client = client_for(world.users[Role.COUNTY_OFFICE])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("collection:review", args=[world.tree.county.pk, record.pk]))
+    both_years = [q["sql"] for q in queries if '"collection_schoolrecord"."year" IN' in q["sql"]]
+    return page.content.decode(), both_years
+
+
+def test_the_review_pages_flags_are_kept_until_a_record_of_either_year_changes(world: World) -> None:
+    last_years_record(world, students_primary=250)
+    record = submitted(world)
+    message = "小学在校生数由 250 变为 500，比上年增加 100%"
+    page, read = review_page(world, record)
+    assert message in page and len(read) == 1  # the county's records of both years, read once for the flags
+    page, read = review_page(world, record)
+    assert message in page and read == []
+    SchoolRecord.objects.filter(school=world.tree.school, year=YEAR - 1).update(students_primary=500)
+    page, read = review_page(world, record)
+    assert "比上年增加" not in page and len(read) == 1

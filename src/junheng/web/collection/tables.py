@@ -192,7 +192,7 @@ def _concat(years: Sequence[Frames]) -> Frames:
     """The tables of several years' evaluations as one evaluation's, year after year."""
 
     def joined(i: int) -> pl.DataFrame | None:
-        parts = [each[i] for each in years if each[i] is not None]
+        parts = [part for each in years if (part := each[i]) is not None]
         return pl.concat(parts) if parts else None
 
     schools, levels, composites, counties, excluded = (joined(i) for i in range(5))

@@ -26,7 +26,7 @@ from junheng.web.collection import kept, quality, tracker
 from junheng.web.collection.data_versions import tokens
 from junheng.web.collection.models import SchoolRecord
 from junheng.web.collection.progress import State
-from junheng.web.collection.quality import Flag
+from junheng.web.collection.quality import Flag, FlagKind
 from junheng.web.orgs.models import Organisation
 from junheng.web.reversing import by_id
 
@@ -47,29 +47,58 @@ class TrackerView:
 
 def tracker_view(county: Organisation, year: int, *, state: State | None, sort: str, can_review: bool) -> TrackerView:
     """The tracker of the county's `year` as the page shows it, made anew only when a record changed."""
+    key = f"tracker:{county.pk}:{year}:{state.value if state else '*'}:{sort}:{int(can_review)}"
+    version = _version(county, year)
+    return kept.kept(key, version, lambda: _made(county, year, state=state, sort=sort, can_review=can_review))
+
+
+def _version(county: Organisation, year: int) -> str | None:
+    """The data versions of the county's `year` and the year before (the flags compare the two)."""
     versions = tokens([county.pk], [year - 1, year])
     current = versions.get((county.pk, year))
-    version = None if current is None else f"{current}:{versions.get((county.pk, year - 1), '-')}"
-    key = f"tracker:{county.pk}:{year}:{state.value if state else '*'}:{sort}:{int(can_review)}"
-    return kept.kept(key, version, lambda: _made(county, year, state=state, sort=sort, can_review=can_review))
+    return None if current is None else f"{current}:{versions.get((county.pk, year - 1), '-')}"
 
 
 def county_tracker(county: Organisation, year: int, *, state: State | None, sort: str) -> tracker.Tracker:
     """The county's tracker of `year`: every school with its record and the quality flags on it."""
     schools = list(county.subtree().filter(kind=SCHOOL).order_by("code"))
-    current, _, flags = flagged(county, year)
+    flags = flags_of(county, year)  # the version before the records
+    current = list(SchoolRecord.objects.filter(school__path__startswith=county.path, school__kind=SCHOOL, year=year))
     records = {record.school_id: record for record in current}
-    return tracker.build(schools, records, flags, state=state, sort=sort)
+    return tracker.build(schools, records, flags_on(current, flags), state=state, sort=sort)
 
 
-def flagged(county: Organisation, year: int) -> tuple[list[SchoolRecord], list[SchoolRecord], list[Flag]]:
-    """The county's records of `year` and the year before, in one query, and the flags on this year's."""
-    both = SchoolRecord.objects.filter(
-        school__path__startswith=county.path, school__kind=SCHOOL, year__in=(year - 1, year)
-    ).select_related("school")
-    current = [r for r in both if r.year == year]
-    previous = [r for r in both if r.year == year - 1]
-    return current, previous, quality.county_flags(current, previous, ratio=quality.change_ratio())
+# The flags on one record as kept: (field, kind, message) each.
+KeptFlags = dict[int, list[tuple[str, str, str]]]
+
+
+def flags_of(county: Organisation, year: int) -> KeptFlags:
+    """The quality flags on the county's records of `year`, by record id, computed from this year's and last
+    year's records (one query) when either changed since they were kept (the tracker and every review page
+    show them; the area flags compare a school with the county's others)."""
+    ratio = quality.change_ratio()
+
+    def made() -> KeptFlags:
+        both = SchoolRecord.objects.filter(
+            school__path__startswith=county.path, school__kind=SCHOOL, year__in=(year - 1, year)
+        )
+        current = [r for r in both if r.year == year]
+        previous = [r for r in both if r.year == year - 1]
+        found: KeptFlags = {}
+        for flag in quality.county_flags(current, previous, ratio=ratio):
+            found.setdefault(flag.record.pk, []).append((flag.field, flag.kind.value, flag.message))
+        return found
+
+    return kept.kept(f"flags:{county.pk}:{year}:{ratio}", _version(county, year), made)
+
+
+def flags_on(records: Sequence[SchoolRecord], flags: KeptFlags) -> list[Flag]:
+    """The kept flags as flags on `records` (those of the county's year)."""
+    return [
+        Flag(record, field, FlagKind(kind), message)
+        for record in records
+        for field, kind, message in flags.get(record.pk, ())
+    ]
 
 
 def _made(county: Organisation, year: int, *, state: State | None, sort: str, can_review: bool) -> TrackerView:

@@ -313,9 +313,8 @@ def review(request: HttpRequest, county_id: int, record_id: int) -> HttpResponse
     )
     if request.method == "POST":
         return _decide(request, county, record)
-    _, previous, flags = tracker_page.flagged(county, record.year)
-    flags = [flag for flag in flags if flag.record.pk == record.pk]
-    before = next((r for r in previous if r.school_id == record.school_id), None)
+    flags = tracker_page.flags_on([record], tracker_page.flags_of(county, record.year))
+    before = SchoolRecord.objects.filter(school=record.school_id, year=record.year - 1).first()
     changed = prefill.changed_since_carried(record)
     sections = [(title, [_figure(key, record, before, flags, changed) for key in keys]) for title, keys in GROUPS]
     context = {
