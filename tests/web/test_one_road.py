@@ -71,10 +71,13 @@ def _office(county: Organisation) -> User:
 
 
 def _queries(action: Callable[[], object]) -> int:
-    cache.clear()  # nothing kept: the records are read and evaluated
+    """The queries `action` makes with nothing kept (the records read and evaluated), but for the database
+    cache's own (junheng.web.caches), which keep each county-year's evaluation apart."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         action()
-    return len(queries)
+    cached = [q for q in queries if "junheng_cache" in q["sql"] or "SAVEPOINT" in q["sql"]]
+    return len(queries) - len(cached)
 
 
 def test_the_county_page_costs_the_same_queries_for_2_and_20_schools(tree: Tree) -> None:

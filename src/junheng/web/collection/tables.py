@@ -114,10 +114,12 @@ def county_table(county: Organisation, years: int | Sequence[int]) -> pl.DataFra
 
 @dataclass(frozen=True, slots=True)
 class Evaluated:
-    """A county's stored records of one year and their evaluation (`engine.evaluate`)."""
+    """A county's stored records of one year and their evaluation (`engine.evaluate`); `records` are the
+    table with the schools' ids and the collection's counts."""
 
     table: pl.DataFrame
     evaluation: Evaluation
+    records: Records
 
 
 def county_year(county: Organisation, year: int) -> Evaluated:
@@ -141,7 +143,7 @@ def counties_year(counties: Sequence[Organisation], year: int) -> dict[int, Eval
     versions = tokens([c.pk for c in counties], [year])
     found = kept.kept_many({key: versions.get((c.pk, year)) for key, c in by_key.items()}, evaluated)
     return {
-        by_key[key].pk: Evaluated(records.table, evaluation(standards[by_key[key].pk].name, kept_frames))
+        by_key[key].pk: Evaluated(records.table, evaluation(standards[by_key[key].pk].name, kept_frames), records)
         for key, (records, kept_frames) in found.items()
     }
 

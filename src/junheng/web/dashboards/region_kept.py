@@ -2,8 +2,9 @@
 
 Each county-year's figures (`region_tables.CountyFigures`) are kept under its data version
 (`collection.data_versions`): a region page reads every county's version in one query and the kept
-figures in one cache read, then reads and evaluates only the counties whose records changed since,
-together (one query, one evaluation per standard).
+figures in one cache read, then makes only those of the counties whose records changed since: from
+each one's evaluation as its county page keeps it (`tables.counties_year`), or, when most changed,
+from the region's records read in one query.
 """
 
 from __future__ import annotations
@@ -35,9 +36,12 @@ def region_figures(region: Organisation, counties: Sequence[Organisation], year:
         changed = [by_key[key] for key in keys]
         if len(changed) > len(counties) // 2:
             records = stored.stored_records(region, changed, years=[year])
-        else:
-            records = stored.counties_records(changed, [year])
-        figures = county_figures(_evaluate_by_standard(records, changed), changed, year, records)
+            figures = county_figures(_evaluate_by_standard(records, changed), changed, year, records)
+        else:  # each county's evaluation as its page keeps it: a write has usually made it already
+            figures = {}
+            for pk, each in stored.counties_year(changed, year).items():
+                county = next(c for c in changed if c.pk == pk)
+                figures |= county_figures([each.evaluation], [county], year, each.records)
         return {key: figures[by_key[key].pk] for key in keys}
 
     found = kept.kept_many({key: versions.get((c.pk, year)) for key, c in by_key.items()}, evaluated)
