@@ -124,3 +124,38 @@ def test_a_refresh_that_fails_is_logged_and_the_write_stands(
     monkeypatch.undo()  # the cache is back: the pages compute what could not be kept
     shown = _open(_pages(tree, county))
     assert "已通过" in shown["tracker"]
+
+
+def test_a_write_makes_the_flags_and_only_a_tracker_someone_opened(
+    tree: Tree, city: list[Organisation], django_capture_on_commit_callbacks: Capture
+) -> None:
+    """The flags every review page shows are made on write; a tracker nobody has opened is left to its page."""
+    county = city[1]
+    office = _office(county)
+    found = SchoolRecord.objects.filter(school__path__startswith=county.path, year=YEAR).select_related("school")
+    waiting = list(found.order_by("pk"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(user=office, record=waiting[0])
+
+    def records_read(url: str) -> tuple[int, int]:
+        """How many times the page read the county's records of both years (the flags), and of the year."""
+        client = Client()
+        client.force_login(office)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        read = [q["sql"] for q in queries if q["sql"].startswith('SELECT "collection_schoolrecord"."id"')]
+        both = [sql for sql in read if '"collection_schoolrecord"."year" IN' in sql]
+        return len(both), len(read) - len(both)
+
+    review = reverse("collection:review", args=[county.pk, waiting[1].pk])
+    tracker = reverse("collection:county", args=[county.pk]) + f"?year={YEAR}"
+    # The flags were made by the write; the page reads its record, last year's and the next one waiting.
+    assert records_read(review) == (0, 3)
+    assert records_read(tracker) == (0, 1)  # the tracker nobody had opened is made by its page
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(user=office, record=waiting[1])
+    with CaptureQueriesContext(connection) as queries:
+        shown = _open({"tracker": (office, tracker)})["tracker"]
+    assert not [q for q in queries if q["sql"].startswith('SELECT "collection_schoolrecord"."id"')]
+    states = {row.school: row.state for row in tracker_rows(shown)}
+    assert [states[record.school.name] for record in waiting[:2]] == ["已通过", "已通过"]

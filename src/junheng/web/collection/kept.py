@@ -34,6 +34,11 @@ def kept(key: str, version: str | None, compute: Callable[[], T]) -> T:
     return value
 
 
+def is_kept(key: str) -> bool:
+    """Whether anything is kept for `key`, under any version: a page has asked for it lately."""
+    return bool(cache.has_key(PREFIX + key))
+
+
 def kept_many(versions: Mapping[str, str | None], compute: Callable[[Sequence[str]], Mapping[str, T]]) -> dict[str, T]:
     """The value of every key of `versions`: those kept under their version in one cache read, the
     others from one call of `compute(missing keys)`, then kept in one cache write."""

@@ -47,9 +47,22 @@ class TrackerView:
 
 def tracker_view(county: Organisation, year: int, *, state: State | None, sort: str, can_review: bool) -> TrackerView:
     """The tracker of the county's `year` as the page shows it, made anew only when a record changed."""
-    key = f"tracker:{county.pk}:{year}:{state.value if state else '*'}:{sort}:{int(can_review)}"
     version = _version(county, year)
-    return kept.kept(key, version, lambda: _made(county, year, state=state, sort=sort, can_review=can_review))
+    made = functools.partial(_made, county, year, state=state, sort=sort, can_review=can_review)
+    return kept.kept(_key(county, year, state, sort, can_review), version, made)
+
+
+def after_write(county: Organisation, year: int) -> None:
+    """Make again what a write of the county's `year` changed: the flags, which every review page shows,
+    and the tracker as a reviewer first opens it, if someone has opened it lately (a county's tracker
+    nobody looks at is made when it is next opened)."""
+    flags_of(county, year)
+    if kept.is_kept(_key(county, year, None, tracker.DEFAULT_SORT, True)):
+        tracker_view(county, year, state=None, sort=tracker.DEFAULT_SORT, can_review=True)
+
+
+def _key(county: Organisation, year: int, state: State | None, sort: str, can_review: bool) -> str:
+    return f"tracker:{county.pk}:{year}:{state.value if state else '*'}:{sort}:{int(can_review)}"
 
 
 def _version(county: Organisation, year: int) -> str | None:

@@ -5,8 +5,9 @@ after a change computes its part anew. At a province's pace, about one approval 
 to the province's home and region pages would find a few changed counties to assess while a supervisor
 waits. So when a transaction that wrote records commits (`data_versions.records_changed`), the writer's
 request makes at once what the pages keep of that county-year: its evaluation, its figures on the city
-and province pages, its state and collection counts on their home pages, its tracker as the county office
-first opens it, its county page's evaluation of every year, and the years its regions offer. Each is made
+and province pages, its state and collection counts on their home pages, its quality flags and, if
+someone has opened it lately, its tracker as the county office first opens it, its county page's
+evaluation of every year, and the years its regions offer. Each is made
 by the very function the page calls, under the version read before its data, so nothing kept can be newer
 or older than a page would make it; a page opened meanwhile computes its part itself, as before.
 
@@ -21,7 +22,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from junheng.web.collection import tables, tracker, tracker_page
+from junheng.web.collection import tables, tracker_page
 from junheng.web.dashboards import queries
 from junheng.web.dashboards.region_kept import region_figures, region_years
 from junheng.web.home import kept_states, progress
@@ -61,4 +62,4 @@ def refresh(county_id: int, year: int) -> None:
     inputs = kept_states.read_inputs([county], year)
     collections = progress.kept_collections(county, [county], year, inputs.records)
     kept_states.county_states(counties=[county], inputs=inputs, recorded={county.pk: collections[county.pk].records})
-    tracker_page.tracker_view(county, year, state=None, sort=tracker.DEFAULT_SORT, can_review=True)
+    tracker_page.after_write(county, year)
