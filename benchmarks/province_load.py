@@ -5,7 +5,9 @@
 Loads a province of 150 counties × 300 schools × 5 years (`province_build`; kept in the database for the
 next run) into PostgreSQL, starts two `junheng serve` on 127.0.0.1 over that database and one Redis
 (the layout of docs/deployment.md, with this script as the load balancer: every request goes to either
-server at random), and runs two phases:
+server at random), clears the cache, times the province page with nothing kept, opens every page each
+person may open once (the warm-up: a platform in use has them kept, and a write makes again what it
+changed), and runs two phases:
 
 1. **Think time**: 50 users (5 province supervisors, 10 city supervisors, 25 county offices, 10 school
    clerks), each requesting pages of their role with a pause of `--think` seconds (0.5–1.5×) between
@@ -116,50 +118,53 @@ def _csrf(page: str) -> str:
 
 
 def role_pages(role: str, n: int, place: Province) -> Callable[[random.Random], tuple[str, str]]:
-    """The pages user `n` of `role` asks for: a function drawing (page name, path) at random."""
+    """The pages the n-th user of `role` draws from, each request one of them at random."""
+
+    def draw(rng: random.Random) -> tuple[str, str]:
+        choices = role_choices(role, n, place, rng.randrange(len(place.counties)))
+        return choices[rng.randrange(len(choices))]
+
+    return draw
+
+
+def role_choices(role: str, n: int, place: Province, some: int) -> list[tuple[str, str]]:
+    """The (page, path) a user of `role` may open, with `some` the index of a county a supervisor looks at."""
     year = f"?year={place.year}"
     county_index = n % len(place.counties)
     county = place.counties[county_index]
     school = place.schools[county_index]
     city = place.city_of[county]
-
-    def draw(rng: random.Random) -> tuple[str, str]:
-        some = rng.randrange(len(place.counties))
-        if role == "province":
-            choices = [
-                ("province page", f"/dashboards/region/{place.province}/{year}"),
-                ("province home", f"/{year}"),
-                ("city page", f"/dashboards/region/{place.city_of[place.counties[some]]}/{year}"),
-                ("county page", f"/dashboards/county/{place.counties[some]}/{year}"),
-                ("assessment", f"/assessment/county/{place.counties[some]}/{year}"),
-            ]
-        elif role == "city":
-            mine = [c for c in place.counties if place.city_of[c] == city]
-            other = mine[rng.randrange(len(mine))]
-            choices = [
-                ("city page", f"/dashboards/region/{city}/{year}"),
-                ("city home", f"/{year}"),
-                ("county page", f"/dashboards/county/{other}/{year}"),
-                ("assessment", f"/assessment/county/{other}/{year}"),
-                ("school page", f"/dashboards/school/{place.schools[place.counties.index(other)]}/{year}"),
-            ]
-        elif role == "county":
-            choices = [
-                ("county home", f"/{year}"),
-                ("county page", f"/dashboards/county/{county}/{year}"),
-                ("assessment", f"/assessment/county/{county}/{year}"),
-                ("tracker", f"/collection/county/{county}/{year}"),
-                ("school page", f"/dashboards/school/{school}/{year}"),
-            ]
-        else:
-            choices = [
-                ("school home", f"/{year}"),
-                ("school form", f"/collection/school/{school}/{year}"),
-                ("school page", f"/dashboards/school/{school}/{year}"),
-            ]
-        return choices[rng.randrange(len(choices))]
-
-    return draw
+    if role == "province":
+        return [
+            ("province page", f"/dashboards/region/{place.province}/{year}"),
+            ("province home", f"/{year}"),
+            ("city page", f"/dashboards/region/{place.city_of[place.counties[some]]}/{year}"),
+            ("county page", f"/dashboards/county/{place.counties[some]}/{year}"),
+            ("assessment", f"/assessment/county/{place.counties[some]}/{year}"),
+        ]
+    if role == "city":
+        mine = [c for c in place.counties if place.city_of[c] == city]
+        other = mine[some % len(mine)]
+        return [
+            ("city page", f"/dashboards/region/{city}/{year}"),
+            ("city home", f"/{year}"),
+            ("county page", f"/dashboards/county/{other}/{year}"),
+            ("assessment", f"/assessment/county/{other}/{year}"),
+            ("school page", f"/dashboards/school/{place.schools[place.counties.index(other)]}/{year}"),
+        ]
+    if role == "county":
+        return [
+            ("county home", f"/{year}"),
+            ("county page", f"/dashboards/county/{county}/{year}"),
+            ("assessment", f"/assessment/county/{county}/{year}"),
+            ("tracker", f"/collection/county/{county}/{year}"),
+            ("school page", f"/dashboards/school/{school}/{year}"),
+        ]
+    return [
+        ("school home", f"/{year}"),
+        ("school form", f"/collection/school/{school}/{year}"),
+        ("school page", f"/dashboards/school/{school}/{year}"),
+    ]
 
 
 def user_loop(
@@ -318,17 +323,9 @@ def phase(
 ) -> tuple[Timings, float]:
     """Every user and the writer for `seconds`; the timings and the wall-clock seconds."""
     timings = Timings()
-    roles = [role for role, count in MIX for _ in range(round(count * users / 50))][:users]
-    clients = []
-    for n, role in enumerate(roles):
-        index = n % len(place.counties)
-        username = {
-            "province": "bench-province",
-            "city": f"bench-city-{place.cities.index(place.city_of[place.counties[index]]) + 1}",
-            "county": f"bench-county-{index + 1}",
-            "school": f"bench-school-{index + 1}",
-        }[role]
-        clients.append((Client(bases, username, 1000 + n), role_pages(role, n, place)))
+    clients = [
+        (Client(bases, username, 1000 + n), role_pages(role, n, place)) for n, role, username in people(place, users)
+    ]
     until = time.monotonic() + seconds
     threads = [threading.Thread(target=user_loop, args=(c, draw, think, until, timings)) for c, draw in clients]
     threads.append(threading.Thread(target=writer.loop, args=(until, timings)))
@@ -338,6 +335,48 @@ def phase(
     for thread in threads:
         thread.join()
     return timings, time.perf_counter() - start
+
+
+def people(place: Province, users: int) -> list[tuple[int, str, str]]:
+    """(n, role, username) of each of the `users` people at work, in MIX's shares."""
+    roles = [role for role, count in MIX for _ in range(round(count * users / 50))][:users]
+    found = []
+    for n, role in enumerate(roles):
+        index = n % len(place.counties)
+        username = {
+            "province": "bench-province",
+            "city": f"bench-city-{place.cities.index(place.city_of[place.counties[index]]) + 1}",
+            "county": f"bench-county-{index + 1}",
+            "school": f"bench-school-{index + 1}",
+        }[role]
+        found.append((n, role, username))
+    return found
+
+
+def warm_up(bases: list[str], place: Province, users: int) -> tuple[int, float]:
+    """Every page each person may open, opened once (by 4 at a time), as the day's work before would have:
+    the phases then measure a platform in use, where what a write changes is made again on write. The
+    number of pages and the seconds taken."""
+    todo: dict[tuple[str, str], str] = {}
+    for n, role, username in people(place, users):
+        for some in range(len(place.counties)):
+            for _, path in role_choices(role, n, place, some):
+                todo.setdefault((username, path), username)
+    by_user: dict[str, list[str]] = {}
+    for username, path in todo:
+        by_user.setdefault(username, []).append(path)
+    batches = [(username, paths[i : i + 30]) for username, paths in by_user.items() for i in range(0, len(paths), 30)]
+    start = time.perf_counter()
+
+    def visit(batch: tuple[str, list[str]]) -> None:
+        username, paths = batch
+        client = Client(bases, username, 1)
+        for path in paths:
+            client.open(path)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(visit, batches))
+    return len(todo), time.perf_counter() - start
 
 
 def percentile(values: list[float], p: int) -> float:
@@ -407,6 +446,8 @@ def main() -> None:
             for city in place.cities:
                 warm.open(f"/dashboards/region/{city}/?year={place.year}")
             warm.open(f"/?year={place.year}")
+            pages, seconds = warm_up(bases, place, args.users)
+            print(f"warm-up: every page each person may open, once ({pages} pages in {seconds:.0f} s)")
             writer = Writer(bases, place, tokens, 7)
             shape = f"{args.counties} counties × {args.schools} schools × 5 years, PostgreSQL + Redis, 2 servers"
             think, think_wall = phase(bases, place, args.users, args.think, args.seconds, writer)
