@@ -39,7 +39,8 @@ JUNHENG_DATABASE_URL=postgresql://junheng:junheng@127.0.0.1:5432/junheng \
   .venv/bin/python -m pytest tests/web -q "$@"
 echo "== the kept evaluations' tests, two junheng serve and the province benchmark's smoke run on PostgreSQL and Redis"
 JUNHENG_DATABASE_URL=postgresql://junheng:junheng@127.0.0.1:5432/junheng JUNHENG_CACHE_URL=redis://127.0.0.1:6379/0 \
-  .venv/bin/python -m pytest tests/web/test_kept.py tests/web/test_home_kept.py tests/web/test_refresh.py tests/web/test_servers.py tests/web/test_province_benchmark.py \
+  .venv/bin/python -m pytest tests/web/test_kept.py tests/web/test_home_kept.py tests/web/test_refresh.py tests/web/test_tracker_kept.py \
+  tests/web/test_servers.py tests/web/test_province_benchmark.py \
   -q "$@"
 echo "== the engine's, the standards' and the reader's tests on the lowest Polars pyproject.toml allows"
 # The suite above runs on the newest Polars; this checks the floor still holds. A light venv: Polars at
