@@ -67,13 +67,16 @@ SEARCH_REL_GAP = 1e-2
 RELAXED_ROUNDS = 200
 RELAXED_SHARE = 0.25
 # They stop when this many rounds in a row have raised the relaxation's optimum by less than this (relative).
-RELAXED_STALL = 3
-RELAXED_RISE = 1e-6
+RELAXED_STALL = 1
+RELAXED_RISE = 1e-4
 # With a verified plan in hand, one MILP round may take this share of the time left.
 ROUND_SHARE = 0.4
 # A plan within CLOSE_GAP (result.py) of HiGHS's proved lower bound ends the search, its gap reported,
 # but only after the MILP's own verified solution was given this long to be proved optimal.
-FINAL_ROUND_SECONDS = 2.0
+FINAL_ROUND_SECONDS = 1.0
+# ... and only where the relaxation's last solve took under 1 ÷ this of it (HiGHS's presolve and root take
+# many times one solve of the relaxation, and cannot be interrupted).
+FINAL_ROUND_LPS = 10
 
 
 class PlanError(ValueError):
@@ -171,7 +174,7 @@ def _cheapest(
     cones = [extend(model.milp, spread, spread.limit * (1 - CV_AIM)) for spread in coefficients]
     start = naive_point(model, coefficients)
     naive = best = _found(model, table, standard, start, NAIVE) if start is not None else None
-    lower, relaxed = _relaxed_cuts(model, cones, best, deadline)
+    lower, relaxed, lp_seconds = _relaxed_cuts(model, cones, best, deadline)
     if relaxed is not None:
         point = rounded(model, coefficients, relaxed)
         candidate = _found(model, table, standard, point, ROUNDED) if point is not None else None
@@ -186,14 +189,20 @@ def _cheapest(
     late, asked, round_started, shortest = 0.0, 0.0, 0.0, MIN_ROUND_SECONDS
     cap = math.inf  # the final round's, once the MILP's solution is verified
 
-    def close(best: _Found | None) -> bool:
-        return best is not None and lower is not None and best.cost - lower <= CLOSE_GAP * best.cost
+    def close(best: _Found | None, within: float = CLOSE_GAP) -> bool:
+        return best is not None and lower is not None and best.cost - lower <= within * best.cost
+
+    def proved(best: _Found | None) -> bool:
+        return close(best, MIP_REL_GAP)
 
     # Where a coefficient binds, HiGHS's branch and bound seldom betters a rounded plan already this close
-    # in the time a county has (one of 300 unequal schools: not in minutes): it gets one final round.
+    # in the time a county has (one of 300 unequal schools: not in minutes): it gets one final round, if
+    # the relaxation solves fast enough for its presolve, which cannot be interrupted, to fit in it.
     if close(best) and any(cone.active for cone in cones):
+        if lp_seconds * FINAL_ROUND_LPS > FINAL_ROUND_SECONDS:
+            stopped = PROVED if proved(best) else CLOSE
         gap, cap = MIP_REL_GAP, FINAL_ROUND_SECONDS
-    while rounds < MAX_ROUNDS:
+    while stopped not in (CLOSE, PROVED) and rounds < MAX_ROUNDS:
         now = time.perf_counter()
         if rounds:
             late = max(late, now - round_started - asked)
@@ -206,7 +215,7 @@ def _cheapest(
         round_started, asked = now, min(left * share, cap)
         # Interrupted, at the latest, when the round's whole window is used up, overrun included (HiGHS
         # then interrupts the next round at once: a final round's window only, after which the search ends).
-        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=now + min(left, 1.5 * cap))
+        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=now + min(left, cap))
         shortest = max(MIN_ROUND_SECONDS, solution.seconds if rounds == 1 else min(shortest, solution.seconds))
         status = solution.status
         if solution.bound is not None:
@@ -261,7 +270,7 @@ def _cheapest(
             if candidate is not None and (best is None or candidate.cost < best.cost):
                 best = candidate
         cut = _cut(model, cones, x, best)
-        if best is not None and lower is not None and best.cost - lower <= MIP_REL_GAP * best.cost:
+        if proved(best):
             stopped = PROVED
             break
         if close(best):
@@ -316,11 +325,11 @@ def _cut(model: CountyModel, cones: list[Cone], x: np.ndarray, best: _Found | No
 
 def _relaxed_cuts(
     model: CountyModel, cones: list[Cone], best: _Found | None, deadline: float
-) -> tuple[float | None, np.ndarray | None]:
+) -> tuple[float | None, np.ndarray | None, float]:
     """Cuts from the linear relaxation, whose rounds take milliseconds where the MILP's take seconds:
     most of the coefficients' shape is learnt before the first MILP. Its last optimum bounds every
-    plan's cost from below; its last point is returned with it."""
-    lower, point = None, None
+    plan's cost from below; its last point and how long its last solve took are returned with it."""
+    lower, point, seconds = None, None, 0.0
     budget = time.perf_counter() + RELAXED_SHARE * (deadline - time.perf_counter())
     stalled = 0
     for _ in range(RELAXED_ROUNDS):
@@ -333,10 +342,10 @@ def _relaxed_cuts(
         rising = lower is None or solution.bound is None or solution.bound > lower + RELAXED_RISE * abs(lower)
         stalled = 0 if rising else stalled + 1
         lower = solution.bound if solution.bound is not None else lower
-        point = solution.values
+        point, seconds = solution.values, solution.seconds
         if stalled >= RELAXED_STALL or not _cut(model, cones, solution.values, best):
             break
-    return lower, point
+    return lower, point, seconds
 
 
 def _found(model: CountyModel, table: pl.DataFrame, standard: Standard, x: np.ndarray, source: str) -> _Found | None:
