@@ -24,8 +24,10 @@ from junheng.plan.milp import INF, Milp
 from junheng.plan.spread import Spread
 
 RATIO_STEP = 1e-3
-# A part whose share of the variance is under-counted by less than this (relative to a·m) gets no cut.
+# A coefficient whose variance the model under-counts by less than this (relative to a·m) gets no cut;
+# otherwise the parts that make up this share of the under-count get one each, the largest first.
 _SLACK = 1e-7
+SHORT_SHARE = 0.99
 
 
 @dataclass(slots=True)
@@ -86,14 +88,21 @@ class Cone:
         return len(parts)
 
     def cut(self, milp: Milp, x: np.ndarray, at: np.ndarray | None = None, *, everyone: bool = False) -> int:
-        """Tangents at the plan `at` (x itself by default) for every part whose share of the variance the
-        model's columns at x under-count (`everyone`: for every part); how many rows."""
+        """Tangents at the plan `at` (x itself by default) for the parts whose shares of the variance the
+        model's columns at x under-count most (`everyone`: for every part); how many rows."""
         self.activate(milp)
         deviations, mean = self.point(x)
         if mean <= 0:
             return 0
         t = self.aim * mean
-        short = np.flatnonzero(everyone | (deviations**2 / t - x[self.shares] > _SLACK * t))
+        under = self.weights * np.maximum(deviations**2 / t - x[self.shares], 0.0)
+        if everyone:
+            short = np.arange(len(under))
+        elif under.sum() <= _SLACK * t:
+            return 0
+        else:  # the parts that make up most of the under-count, largest first
+            order = np.argsort(-under, kind="stable")
+            short = order[: int(np.searchsorted(np.cumsum(under[order]), SHORT_SHARE * under.sum())) + 1]
         if at is not None:
             deviations, mean = self.point(at)
             if mean <= 0:

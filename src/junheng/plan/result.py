@@ -81,7 +81,7 @@ class Search:
             stop = f"求解时限（{self.time_limit:g} 秒）已到"
         elif self.stopped == SOLVER:
             stop = f"求解器停止（{self.solver_status}）"
-        parts = [f"{stop}，共 {self.rounds} 轮求解"]
+        parts = [f"{stop}，共 {self.rounds} 轮求解" if self.rounds else stop]
         if self.source is not None:
             parts.append(f"所给方案为{SOURCE_LABELS[self.source]}，已经评估引擎验证达标")
         if self.lower_bound is not None and self.stopped != PROVED:
