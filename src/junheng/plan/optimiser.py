@@ -70,6 +70,7 @@ RELAXED_SHARE = 0.25
 # They stop at a round that raised the relaxation's optimum by less than this (relative): the bound is
 # then as good as the gap it is to show, and the point as near a plan as rounding makes it.
 RELAXED_RISE = 1e-4
+RELAXED_POINTS = 3
 # With a verified plan in hand, one MILP round may take this share of the time left.
 ROUND_SHARE = 0.4
 # A plan within CLOSE_GAP (result.py) of HiGHS's proved lower bound ends the search, its gap reported,
@@ -176,11 +177,16 @@ def _cheapest(
     start = naive_point(model, coefficients)
     naive = best = _found(model, table, standard, start, NAIVE) if start is not None else None
     lower, relaxed, lp_seconds = _relaxed_cuts(model, cones, best, deadline)
-    if relaxed is not None:
-        point = rounded(model, coefficients, relaxed)
-        candidate = _found(model, table, standard, point, ROUNDED) if point is not None else None
-        if candidate is not None and (best is None or candidate.cost < best.cost):
-            best = candidate
+    # The relaxation's last points are near-optimal vertices, each a little over some limit: made whole
+    # and lifted they differ in cost by a per cent or two. The cheapest the engine passes is kept.
+    made = [p for p in (rounded(model, coefficients, x) for x in relaxed) if p is not None]
+    for point in sorted(made, key=lambda p: float(np.dot(model.milp.cost, p))):
+        if best is not None and float(np.dot(model.milp.cost, point)) >= best.cost:
+            break
+        candidate = _found(model, table, standard, point, ROUNDED)
+        if candidate is not None:
+            best = candidate if best is None or candidate.cost < best.cost else best
+            break
     gap = SEARCH_REL_GAP
     rounds, stopped, status = 0, ROUND_LIMIT, ""
     share = ROUND_SHARE if best is not None else 1.0
@@ -325,11 +331,12 @@ def _cut(model: CountyModel, cones: list[Cone], x: np.ndarray, best: _Found | No
 
 def _relaxed_cuts(
     model: CountyModel, cones: list[Cone], best: _Found | None, deadline: float
-) -> tuple[float | None, np.ndarray | None, float]:
+) -> tuple[float | None, list[np.ndarray], float]:
     """Cuts from the linear relaxation, whose rounds take milliseconds where the MILP's take seconds:
     most of the coefficients' shape is learnt before the first MILP. Its last optimum bounds every
-    plan's cost from below; its last point and how long its last solve took are returned with it."""
-    lower, point, seconds = None, None, 0.0
+    plan's cost from below; its last RELAXED_POINTS points and how long its last solve took are
+    returned with it."""
+    lower, points, seconds = None, [], 0.0
     budget = time.perf_counter() + RELAXED_SHARE * (deadline - time.perf_counter())
     for _ in range(RELAXED_ROUNDS):
         if time.perf_counter() >= budget:
@@ -339,10 +346,10 @@ def _relaxed_cuts(
             break
         rising = lower is None or solution.bound is None or solution.bound > lower + RELAXED_RISE * abs(lower)
         lower = solution.bound if solution.bound is not None else lower
-        point, seconds = solution.values, solution.seconds
+        points, seconds = [*points[1 - RELAXED_POINTS :], solution.values], solution.seconds
         if not rising or not _cut(model, cones, solution.values, best):
             break
-    return lower, point, seconds
+    return lower, points, seconds
 
 
 def _found(model: CountyModel, table: pl.DataFrame, standard: Standard, x: np.ndarray, source: str) -> _Found | None:
