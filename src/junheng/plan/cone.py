@@ -2,8 +2,8 @@
 
 For one 学段's coefficient of one indicator, with weights w_i = P_i ÷ P and values X_i linear in the
 action columns (`Spread`), CV ≤ a reads √(Σ w_i (X_i − m)²) ≤ a·m with the mean m = Σ w_i X_i. In units
-of the mean before any action (`scale`), the model gets a column m, per part a column d_i = X_i − m and
-a column y_i ≥ 0 with
+of what one unit of resource adds to an average part's value (`scale`), the model gets a column m, per
+part a column d_i = X_i − m and a column y_i ≥ 0 with
 
     Σ w_i y_i ≤ a·m      and      d_i² ≤ a·m · y_i      (each part's share of the variance),
 
@@ -23,6 +23,7 @@ import numpy as np
 from junheng.plan.milp import INF, Milp
 from junheng.plan.spread import Spread
 
+# Tangents are laid at ratios rounded to this: a coefficient r² a of 1e-12 would be dropped by HiGHS.
 RATIO_STEP = 1e-3
 # A coefficient whose variance the model under-counts by less than this (relative to a·m) gets no cut;
 # otherwise the parts that make up this share of the under-count get one each, the largest first.

@@ -336,7 +336,8 @@ def _relaxed_cuts(
     most of the coefficients' shape is learnt before the first MILP. Its last optimum bounds every
     plan's cost from below; its last RELAXED_POINTS points and how long its last solve took are
     returned with it."""
-    lower, points, seconds = None, [], 0.0
+    lower, seconds = None, 0.0
+    points: list[np.ndarray] = []
     budget = time.perf_counter() + RELAXED_SHARE * (deadline - time.perf_counter())
     for _ in range(RELAXED_ROUNDS):
         if time.perf_counter() >= budget:
