@@ -89,3 +89,11 @@ def test_one_poor_school_among_rich_ones_is_lifted_exactly_to_the_limit() -> Non
     assert [(a.kind, a.changes[0].school_id) for a in result.actions] == [("build_teaching_area", "p")]
     assert result.actions[0].quantity == pytest.approx(650.0, rel=1e-3)
     assert result.total_cost == pytest.approx(650.0 * COSTS["build_teaching_area"], rel=1e-3)
+
+
+def test_one_parts_resource_is_the_same_computed_alone() -> None:
+    _, cones, x = _model(unequal_county(20, seed=5))
+    for cone in cones:
+        spread = cone.spread
+        alone = np.concatenate([spread.whole_of(x, i) for i in range(len(spread.parts))])
+        assert alone == pytest.approx(spread.whole(x), rel=1e-12)

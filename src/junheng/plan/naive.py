@@ -33,7 +33,7 @@ def naive_point(model: CountyModel, spreads: list[Spread]) -> np.ndarray | None:
         for ind in model.standard.indicators:
             spread, i = by_part[(p, ind.id)]
             threshold = float(ind.thresholds[part.level])
-            needed = spread.round_up(spread.whole_for(threshold)[i : i + 1] - spread.whole(x)[i : i + 1])[0]
+            needed = spread.round_up(spread.whole_for(threshold)[i : i + 1] - spread.whole_of(x, i))[0]
             if needed > 0 and not _add(model, x, p, spread, needed):
                 return None
     for column in model.passes:
@@ -64,7 +64,7 @@ def rounded(model: CountyModel, spreads: list[Spread], relaxed: np.ndarray) -> n
             spread, i = by_part[(p, ind.id)]
             aim = ind.thresholds[part.level]
             level = float(aim if rank < rule.min_met else rule.floor(aim))
-            needed = spread.round_up(spread.whole_for(level)[i : i + 1] - spread.whole(x)[i : i + 1])[0]
+            needed = spread.round_up(spread.whole_for(level)[i : i + 1] - spread.whole_of(x, i))[0]
             if needed > 0 and not _add(model, x, p, spread, needed):
                 return None
     x[model.passes] = 1.0

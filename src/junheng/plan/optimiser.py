@@ -75,10 +75,10 @@ RELAXED_POINTS = 3
 ROUND_SHARE = 0.4
 # A plan within CLOSE_GAP (result.py) of HiGHS's proved lower bound ends the search, its gap reported,
 # but only after the MILP's own verified solution was given this long to be proved optimal.
-FINAL_ROUND_SECONDS = 1.0
+FINAL_ROUND_SECONDS = 2.0
 # ... and only where the relaxation's last solve took under 1 ÷ this of it (HiGHS's presolve and root take
 # many times one solve of the relaxation, and cannot be interrupted).
-FINAL_ROUND_LPS = 10
+FINAL_ROUND_LPS = 20
 
 
 class PlanError(ValueError):

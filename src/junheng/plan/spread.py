@@ -23,7 +23,8 @@ _NOISE = 1e-9
 @dataclass(frozen=True, slots=True)
 class Spread:
     """One 学段's coefficient of one indicator. `parts` index `CountyModel.parts`; the resource `whole`
-    (a 学段's teachers or the school's total) of parts[i] is base[i] + Σ coefs·x[cols] over rows == i."""
+    (a 学段's teachers or the school's total) of parts[i] is base[i] + Σ coefs·x[cols] over rows == i
+    (`rows` ascending)."""
 
     level: str
     indicator: Indicator
@@ -48,6 +49,12 @@ class Spread:
 
     def whole(self, x: np.ndarray) -> np.ndarray:
         return self.base + np.bincount(self.rows, weights=self.coefs * x[self.cols], minlength=len(self.parts))
+
+    def whole_of(self, x: np.ndarray, i: int) -> np.ndarray:
+        """`whole(x)[i : i + 1]`, computed for part i alone (its terms are one run of `rows`, which ascend)."""
+        low, high = np.searchsorted(self.rows, (i, i + 1))
+        whole: np.ndarray = self.base[i : i + 1] + self.coefs[low:high] @ x[self.cols[low:high]]
+        return whole
 
     def values(self, whole: np.ndarray) -> np.ndarray:
         """The indicator's value per part: part resource × per_students ÷ students (standard.md §2)."""
