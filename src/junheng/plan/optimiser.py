@@ -60,6 +60,10 @@ WALL_SHARE = 0.95
 # A MILP round given less than this (or than the shortest round so far) cannot even presolve a large
 # county's model: it is not started.
 MIN_ROUND_SECONDS = 0.5
+# Before any round has measured it, this share of the limit is kept free for the first round's overrun
+# (its root heuristics, like its presolve, ran 1.5 s past an interrupt on a loaded machine) and the
+# verification and repairs after it.
+FIRST_LATE = 0.1
 MAX_ROUNDS = 60
 MIP_REL_GAP = 1e-6
 # While cuts are still being added a coarse gap suffices; the final model is solved to MIP_REL_GAP.
@@ -193,7 +197,7 @@ def _cheapest(
     # The most a round has taken beyond the time HiGHS was given (its overrun, the verification and the
     # repairs after it): kept free at the end of the next. HiGHS's presolve cannot be interrupted, so a
     # round is not started in less time than the shortest round so far took.
-    late, asked, round_started, shortest = 0.0, 0.0, 0.0, MIN_ROUND_SECONDS
+    late, asked, round_started, shortest = FIRST_LATE * time_limit, 0.0, 0.0, MIN_ROUND_SECONDS
     cap = math.inf  # the final round's, once the MILP's solution is verified
 
     def close(best: _Found | None, within: float = CLOSE_GAP) -> bool:
