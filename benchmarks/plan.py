@@ -13,6 +13,7 @@ applied plan, the seconds and the gap to HiGHS's proved lower bound, then how ma
     python benchmarks/plan.py --unequal 5 --time-limit 10       # the unequal counties only, a minute
     python benchmarks/plan.py --worst-case 100 [--seed S]        # solve times over 100 random counties
     python benchmarks/plan.py --worst-case 4 --quick             # four small ones, seconds (the smoke test)
+    python benchmarks/plan.py --worst-case 100 --counties 4,30   # two of those 100 again
 """
 
 from __future__ import annotations
@@ -185,13 +186,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=WORST_CASE_SEED, help="the worst case's random counties")
     parser.add_argument("--quick", action="store_true", help="the worst case on small counties (a smoke test)")
     parser.add_argument(
+        "--counties", help="the worst case: only these of the N counties drawn, by number (e.g. 4,10,30)"
+    )
+    parser.add_argument(
         "--time-limit", type=float, help=f"seconds per county (default {TIME_LIMIT:g}; the worst case: the planner's)"
     )
     args = parser.parse_args()
     if args.worst_case is not None:
         from benchmarks.plan_worst_case import worst_case
 
-        worst_case(args.worst_case, args.seed, args.time_limit, quick=args.quick)
+        only = None if args.counties is None else {int(i) for i in args.counties.split(",")}
+        worst_case(args.worst_case, args.seed, args.time_limit, quick=args.quick, only=only)
         return
     args.time_limit = TIME_LIMIT if args.time_limit is None else args.time_limit
     if args.unequal is None:

@@ -109,22 +109,27 @@ def run_county(index: int, kind: str, schools: int, seed: int, standard: Standar
     )
 
 
-def worst_case(n: int, seed: int, time_limit: float | None, *, quick: bool = False) -> list[Outcome]:
+def worst_case(
+    n: int, seed: int, time_limit: float | None, *, quick: bool = False, only: set[int] | None = None
+) -> list[Outcome]:
     """Plan n random counties, print one line each, then the distribution of seconds against the targets.
 
-    `quick`: counties of 20–40 schools and, unless `time_limit` is given, 2 s each (the smoke test)."""
+    `quick`: counties of 20–40 schools and, unless `time_limit` is given, 2 s each (the smoke test);
+    `only`: just the counties of the draw with these numbers (to time the slow ones again)."""
     standard = load_standard("national-2017")
     if quick and time_limit is None:
         time_limit = QUICK_TIME_LIMIT
     limit = f"the planner's default, {DEFAULT_TIME_LIMIT:g} s" if time_limit is None else f"{time_limit:g} s"
     sizes = QUICK_SIZES if quick else SIZES
-    print(f"{n} counties of {sizes[0]}–{sizes[1]} schools (uniform), seed {seed}, time limit {limit}")
+    drawn = [(i, c) for i, c in enumerate(counties(n, seed, sizes)) if only is None or i in only]
+    some = "" if only is None else f", only {len(drawn)} of them: {', '.join(str(i) for i, _ in drawn)}"
+    print(f"{n} counties of {sizes[0]}–{sizes[1]} schools (uniform), seed {seed}, time limit {limit}{some}")
     print(
         f"{'#':>3} {'kind':>9} {'schools':>7} {'status':>10} {'verified':>8} {'seconds':>8} {'gap':>7} "
         f"{'plan 元':>16} {'naive 元':>16}  stopped"
     )
     outcomes = []
-    for index, (kind, schools, county_seed) in enumerate(counties(n, seed, sizes)):
+    for index, (kind, schools, county_seed) in drawn:
         o = run_county(index, kind, schools, county_seed, standard, time_limit)
         outcomes.append(o)
         gap = "—" if o.gap is None else f"{o.gap:.2%}"

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from junheng.engine import evaluate
 from junheng.plan import CountyPlan, default_unit_costs, plan
 from junheng.plan.apply import apply_changes
+from junheng.plan.result import CLOSE_GAP
 from junheng.plan.rotation import plan_rotation
 from junheng.standards import Standard, load_standard
 from tests.builders import primary_school, table
@@ -36,8 +37,8 @@ def test_a_county_with_every_coefficient_over_its_limit_gets_a_verified_plan() -
     assert result.status in {"optimal", "feasible"}
     assert result.total_cost > 0 and _verified(schools, result)
     assert result.search is not None and result.search.lower_bound is not None
-    assert result.gap is not None and 0 <= result.gap < 0.05  # within 5 % of HiGHS's proved lower bound
-    assert result.search.stopped in {"proved_optimal", "time_limit", "round_limit"}
+    assert result.gap is not None and 0 <= result.gap <= CLOSE_GAP  # within 1 % of HiGHS's proved lower bound
+    assert result.search.stopped in {"proved_optimal", "within_gap"}
 
 
 def test_the_plan_says_why_the_search_stopped() -> None:
@@ -46,7 +47,8 @@ def test_the_plan_says_why_the_search_stopped() -> None:
     note = result.search.note()
     assert "已经评估引擎验证达标" in note
     if result.status == "feasible":
-        assert result.search.stopped == "time_limit" and "求解时限（3 秒）已到" in note
+        assert result.search.stopped in {"time_limit", "within_gap"}
+        assert "求解时限（3 秒）已到" in note or "已证明与最低可能费用相差不超过 1%" in note
         assert f"{result.search.lower_bound:,.2f} 元" in note
 
 
@@ -111,8 +113,21 @@ def test_a_county_that_cannot_be_closed_in_time_stays_within_the_time_limit() ->
     started = time.perf_counter()
     [result] = plan(county, NATIONAL, COSTS, time_limit=4.0)
     seconds = time.perf_counter() - started
-    assert result.status == "feasible" and result.search is not None and result.search.stopped == "time_limit"
+    assert result.status == "feasible" and result.search is not None
+    assert result.search.stopped in {"time_limit", "within_gap"}
     assert result.gap is not None and result.gap > 0 and _verified(county, result)
     # HiGHS's presolve cannot be interrupted: on a loaded machine it may run a little past the deadline
     # (benchmarks/plan.py --worst-case measures the distribution); before the fix a round ran to twice its limit.
     assert seconds <= 4.0 * 1.25 and result.solve_seconds <= seconds
+
+
+def test_a_county_of_120_unequal_schools_is_planned_within_1_percent_of_the_bound() -> None:
+    # Issue 14 §4: with the coefficients as one dense cut each, such a county ran out of its 20 s with a
+    # gap of 10-20 % (often the naive plan itself); split part by part into cones, the relaxation's point,
+    # made whole and lifted, is a plan the engine passes within 1 % of the proved lower bound.
+    county = unequal_county(120, seed=7)
+    [result] = plan(county, NATIONAL, COSTS)
+    assert result.search is not None and result.search.stopped == "within_gap"
+    assert result.gap is not None and result.gap <= CLOSE_GAP and _verified(county, result)
+    note = result.search.note()
+    assert "已证明与最低可能费用相差不超过 1%" in note and "共 0 轮" not in note

@@ -77,7 +77,8 @@ class Milp:
         highs = self._highs or self._start()
         self._stop_at = stop_at
         self._flush(highs)
-        highs.setOptionValue("time_limit", max(time_limit, 0.1))
+        # HiGHS (1.16) holds its time limit against its run time summed over every solve of the instance.
+        highs.setOptionValue("time_limit", highs.getRunTime() + max(time_limit, 0.1))
         highs.setOptionValue("mip_rel_gap", mip_rel_gap)
         highs.setOptionValue("solve_relaxation", relaxation)
         highs.run()

@@ -1,6 +1,6 @@
 """The county's planning MILP (contracts.md §3): action quantities, which indicators meet, the rule.
 
-The difference coefficients' cuts are added by `spread.add_cut` as the search goes."""
+The difference coefficients' cones are added by `cone.extend`, their cuts as the search goes."""
 
 from __future__ import annotations
 

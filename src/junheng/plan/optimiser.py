@@ -2,10 +2,12 @@
 
 A MILP solved by HiGHS: per school part, binaries choose which indicators meet their thresholds (at
 least 6 of 7, the rest at their 85 % floors, standard.md §2); action quantities per school and 学段
-add resources. The difference coefficients (§3) enter as tangent-plane cuts of a convex function
-(`spread`), added where a solution has a coefficient over its limit. The search starts from the naive
-plan (`naive`), which exists whenever any plan does, and only ever replaces it by a cheaper plan the
-engine passes, so the answer is a verified plan, with the gap to HiGHS's proved bound (issue 10).
+add resources. The difference coefficients (§3) enter as cones split part by part (`cone`), approached
+by sparse tangent cuts where a solution has a coefficient over its limit: first on the linear
+relaxation, whose point, made whole, is often within 1 % of the optimum, then on the MILP. The search
+starts from the naive plan (`naive`), which exists whenever any plan does, and only ever replaces it by
+a cheaper plan the engine passes, so the answer is a verified plan, with the gap to HiGHS's proved
+bound (issue 10), and ends once that gap is under 1 % (`CLOSE_GAP`).
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from junheng.engine import Evaluation, evaluate
 from junheng.engine.scope import KEYS
 from junheng.plan.actions import actions_of
 from junheng.plan.apply import apply_changes
+from junheng.plan.cone import Cone, extend
 from junheng.plan.costs import SHARED_ACTION_COLUMNS, UnitCosts
 from junheng.plan.model import CV_AIM, CountyModel, build
-from junheng.plan.naive import blocked, lifted, naive_point, toward
+from junheng.plan.naive import blocked, lifted, naive_point, rounded, toward
 from junheng.plan.result import (
+    CLOSE,
+    CLOSE_GAP,
     FEASIBLE,
     IMPOSSIBLE,
     INFEASIBLE,
@@ -34,13 +39,14 @@ from junheng.plan.result import (
     PROVED,
     REPAIRED,
     ROUND_LIMIT,
+    ROUNDED,
     SOLVER,
     TIME_LIMIT,
     Action,
     CountyPlan,
     Search,
 )
-from junheng.plan.spread import Spread, add_cut, crossing, spreads
+from junheng.plan.spread import crossing, spreads
 from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Standard
 
@@ -54,6 +60,10 @@ WALL_SHARE = 0.95
 # A MILP round given less than this (or than the shortest round so far) cannot even presolve a large
 # county's model: it is not started.
 MIN_ROUND_SECONDS = 0.5
+# Before any round has measured it, this share of the limit is kept free for the first round's overrun
+# (its root heuristics, like its presolve, ran 1.5 s past an interrupt on a loaded machine) and the
+# verification and repairs after it.
+FIRST_LATE = 0.1
 MAX_ROUNDS = 60
 MIP_REL_GAP = 1e-6
 # While cuts are still being added a coarse gap suffices; the final model is solved to MIP_REL_GAP.
@@ -61,8 +71,18 @@ SEARCH_REL_GAP = 1e-2
 # Rounds of cuts on the linear relaxation before the first MILP, and the share of the time they may take.
 RELAXED_ROUNDS = 200
 RELAXED_SHARE = 0.25
+# They stop at a round that raised the relaxation's optimum by less than this (relative): the bound is
+# then as good as the gap it is to show, and the point as near a plan as rounding makes it.
+RELAXED_RISE = 1e-4
+RELAXED_POINTS = 3
 # With a verified plan in hand, one MILP round may take this share of the time left.
 ROUND_SHARE = 0.4
+# A plan within CLOSE_GAP (result.py) of HiGHS's proved lower bound ends the search, its gap reported,
+# but only after the MILP's own verified solution was given this long to be proved optimal.
+FINAL_ROUND_SECONDS = 2.0
+# ... and only where the relaxation's last solve took under 1 ÷ this of it (HiGHS's presolve and root take
+# many times one solve of the relaxation, and cannot be interrupted).
+FINAL_ROUND_LPS = 20
 
 
 class PlanError(ValueError):
@@ -157,20 +177,43 @@ def _cheapest(
         return _plan(
             county, year, INFEASIBLE, None, (), before, reason=impossible, search=search(IMPOSSIBLE, 0, None, "", None)
         )
+    cones = [extend(model.milp, spread, spread.limit * (1 - CV_AIM)) for spread in coefficients]
     start = naive_point(model, coefficients)
     naive = best = _found(model, table, standard, start, NAIVE) if start is not None else None
-    zero = np.zeros(len(model.milp.cost))
-    for spread in coefficients:
-        add_cut(model.milp, spread, zero, spread.limit * (1 - CV_AIM))
-    lower = _relaxed_cuts(model, coefficients, best, deadline)
+    lower, relaxed, lp_seconds = _relaxed_cuts(model, cones, best, deadline)
+    # The relaxation's last points are near-optimal vertices, each a little over some limit: made whole
+    # and lifted they differ in cost by a per cent or two. The cheapest the engine passes is kept.
+    made = [p for p in (rounded(model, coefficients, x) for x in relaxed) if p is not None]
+    for point in sorted(made, key=lambda p: float(np.dot(model.milp.cost, p))):
+        if best is not None and float(np.dot(model.milp.cost, point)) >= best.cost:
+            break
+        candidate = _found(model, table, standard, point, ROUNDED)
+        if candidate is not None:
+            best = candidate if best is None or candidate.cost < best.cost else best
+            break
     gap = SEARCH_REL_GAP
     rounds, stopped, status = 0, ROUND_LIMIT, ""
     share = ROUND_SHARE if best is not None else 1.0
     # The most a round has taken beyond the time HiGHS was given (its overrun, the verification and the
     # repairs after it): kept free at the end of the next. HiGHS's presolve cannot be interrupted, so a
     # round is not started in less time than the shortest round so far took.
-    late, asked, round_started, shortest = 0.0, 0.0, 0.0, MIN_ROUND_SECONDS
-    while rounds < MAX_ROUNDS:
+    late, asked, round_started, shortest = FIRST_LATE * time_limit, 0.0, 0.0, MIN_ROUND_SECONDS
+    cap = math.inf  # the final round's, once the MILP's solution is verified
+
+    def close(best: _Found | None, within: float = CLOSE_GAP) -> bool:
+        return best is not None and lower is not None and best.cost - lower <= within * best.cost
+
+    def proved(best: _Found | None) -> bool:
+        return close(best, MIP_REL_GAP)
+
+    # Where a coefficient binds, HiGHS's branch and bound seldom betters a rounded plan already this close
+    # in the time a county has (one of 300 unequal schools: not in minutes): it gets one final round, if
+    # the relaxation solves fast enough for its presolve, which cannot be interrupted, to fit in it.
+    if close(best) and any(cone.active for cone in cones):
+        if lp_seconds * FINAL_ROUND_LPS > FINAL_ROUND_SECONDS:
+            stopped = PROVED if proved(best) else CLOSE
+        gap, cap = MIP_REL_GAP, FINAL_ROUND_SECONDS
+    while stopped not in (CLOSE, PROVED) and rounds < MAX_ROUNDS:
         now = time.perf_counter()
         if rounds:
             late = max(late, now - round_started - asked)
@@ -180,14 +223,17 @@ def _cheapest(
             break
         rounds += 1
         # A round stopped early still gives HiGHS's best point so far, to repair and to cut at.
-        round_started, asked = now, left * share
-        # Interrupted, at the latest, when the round's whole window is used up, overrun included.
-        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=now + left)
+        round_started, asked = now, min(left * share, cap)
+        # Interrupted, at the latest, when the round's whole window is used up (a final round's: its own).
+        solution = model.milp.solve(time_limit=asked, mip_rel_gap=gap, stop_at=now + min(left, cap))
         shortest = max(MIN_ROUND_SECONDS, solution.seconds if rounds == 1 else min(shortest, solution.seconds))
         status = solution.status
         if solution.bound is not None:
             lower = solution.bound if lower is None else max(lower, solution.bound)
         if solution.values is None:
+            if close(best):
+                stopped = CLOSE
+                break
             if solution.infeasible and best is None:
                 reason = "在现有措施下不存在使全县所有学校达标、差异系数达标的方案"
                 return _plan(
@@ -219,7 +265,13 @@ def _cheapest(
                     best.after,
                     search=search(PROVED, rounds, lower, status, best),
                 )
-            gap = MIP_REL_GAP
+            if gap == MIP_REL_GAP and close(best):
+                stopped = CLOSE
+                break
+            if gap == MIP_REL_GAP:  # not proved, not close: the same model again, with all the time left
+                share, cap = 1.0, math.inf
+            else:
+                gap, cap = MIP_REL_GAP, FINAL_ROUND_SECONDS
             continue
         repairs = [lifted(model, coefficients, x)]
         repairs += [toward(model, coefficients, inside.x, x) for inside in (best, naive) if inside is not None]
@@ -227,9 +279,12 @@ def _cheapest(
             candidate = _found(model, table, standard, repaired, REPAIRED) if repaired is not None else None
             if candidate is not None and (best is None or candidate.cost < best.cost):
                 best = candidate
-        cut = _cut(model, coefficients, x, best)
-        if best is not None and lower is not None and best.cost - lower <= MIP_REL_GAP * best.cost:
+        cut = _cut(model, cones, x, best)
+        if proved(best):
             stopped = PROVED
+            break
+        if close(best):
+            stopped = CLOSE
             break
         if not cut:  # the engine fails a solution the model's coefficients pass: more rounds would repeat it
             stopped = SOLVER
@@ -264,24 +319,29 @@ def _cheapest(
     )
 
 
-def _cut(model: CountyModel, coefficients: list[Spread], x: np.ndarray, best: _Found | None) -> bool:
-    """Cuts off x for every coefficient it has over the limit: the tangent at x, and the tangent where the
-    segment from the best plan (inside every limit) to x crosses it. False if none is over."""
+def _cut(model: CountyModel, cones: list[Cone], x: np.ndarray, best: _Found | None) -> bool:
+    """Cuts off x for every coefficient it has over the limit: for each part whose share of the variance
+    the model under-counts at x, the tangent at x, and the tangent where the segment from the best plan
+    (inside every limit) to x crosses the limit. False if none is over."""
     cut = False
-    for spread in coefficients:
-        aim = spread.limit * (1 - CV_AIM)
+    for cone in cones:
+        spread, aim = cone.spread, cone.aim
         if spread.cv_at(x) > aim:
-            cut = add_cut(model.milp, spread, x, aim) or cut
+            cut = cone.cut(model.milp, x) > 0 or cut
             if best is not None:
-                add_cut(model.milp, spread, best.x + crossing(spread, best.x, x, aim) * (x - best.x), aim)
+                cone.cut(model.milp, x, at=best.x + crossing(spread, best.x, x, aim) * (x - best.x))
     return cut
 
 
-def _relaxed_cuts(model: CountyModel, coefficients: list[Spread], best: _Found | None, deadline: float) -> float | None:
+def _relaxed_cuts(
+    model: CountyModel, cones: list[Cone], best: _Found | None, deadline: float
+) -> tuple[float | None, list[np.ndarray], float]:
     """Cuts from the linear relaxation, whose rounds take milliseconds where the MILP's take seconds:
     most of the coefficients' shape is learnt before the first MILP. Its last optimum bounds every
-    plan's cost from below."""
-    lower = None
+    plan's cost from below; its last RELAXED_POINTS points and how long its last solve took are
+    returned with it."""
+    lower, seconds = None, 0.0
+    points: list[np.ndarray] = []
     budget = time.perf_counter() + RELAXED_SHARE * (deadline - time.perf_counter())
     for _ in range(RELAXED_ROUNDS):
         if time.perf_counter() >= budget:
@@ -289,10 +349,12 @@ def _relaxed_cuts(model: CountyModel, coefficients: list[Spread], best: _Found |
         solution = model.milp.solve(time_limit=budget - time.perf_counter(), mip_rel_gap=MIP_REL_GAP, relaxation=True)
         if solution.values is None:
             break
+        rising = lower is None or solution.bound is None or solution.bound > lower + RELAXED_RISE * abs(lower)
         lower = solution.bound if solution.bound is not None else lower
-        if not _cut(model, coefficients, solution.values, best):
+        points, seconds = [*points[1 - RELAXED_POINTS :], solution.values], solution.seconds
+        if not rising or not _cut(model, cones, solution.values, best):
             break
-    return lower
+    return lower, points, seconds
 
 
 def _found(model: CountyModel, table: pl.DataFrame, standard: Standard, x: np.ndarray, source: str) -> _Found | None:

@@ -3,7 +3,7 @@
 A part's resource is linear in the action quantities x (`CountyModel.whole`, times its share of a
 shared resource, standard.md §4), so each coefficient can be computed for any x without the engine:
 to lift the lowest schools, to search along a segment for the coefficient's limit, and to place the
-tangent planes (cuts) the MILP approaches the limit with. The engine still judges every plan returned.
+tangent cuts of its cone (`cone`). The engine still judges every plan returned.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from junheng.plan.milp import Milp
 from junheng.plan.model import CountyModel
 from junheng.schema import FIELDS_BY_KEY, Kind
 from junheng.standards import Indicator
@@ -24,7 +23,8 @@ _NOISE = 1e-9
 @dataclass(frozen=True, slots=True)
 class Spread:
     """One 学段's coefficient of one indicator. `parts` index `CountyModel.parts`; the resource `whole`
-    (a 学段's teachers or the school's total) of parts[i] is base[i] + Σ coefs·x[cols] over rows == i."""
+    (a 学段's teachers or the school's total) of parts[i] is base[i] + Σ coefs·x[cols] over rows == i
+    (`rows` ascending)."""
 
     level: str
     indicator: Indicator
@@ -49,6 +49,12 @@ class Spread:
 
     def whole(self, x: np.ndarray) -> np.ndarray:
         return self.base + np.bincount(self.rows, weights=self.coefs * x[self.cols], minlength=len(self.parts))
+
+    def whole_of(self, x: np.ndarray, i: int) -> np.ndarray:
+        """`whole(x)[i : i + 1]`, computed for part i alone (its terms are one run of `rows`, which ascend)."""
+        low, high = np.searchsorted(self.rows, (i, i + 1))
+        whole: np.ndarray = self.base[i : i + 1] + self.coefs[low:high] @ x[self.cols[low:high]]
+        return whole
 
     def values(self, whole: np.ndarray) -> np.ndarray:
         """The indicator's value per part: part resource × per_students ÷ students (standard.md §2)."""
@@ -113,32 +119,11 @@ def spreads(model: CountyModel) -> list[Spread]:
     return out
 
 
-def add_cut(milp: Milp, spread: Spread, x: np.ndarray, aim: float) -> bool:
-    """A tangent plane of √(Σ P_i (X_i − X̄)² ÷ P) − aim·X̄ ≤ 0 at the plan x (standard.md §3).
-
-    The function is convex (a norm of an affine map minus a linear one) and of degree 1 in the part
-    resources R_i, so the plane is valid for every plan and reads Σ R_i ((X_i − X̄) ÷ S − aim) ≤ 0.
-    False where it has no tangent (every part at the same value, or a mean of 0).
-    """
-    values = spread.values(spread.whole(x))
-    weights = spread.students / spread.students.sum()
-    mean = float(weights @ values)
-    sigma = math.sqrt(float(weights @ (values - mean) ** 2))
-    if mean <= 0 or sigma <= 0:
-        return False
-    slope = ((values - mean) / sigma - aim) * spread.factor  # per unit of each part's whole resource
-    terms: dict[int, float] = {}
-    for row, col, coef in zip(spread.rows.tolist(), spread.cols.tolist(), spread.coefs.tolist(), strict=True):
-        terms[col] = terms.get(col, 0.0) + slope[row] * coef
-    milp.row(terms, upper=-float(slope @ spread.base))
-    return True
-
-
 def crossing(spread: Spread, inside: np.ndarray, outside: np.ndarray, aim: float) -> float:
     """How far along the segment inside → outside (0 to 1) the coefficient reaches `aim` (bisection).
 
-    A tangent there supports the feasible set where the search is (the extended supporting hyperplane
-    method): it cuts `outside` off, and tighter than a tangent at `outside` itself.
+    Tangents there support the feasible set where the search is (the extended supporting hyperplane
+    method): they cut `outside` off, and tighter than tangents at `outside` itself.
     """
     low, high = 0.0, 1.0
     for _ in range(40):
