@@ -177,7 +177,7 @@ def _shown(row: tracker.TrackerRow, links: Links, pick: bool, can_review: bool) 
 
 # Rows rendered by this process, by what they show: one kept entry per county-year and filter would make
 # a write render all 300 rows again; keyed by content, a row is never stale, so nothing needs sharing.
-# About 1 KB a row: a province's 45,000 schools in 50 MB at most.
+# About 1.2 KB a row (its HTML and what it shows): a province's 45,000 schools in about 60 MB at most.
 ROWS_REMEMBERED = 50_000
 
 
