@@ -48,7 +48,7 @@ class TrackerView:
 def tracker_view(county: Organisation, year: int, *, state: State | None, sort: str, can_review: bool) -> TrackerView:
     """The tracker of the county's `year` as the page shows it, made anew only when a record changed."""
     version = _version(county, year)
-    made = functools.partial(_made, county, year, state=state, sort=sort, can_review=can_review)
+    made = functools.partial(_made, county, year, state=state, sort=sort, can_review=can_review, version=version)
     return kept.kept(_key(county, year, state, sort, can_review), version, made)
 
 
@@ -56,9 +56,14 @@ def after_write(county: Organisation, year: int) -> None:
     """Make again what a write of the county's `year` changed: the flags, which every review page shows,
     and the tracker as a reviewer first opens it, if someone has opened it lately (a county's tracker
     nobody looks at is made when it is next opened)."""
-    flags_of(county, year)
-    if kept.is_kept(_key(county, year, None, tracker.DEFAULT_SORT, True)):
-        tracker_view(county, year, state=None, sort=tracker.DEFAULT_SORT, can_review=True)
+    version = _version(county, year)
+    flags_of(county, year, version)
+    key = _key(county, year, None, tracker.DEFAULT_SORT, True)
+    if kept.is_kept(key):
+        made = functools.partial(
+            _made, county, year, state=None, sort=tracker.DEFAULT_SORT, can_review=True, version=version
+        )
+        kept.kept(key, version, made)
 
 
 def _key(county: Organisation, year: int, state: State | None, sort: str, can_review: bool) -> str:
@@ -72,10 +77,17 @@ def _version(county: Organisation, year: int) -> str | None:
     return None if current is None else f"{current}:{versions.get((county.pk, year - 1), '-')}"
 
 
-def county_tracker(county: Organisation, year: int, *, state: State | None, sort: str) -> tracker.Tracker:
-    """The county's tracker of `year`: every school with its record and the quality flags on it."""
+# The data version when its caller has not read it (None is a version: the county-year has no token).
+_UNREAD = "unread"
+
+
+def county_tracker(
+    county: Organisation, year: int, *, state: State | None, sort: str, version: str | None = _UNREAD
+) -> tracker.Tracker:
+    """The county's tracker of `year`: every school with its record and the quality flags on it (kept under
+    `version`, `_version`'s, read here unless given)."""
     schools = list(county.subtree().filter(kind=SCHOOL).order_by("code"))
-    flags = flags_of(county, year)  # the version before the records
+    flags = flags_of(county, year, version)  # the version read before the records
     current = list(SchoolRecord.objects.filter(school__path__startswith=county.path, school__kind=SCHOOL, year=year))
     records = {record.school_id: record for record in current}
     return tracker.build(schools, records, flags_on(current, flags), state=state, sort=sort)
@@ -85,10 +97,11 @@ def county_tracker(county: Organisation, year: int, *, state: State | None, sort
 KeptFlags = dict[int, list[tuple[str, str, str]]]
 
 
-def flags_of(county: Organisation, year: int) -> KeptFlags:
+def flags_of(county: Organisation, year: int, version: str | None = _UNREAD) -> KeptFlags:
     """The quality flags on the county's records of `year`, by record id, computed from this year's and last
     year's records (one query) when either changed since they were kept (the tracker and every review page
-    show them; the area flags compare a school with the county's others)."""
+    show them; the area flags compare a school with the county's others). `version` is `_version`'s, when
+    the caller has read it."""
     ratio = quality.change_ratio()
 
     def made() -> KeptFlags:
@@ -102,7 +115,8 @@ def flags_of(county: Organisation, year: int) -> KeptFlags:
             found.setdefault(flag.record.pk, []).append((flag.field, flag.kind.value, flag.message))
         return found
 
-    return kept.kept(f"flags:{county.pk}:{year}:{ratio}", _version(county, year), made)
+    found = _version(county, year) if version is _UNREAD else version
+    return kept.kept(f"flags:{county.pk}:{year}:{ratio}", found, made)
 
 
 def flags_on(records: Sequence[SchoolRecord], flags: KeptFlags) -> list[Flag]:
@@ -114,8 +128,10 @@ def flags_on(records: Sequence[SchoolRecord], flags: KeptFlags) -> list[Flag]:
     ]
 
 
-def _made(county: Organisation, year: int, *, state: State | None, sort: str, can_review: bool) -> TrackerView:
-    built = county_tracker(county, year, state=state, sort=sort)
+def _made(
+    county: Organisation, year: int, *, state: State | None, sort: str, can_review: bool, version: str | None
+) -> TrackerView:
+    built = county_tracker(county, year, state=state, sort=sort, version=version)
     patterns = (by_id("collection:review", county.pk), by_id("collection:school"), by_id("collection:history"))
     waiting = built.waiting()
     pick = can_review and bool(waiting)

@@ -39,9 +39,9 @@ def region_figures(region: Organisation, counties: Sequence[Organisation], year:
             figures = county_figures(_evaluate_by_standard(records, changed), changed, year, records)
         else:  # each county's evaluation as its page keeps it: a write has usually made it already
             figures = {}
+            by_id = {c.pk: c for c in changed}
             for pk, each in stored.counties_year(changed, year).items():
-                county = next(c for c in changed if c.pk == pk)
-                figures |= county_figures([each.evaluation], [county], year, each.records)
+                figures |= county_figures([each.evaluation], [by_id[pk]], year, each.records)
         return {key: figures[by_key[key].pk] for key in keys}
 
     found = kept.kept_many({key: versions.get((c.pk, year)) for key, c in by_key.items()}, evaluated)
